@@ -1,0 +1,77 @@
+/** The one place for the product's fixed numbers, names and tags. */
+
+/** Confluent's ports for Kafka clients on PNI ENIs: REST (443) and Kafka (9092). */
+export const PNI_INGRESS_PORTS = [443, 9092] as const;
+
+/** Seed document limits. */
+export const REQUIRED_SUBNETS = 3;
+export const MIN_TOTAL_ENIS = 51;
+export const DEFAULT_ENIS_PER_SUBNET = 17;
+export const MAX_ENIS_PER_SUBNET = 100;
+export const MAX_EGRESS_ROUTES = 5;
+export const MAX_PNI_GATEWAYS_PER_ENVIRONMENT = 2;
+export const FORBIDDEN_ROUTE_CIDRS = ['240.0.0.0/4', '172.17.0.0/16', '172.23.0.0/16', '10.100.0.0/16', '10.255.0.0/16'] as const;
+
+/** AWS subnet facts: the first four addresses and the last one are reserved. */
+export const RESERVED_LEADING_ADDRESSES = 4;
+export const RESERVED_ADDRESSES_PER_SUBNET = 5;
+
+/** EC2 limits that request validation applies up front. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+export const MAX_USER_TAGS = 40; // leaves room for the project's own tags
+export const MAX_CLIENT_TOKEN_LENGTH = 64;
+
+/** Tags on everything the provisioner creates. */
+export const TAG_REQUEST_ID = 'pni:request-id';
+export const TAG_SLOT = 'pni:slot';
+export const TAG_CONFLUENT = 'Confluent';
+export const TAG_CONFLUENT_VALUE = 'true';
+export const TAG_MANAGED_BY = 'pni:managed-by';
+export const MANAGED_BY_VALUE = 'pni-provisioner';
+export const RESERVED_TAG_PREFIXES = ['aws:', 'pni:'] as const;
+
+/** The permission Confluent's account needs on every ENI. */
+export const ENI_PERMISSION = 'INSTANCE-ATTACH';
+
+/** Confluent kinds. */
+export const GATEWAY_SPEC_KIND = 'AwsPrivateNetworkInterfaceGatewaySpec';
+export const GATEWAY_STATUS_KIND = 'AwsPrivateNetworkInterfaceGatewayStatus';
+export const ACCESS_POINT_KIND = 'AwsPrivateNetworkInterface';
+
+/** Event bus contract (ARCHITECTURE section 6). */
+export const EVENT_DETAIL_VERSION = '1';
+export const DETAIL_TYPES = {
+  provisioningRequested: 'PNI Provisioning Requested',
+  teardownRequested: 'PNI Teardown Requested',
+  started: 'PNI Provisioning Started',
+  phaseChanged: 'PNI Provisioning Phase Changed',
+  succeeded: 'PNI Provisioning Succeeded',
+  failed: 'PNI Provisioning Failed',
+  teardownSucceeded: 'PNI Teardown Succeeded',
+  teardownFailed: 'PNI Teardown Failed',
+} as const;
+
+export const PHASES = ['GATEWAY_READY', 'ENIS_CREATED', 'PERMISSIONS_GRANTED', 'ACCESS_POINT_READY'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Record statuses (ARCHITECTURE section 5). */
+export const STATUSES = [
+  'VALIDATING', 'PROVISIONING', 'SUCCEEDED', 'ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED',
+  'TEARING_DOWN', 'TORN_DOWN', 'TEARDOWN_FAILED', 'REJECTED',
+] as const;
+export type Status = (typeof STATUSES)[number];
+/** Statuses in which an execution is working on the request. */
+export const ACTIVE_STATUSES: readonly Status[] = ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK', 'TEARING_DOWN'];
+/** Statuses after which nothing of the request exists in the cloud, so a fresh attempt may start. */
+export const NOTHING_LEFT_STATUSES: readonly Status[] = ['ROLLED_BACK', 'REJECTED', 'TORN_DOWN'];
+
+/** Polling: the Wait states in statemachine/*.asl.json use these intervals (a statemachine test checks it). */
+export const GATEWAY_POLL_SECONDS = 30;
+export const ACCESS_POINT_POLL_SECONDS = 60;
+export const DELETION_POLL_SECONDS = 15;
+export const DEFAULT_GATEWAY_DEADLINE_SECONDS = 2 * 3600;
+export const DEFAULT_ACCESS_POINT_DEADLINE_SECONDS = 6 * 3600;
+export const DEFAULT_DELETION_DEADLINE_SECONDS = 5 * 3600;
+export const DEFAULT_ENI_MAX_CONCURRENCY = 10;
+/** CreateNetworkInterfacePermission shares EC2's 50-token / 5-per-second mutating bucket. */
+export const PERMISSION_GRANT_CONCURRENCY = 5;

@@ -1,0 +1,108 @@
+/**
+ * Named errors. Step Functions matches Retry/Catch on the Lambda error type, which is `error.name`,
+ * so every class sets `name` explicitly (minifiers rename classes).
+ * Transient vs permanent is decided here, once: `isTransientErrorName` and `TRANSIENT_ERROR_NAMES`
+ * (the ASL retriers list exactly these names; a statemachine test checks it).
+ */
+export class PniError extends Error {
+  readonly transient: boolean = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PniError';
+  }
+}
+
+/** The request breaks a rule (schema or live fact). Nothing was created. */
+export class RequestInvalid extends PniError {
+  constructor(readonly field: string, readonly rule: string) {
+    super(`${field}: ${rule}`);
+    this.name = 'RequestInvalid';
+  }
+}
+/** Another execution is working on this request id. */
+export class RequestInProgress extends PniError {
+  constructor(message: string) { super(message); this.name = 'RequestInProgress'; }
+}
+/** The request id exists with different content, or its connection must be torn down first. */
+export class RequestConflict extends PniError {
+  constructor(message: string) { super(message); this.name = 'RequestConflict'; }
+}
+/** Another request holds the (environment, VPC) lock. */
+export class RequestLocked extends PniError {
+  constructor(message: string) { super(message); this.name = 'RequestLocked'; }
+}
+/** The record changed underneath a conditional write (optimistic concurrency). */
+export class RecordConflict extends PniError {
+  override readonly transient = true;
+  constructor(message: string) { super(message); this.name = 'RecordConflict'; }
+}
+
+/** EC2 throttled us (RequestLimitExceeded): retried with backoff and jitter by the ASL. */
+export class Ec2Throttled extends PniError {
+  override readonly transient = true;
+  constructor(message: string, options?: { cause?: unknown }) { super(message, options); this.name = 'Ec2Throttled'; }
+}
+/** EC2 answered 5xx or the connection failed. */
+export class Ec2Unavailable extends PniError {
+  override readonly transient = true;
+  constructor(message: string, options?: { cause?: unknown }) { super(message, options); this.name = 'Ec2Unavailable'; }
+}
+/** A just-created EC2 resource is not visible yet (eventual consistency). */
+export class Ec2NotYetVisible extends PniError {
+  override readonly transient = true;
+  constructor(message: string, options?: { cause?: unknown }) { super(message, options); this.name = 'Ec2NotYetVisible'; }
+}
+/** A permanent EC2 error (InsufficientFreeAddressesInSubnet, UnauthorizedOperation, ...). */
+export class Ec2RequestFailed extends PniError {
+  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'Ec2RequestFailed';
+  }
+}
+/** A resource cannot be deleted yet (DependencyViolation, ENI in use): teardown retries, bounded. */
+export class ResourceInUse extends PniError {
+  override readonly transient = true;
+  constructor(message: string) { super(message); this.name = 'ResourceInUse'; }
+}
+
+/** Confluent answered 429 or 5xx (after the client's own bounded retries), or the network failed. */
+export class ConfluentTransientError extends PniError {
+  override readonly transient = true;
+  constructor(readonly status: number, message: string) { super(message); this.name = 'ConfluentTransientError'; }
+}
+/** Confluent refused the request (400/401/402/403/409/422). */
+export class ConfluentRequestFailed extends PniError {
+  constructor(readonly status: number, readonly code: string | undefined, message: string) {
+    super(message);
+    this.name = 'ConfluentRequestFailed';
+  }
+}
+
+export class GatewayFailed extends PniError {
+  constructor(message: string) { super(message); this.name = 'GatewayFailed'; }
+}
+export class AccessPointFailed extends PniError {
+  constructor(message: string) { super(message); this.name = 'AccessPointFailed'; }
+}
+/** Configuration is missing or malformed: fails at cold start. */
+export class ConfigError extends PniError {
+  constructor(message: string) { super(message); this.name = 'ConfigError'; }
+}
+
+export const TRANSIENT_ERROR_NAMES = [
+  'Ec2Throttled', 'Ec2Unavailable', 'Ec2NotYetVisible', 'ConfluentTransientError', 'RecordConflict',
+] as const;
+
+/** Names raised by the Lambda service itself; always retried (AWS "Handle Lambda service exceptions"). */
+export const LAMBDA_SERVICE_ERROR_NAMES = [
+  'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException', 'Lambda.TooManyRequestsException',
+] as const;
+
+export function isTransientErrorName(name: string): boolean {
+  return (TRANSIENT_ERROR_NAMES as readonly string[]).includes(name);
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

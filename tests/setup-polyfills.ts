@@ -1,0 +1,1 @@
+import '../sandbox/polyfills.js';
