@@ -75,3 +75,21 @@ export const DEFAULT_DELETION_DEADLINE_SECONDS = 5 * 3600;
 export const DEFAULT_ENI_MAX_CONCURRENCY = 10;
 /** CreateNetworkInterfacePermission shares EC2's 50-token / 5-per-second mutating bucket. */
 export const PERMISSION_GRANT_CONCURRENCY = 5;
+
+/**
+ * Added by the request-contract work (request schema): EC2's default quota of inbound (and,
+ * separately, outbound) rules per security group. Each (CIDR, port) pair is one rule, so with the
+ * two PNI ingress ports at most 30 ingress CIDRs fit. Raise it if the account's quota was raised.
+ */
+export const MAX_RULES_PER_SECURITY_GROUP_DIRECTION = 60;
+/** The per-resource Name tag: the provisioner sets it (ENI slot names), so users may not. */
+export const TAG_NAME = 'Name';
+/** EC2 tag limits (ec2-api.md section 4). */
+export const MAX_TAG_KEY_LENGTH = 127;
+export const MAX_TAG_VALUE_LENGTH = 256;
+/** Longest request id: it becomes part of resource names, tags and execution names. */
+export const MAX_REQUEST_ID_LENGTH = 64;
+/** Longest gateway display name / access point name the request may set. */
+export const MAX_DISPLAY_NAME_LENGTH = 64;
+/** Gateway phases in which an existing gateway cannot be reused by a request. */
+export const UNUSABLE_GATEWAY_PHASES = ['FAILED', 'EXPIRED', 'DEPROVISIONING'] as const;

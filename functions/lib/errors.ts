@@ -84,14 +84,23 @@ export class GatewayFailed extends PniError {
 export class AccessPointFailed extends PniError {
   constructor(message: string) { super(message); this.name = 'AccessPointFailed'; }
 }
+/** DynamoDB, EventBridge or another AWS dependency throttled us or answered 5xx (after SDK retries). */
+export class AwsServiceUnavailable extends PniError {
+  override readonly transient = true;
+  constructor(message: string, options?: { cause?: unknown }) { super(message, options); this.name = 'AwsServiceUnavailable'; }
+}
 /** Configuration is missing or malformed: fails at cold start. */
 export class ConfigError extends PniError {
   constructor(message: string) { super(message); this.name = 'ConfigError'; }
 }
 
 export const TRANSIENT_ERROR_NAMES = [
-  'Ec2Throttled', 'Ec2Unavailable', 'Ec2NotYetVisible', 'ConfluentTransientError', 'RecordConflict',
+  'Ec2Throttled', 'Ec2Unavailable', 'ConfluentTransientError', 'RecordConflict', 'AwsServiceUnavailable',
 ] as const;
+/** Retried on its own, short schedule: only right after a create. */
+export const NOT_YET_VISIBLE_ERROR_NAMES = ['Ec2NotYetVisible'] as const;
+/** Teardown only: a delete that must wait for something else to go first (bounded retries). */
+export const IN_USE_ERROR_NAMES = ['ResourceInUse'] as const;
 
 /** Names raised by the Lambda service itself; always retried (AWS "Handle Lambda service exceptions"). */
 export const LAMBDA_SERVICE_ERROR_NAMES = [
@@ -100,7 +109,24 @@ export const LAMBDA_SERVICE_ERROR_NAMES = [
 ] as const;
 
 export function isTransientErrorName(name: string): boolean {
-  return (TRANSIENT_ERROR_NAMES as readonly string[]).includes(name);
+  return ([...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES, ...IN_USE_ERROR_NAMES] as readonly string[]).includes(name);
+}
+
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'LimitExceededException',
+]);
+
+/** Is this an AWS SDK error the SDK would call throttling or a server fault? */
+export function isRetryableAwsError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { name?: string; $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
+  if (e.name && THROTTLING_NAMES.has(e.name)) return true;
+  if (e.$retryable) return true;
+  if (e.$fault === 'server') return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError'].includes(e.code ?? e.name ?? '');
 }
 
 export function errorMessage(err: unknown): string {

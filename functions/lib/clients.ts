@@ -1,0 +1,58 @@
+/**
+ * AWS SDK clients, built once per process (per region for EC2). Endpoints come from the SDK's own
+ * configuration (AWS_ENDPOINT_URL, which the sandbox sets); SDK retries stay small (AWS_MAX_ATTEMPTS, default 2)
+ * because the state machine owns the long backoff.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { config } from './config.js';
+import { ConfigError } from './errors.js';
+import { ConfluentClient } from './confluent/index.js';
+import { StateStore } from './state.js';
+import { EventPublisher } from './publisher.js';
+
+const maxAttempts = Number(process.env.AWS_MAX_ATTEMPTS ?? 2) || 2;
+const ec2Clients = new Map<string, EC2Client>();
+
+export function ec2(region: string): EC2Client {
+  let c = ec2Clients.get(region);
+  if (!c) {
+    c = new EC2Client({ region, maxAttempts });
+    ec2Clients.set(region, c);
+  }
+  return c;
+}
+
+let store: StateStore | undefined;
+export function stateStore(): StateStore {
+  store ??= new StateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }), config().stateTable);
+  return store;
+}
+
+let publisher: EventPublisher | undefined;
+export function eventPublisher(): EventPublisher {
+  publisher ??= new EventPublisher(new EventBridgeClient({ maxAttempts }), config().eventBusName, config().eventSource);
+  return publisher;
+}
+
+let confluentClient: ConfluentClient | undefined;
+/** The Confluent client; its API key comes from Secrets Manager (cached 5 minutes by Powertools Parameters). */
+export function confluent(): ConfluentClient {
+  confluentClient ??= new ConfluentClient({
+    baseUrl: config().confluentApiUrl,
+    maxRetryDelayMs: config().confluentMaxRetryDelayMs,
+    credentials: async () => {
+      const secret = await getSecret<{ key?: string; secret?: string }>(config().confluentSecretArn, { transform: 'json', maxAge: 300 });
+      if (!secret || typeof secret.key !== 'string' || typeof secret.secret !== 'string') {
+        throw new ConfigError('the Confluent secret must be JSON {"key": "...", "secret": "..."}');
+      }
+      return { key: secret.key, secret: secret.secret };
+    },
+  });
+  return confluentClient;
+}

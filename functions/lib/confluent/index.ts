@@ -1,0 +1,11 @@
+export {
+  ConfluentClient,
+  gatewayAccount,
+  isPniAccessPoint,
+  isPniGateway,
+  parseErrorBody,
+  pniAccessPointConfig,
+  pniGatewayConfig,
+} from './client.js';
+export type { ConfluentClientOptions, ConfluentCredentials, ConfluentRetryInfo } from './client.js';
+export * from './types.js';

@@ -1,0 +1,35 @@
+/**
+ * The thin-handler wrapper: middy + the Powertools logger around a plain step function; errors leave with
+ * their explicit name (what Step Functions matches) and a `[functionKey]` prefix that tells which step failed.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { logger } from './logger.js';
+import { AwsServiceUnavailable, PniError, isRetryableAwsError } from './errors.js';
+
+export function namedError(functionKey: string, err: unknown): Error {
+  let e: Error;
+  if (err instanceof PniError) e = err;
+  else if (isRetryableAwsError(err)) e = new AwsServiceUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
+  else if (err instanceof Error) e = err;
+  else e = new Error(String(err));
+  if (!e.name || e.name === 'Error') e.name = 'UnexpectedError';
+  const prefix = `[${functionKey}] `;
+  if (!e.message.startsWith('[')) e.message = prefix + e.message;
+  return e;
+}
+
+export function makeHandler<I, O>(functionKey: string, step: (input: I) => Promise<O>) {
+  return middy<I, O, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (input: I) => {
+      try {
+        return await step(input);
+      } catch (err) {
+        const e = namedError(functionKey, err);
+        logger.error('step failed', { step: functionKey, errorName: e.name, errorMessage: e.message });
+        throw e;
+      }
+    });
+}

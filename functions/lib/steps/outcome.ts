@@ -1,0 +1,66 @@
+/** RecordSucceeded / RecordFailed: the final status, the lock released, the outcome event. */
+import { events } from '../events.js';
+import type { Deps } from '../deps.js';
+import type { Leftover, ProvisionResult } from '../types.js';
+import { causeMessage, eventBase, stepOf } from './common.js';
+import { resultOf } from './provision.js';
+
+interface FailureContext {
+  requestId: string;
+  executionArn: string;
+  error?: { Error?: string; Cause?: string };
+  rollback?: { outcome?: 'ROLLED_BACK' | 'ROLLBACK_FAILED'; leftovers?: Leftover[] };
+  rollbackError?: { Error?: string; Cause?: string };
+}
+export type OutcomeInput =
+  | { outcome: 'SUCCEEDED'; context: { requestId: string; executionArn: string } }
+  | { outcome: 'FAILED'; context: FailureContext };
+
+export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<ProvisionResult | { error: { Error: string; Cause: string } }> {
+  return input.outcome === 'SUCCEEDED' ? recordSucceeded(input.context, deps) : recordFailed(input.context, deps);
+}
+
+async function recordSucceeded(ctx: { requestId: string; executionArn: string }, deps: Deps): Promise<ProvisionResult> {
+  const rec = await deps.store.update(ctx.requestId, { status: 'SUCCEEDED', phase: 'ACCESS_POINT_READY', error: undefined }, { executionArn: ctx.executionArn, status: ['PROVISIONING', 'SUCCEEDED'] });
+  await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
+  const enis = (await deps.store.listEnis(rec.requestId)).filter((e) => e.attempt === rec.attempt && e.eniId);
+  const eniIds = enis.map((e) => e.eniId!);
+  const base = eventBase(rec);
+  await deps.publisher.publish(
+    events.phaseChanged({ ...base, phase: 'ACCESS_POINT_READY' }),
+    events.succeeded({
+      ...base, gatewayId: rec.gatewayId!, gatewayCreatedByUs: rec.gatewayCreatedByUs ?? false, confluentAccount: rec.confluentAccount!,
+      securityGroupId: rec.securityGroupId!, accessPointId: rec.accessPointId!, eniIds,
+    }),
+  );
+  return resultOf(rec, eniIds);
+}
+
+async function recordFailed(ctx: FailureContext, deps: Deps): Promise<{ error: { Error: string; Cause: string } }> {
+  const name = ctx.error?.Error ?? 'UnknownError';
+  const message = causeMessage(ctx.error?.Cause) || name;
+  const failedStep = stepOf(message) ?? name;
+  let outcome: 'ROLLED_BACK' | 'ROLLBACK_FAILED';
+  let leftovers: Leftover[];
+  if (ctx.rollback?.outcome) {
+    outcome = ctx.rollback.outcome;
+    leftovers = ctx.rollback.leftovers ?? [];
+  } else {
+    // The rollback itself could not run to its end: say so, with what the record still knows.
+    outcome = 'ROLLBACK_FAILED';
+    const current = await deps.store.get(ctx.requestId);
+    const reason = `rollback did not finish: ${causeMessage(ctx.rollbackError?.Cause) || ctx.rollbackError?.Error || 'unknown'}`;
+    leftovers = current?.leftovers?.length ? current.leftovers : [
+      ...(current?.accessPointId ? [{ type: 'accessPoint' as const, id: current.accessPointId, reason }] : []),
+      ...(current?.securityGroupId && current.securityGroupCreatedByUs ? [{ type: 'securityGroup' as const, id: current.securityGroupId, reason }] : []),
+      ...(current?.gatewayId && current.gatewayCreatedByUs ? [{ type: 'gateway' as const, id: current.gatewayId, reason }] : []),
+      ...(await deps.store.listEnis(ctx.requestId)).filter((e) => e.eniId && e.status !== 'DELETED' && e.attempt === current?.attempt)
+        .map((e) => ({ type: 'networkInterface' as const, id: e.eniId!, reason })),
+    ];
+  }
+  const rec = await deps.store.update(ctx.requestId, { status: outcome, error: { name, message }, failedStep, leftovers }, { executionArn: ctx.executionArn });
+  await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
+  await deps.publisher.publish(events.failed({ ...eventBase(rec), error: { name, message }, failedStep, rollback: { outcome, leftovers } }));
+  const summary = outcome === 'ROLLED_BACK' ? 'everything created was removed' : `${leftovers.length} resource(s) left behind: ${leftovers.map((l) => l.id).join(', ')}`;
+  return { error: { Error: name, Cause: `${message} (rollback: ${outcome}, ${summary})` } };
+}

@@ -1,0 +1,233 @@
+/**
+ * Teardown (and provision's rollback) in the safe order: access point gone (404) -> permissions revoked ->
+ * ENIs deleted -> security group deleted -> gateway deleted (only if this request created it).
+ * Every step is idempotent: NotFound is done. Resources are found by the record and by tag.
+ */
+import { RequestInProgress, RequestInvalid, ResourceInUse } from '../errors.js';
+import { events } from '../events.js';
+import {
+  deleteNetworkInterface, deletePermission, deleteSecurityGroup, describePermissions, existingEnis, findRequestEnis,
+  findSecurityGroupByName, securityGroupExists, tagValue,
+} from '../ec2ops.js';
+import { TAG_REQUEST_ID } from '../constants.js';
+import type { Deps } from '../deps.js';
+import type { RequestRecord } from '../state.js';
+import type { Leftover, Limits } from '../types.js';
+import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names } from './common.js';
+
+export type TeardownMode = 'teardown' | 'rollback';
+
+export interface TeardownContext {
+  requestId: string;
+  mode: TeardownMode;
+  executionArn: string;
+  noop: boolean;
+  outcome?: 'NOOP';
+  reason?: string;
+  leftovers: Leftover[];
+  environmentId: string;
+  region: string;
+  vpcId: string;
+  limits: Limits;
+  errors: Record<string, { Error?: string; Cause?: string }>;
+}
+
+interface BeginInput { input: unknown; execution: { arn: string; name: string } }
+
+function parseTeardownInput(input: unknown): { requestId: string; mode: TeardownMode } {
+  const i = (input ?? {}) as { requestId?: unknown; mode?: unknown; request?: { requestId?: unknown } };
+  const requestId = typeof i.requestId === 'string' ? i.requestId : typeof i.request?.requestId === 'string' ? i.request.requestId : undefined;
+  if (!requestId) throw new RequestInvalid('requestId', 'is required (the id of the provisioning request to tear down)');
+  return { requestId, mode: i.mode === 'rollback' ? 'rollback' : 'teardown' };
+}
+
+export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<TeardownContext> {
+  const { requestId, mode } = parseTeardownInput(ev.input);
+  const rec = await deps.store.get(requestId);
+  const noop = (reason: string): TeardownContext => ({
+    requestId, mode, executionArn: ev.execution.arn, noop: true, outcome: 'NOOP', reason, leftovers: [],
+    environmentId: rec?.environmentId ?? '', region: rec?.region ?? '', vpcId: rec?.vpcId ?? '', limits: deps.config.limits, errors: {},
+  });
+  if (!rec) return noop(`no request with id ${requestId} is known: nothing to tear down`);
+  if (mode === 'teardown') {
+    if (['TORN_DOWN', 'ROLLED_BACK', 'REJECTED'].includes(rec.status)) return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);
+    if (rec.status === 'TEARING_DOWN' && rec.teardownExecutionArn !== ev.execution.arn) {
+      throw new RequestInProgress(`request ${requestId} is already being torn down by ${rec.teardownExecutionArn}`);
+    }
+    if (['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+      throw new RequestInProgress(`request ${requestId} is ${rec.status} (execution ${rec.executionArn}); stop that execution or wait for it before tearing down`);
+    }
+    await deps.store.update(requestId, { status: 'TEARING_DOWN', teardownExecutionArn: ev.execution.arn },
+      { status: ['SUCCEEDED', 'TEARDOWN_FAILED', 'ROLLBACK_FAILED', 'TEARING_DOWN'] });
+  } else {
+    await deps.store.update(requestId, { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn });
+  }
+  return {
+    requestId, mode, executionArn: ev.execution.arn, noop: false, leftovers: [],
+    environmentId: rec.environmentId!, region: rec.region!, vpcId: rec.vpcId!, limits: deps.config.limits, errors: {},
+  };
+}
+
+async function record(deps: Deps, requestId: string): Promise<RequestRecord> {
+  const rec = await deps.store.get(requestId);
+  if (!rec) throw new RequestInvalid('requestId', `no request with id ${requestId} is known`);
+  return rec;
+}
+
+export interface DeletionPoll { gone: boolean; id?: string; attempt: number }
+
+// ------------------------------------------------------------------ access point
+
+/** Our access point: the recorded id, else one of our name created during this attempt (a crash before the record). */
+async function findAccessPointId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+  if (rec.accessPointId) return rec.accessPointId;
+  if (!rec.request || !rec.gatewayId) return undefined;
+  const found = (await deps.confluent.listAccessPoints(rec.environmentId!, { gatewayId: rec.gatewayId, displayName: names.accessPoint(rec.request) }))
+    .find((ap) => createdDuringAttempt(ap.metadata?.created_at, rec));
+  return found?.id;
+}
+
+export async function deleteAccessPointStep(ctx: TeardownContext, deps: Deps): Promise<DeletionPoll> {
+  const rec = await record(deps, ctx.requestId);
+  const id = await findAccessPointId(deps, rec);
+  if (!id) return { gone: true, attempt: 0 };
+  const r = await deps.confluent.deleteAccessPoint(rec.environmentId!, id);
+  return { gone: r === 'gone', id, attempt: 0 };
+}
+
+export async function getDeletionStatus(input: { kind: 'accessPoint' | 'gateway'; environmentId: string; id: string; attempt: number }, deps: Deps): Promise<DeletionPoll> {
+  const obj = input.kind === 'accessPoint'
+    ? await deps.confluent.getAccessPoint(input.environmentId, input.id)
+    : await deps.confluent.getGateway(input.environmentId, input.id);
+  return { gone: !obj, id: input.id, attempt: input.attempt + 1 };
+}
+
+// ------------------------------------------------------------------ ENIs and permissions
+
+/** Our ENI ids: the record's (this attempt) plus everything tagged with the request id. */
+async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
+  const recorded = (await deps.store.listEnis(rec.requestId)).filter((e) => e.eniId).map((e) => e.eniId!);
+  const tagged = (await findRequestEnis(deps.ec2(rec.region!), rec.requestId)).map((e) => e.NetworkInterfaceId!);
+  return [...new Set([...recorded, ...tagged])];
+}
+
+function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): void {
+  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
+  if (!rejected.length) return;
+  const inUse = rejected.filter((e) => e instanceof ResourceInUse);
+  if (inUse.length === rejected.length) throw new ResourceInUse(`${inUse.length} ${what} still in use; first: ${inUse[0].message}`);
+  throw rejected.find((e) => !(e instanceof ResourceInUse))!;
+}
+
+export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promise<{ revoked: number }> {
+  const rec = await record(deps, ctx.requestId);
+  const ec2 = deps.ec2(rec.region!);
+  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map((e) => e.NetworkInterfaceId!);
+  const perms = [];
+  for (let i = 0; i < eniIds.length; i += 200) {
+    perms.push(...await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: eniIds.slice(i, i + 200) }]));
+  }
+  const results = await mapLimit(perms, 5, (p) => deletePermission(ec2, p.permissionId));
+  throwIfInUse(results, 'ENI permissions are');
+  return { revoked: results.filter((r) => r.status === 'fulfilled' && r.value === 'deleted').length };
+}
+
+export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ deleted: number }> {
+  const rec = await record(deps, ctx.requestId);
+  const ec2 = deps.ec2(rec.region!);
+  const ids = await ourEniIds(deps, rec);
+  const results = await mapLimit(ids, 5, (id) => deleteNetworkInterface(ec2, id));
+  const enis = await deps.store.listEnis(rec.requestId);
+  await Promise.all(enis.filter((e) => e.eniId && results[ids.indexOf(e.eniId)]?.status === 'fulfilled')
+    .map((e) => deps.store.updateEni(rec.requestId, e.slot, { status: 'DELETED' })));
+  throwIfInUse(results, 'ENIs are');
+  return { deleted: results.filter((r) => r.status === 'fulfilled' && r.value === 'deleted').length };
+}
+
+// ------------------------------------------------------------------ security group
+
+async function ourSecurityGroupId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+  if (rec.securityGroupId) return rec.securityGroupCreatedByUs ? rec.securityGroupId : undefined;
+  if (rec.request && 'existingId' in rec.request.securityGroup) return undefined;
+  const g = await findSecurityGroupByName(deps.ec2(rec.region!), rec.vpcId!, names.securityGroup(rec.requestId));
+  return g && tagValue(g.Tags, TAG_REQUEST_ID) === rec.requestId ? g.GroupId : undefined;
+}
+
+export async function deleteSecurityGroupStep(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
+  const rec = await record(deps, ctx.requestId);
+  const id = await ourSecurityGroupId(deps, rec);
+  if (!id) return { deleted: false };
+  return { deleted: (await deleteSecurityGroup(deps.ec2(rec.region!), id)) === 'deleted' };
+}
+
+// ------------------------------------------------------------------ gateway
+
+async function ourGatewayId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+  if (rec.gatewayId) return rec.gatewayCreatedByUs ? rec.gatewayId : undefined;
+  if (!rec.request || 'existingId' in rec.request.gateway) return undefined;
+  const found = (await deps.confluent.listGateways(rec.environmentId!, { displayName: names.gateway(rec.request) }))
+    .find((g) => createdDuringAttempt(g.metadata?.created_at, rec));
+  return found?.id;
+}
+
+export async function deleteGatewayStep(ctx: TeardownContext, deps: Deps): Promise<DeletionPoll & { skipped?: string }> {
+  const rec = await record(deps, ctx.requestId);
+  const id = await ourGatewayId(deps, rec);
+  if (!id) return { gone: true, attempt: 0 };
+  const others = (await deps.confluent.listAccessPoints(rec.environmentId!, { gatewayId: id })).filter((ap) => ap.status?.phase !== 'DEPROVISIONING');
+  if (others.length) {
+    // Another request attached its access point to our gateway (gateway.existingId): keep the gateway.
+    return { gone: true, attempt: 0, skipped: `gateway ${id} still serves access point(s) ${others.map((a) => a.id).join(', ')}` };
+  }
+  const r = await deps.confluent.deleteGateway(rec.environmentId!, id);
+  return { gone: r === 'gone', id, attempt: 0 };
+}
+
+// ------------------------------------------------------------------ finish
+
+interface FinishInput extends TeardownContext { gatewayDeletion?: DeletionPoll & { skipped?: string } }
+
+/** Inventory what is really left (record + tags), write the final status, release the lock, emit the teardown event. */
+export async function finishTeardown(ctx: FinishInput, deps: Deps): Promise<{ requestId: string; mode: TeardownMode; outcome: string; leftovers: Leftover[] }> {
+  const rec = await record(deps, ctx.requestId);
+  const ec2 = deps.ec2(rec.region!);
+  const why = (key: string, fallback: string) => {
+    const e = ctx.errors?.[key];
+    return e ? `${e.Error ?? 'Error'}: ${causeMessage(e.Cause)}` : fallback;
+  };
+  const leftovers: Leftover[] = [];
+
+  const apId = await findAccessPointId(deps, rec);
+  if (apId) {
+    const ap = await deps.confluent.getAccessPoint(rec.environmentId!, apId);
+    if (ap) leftovers.push({ type: 'accessPoint', id: apId, reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`) });
+  }
+  const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
+  if (enis.length) {
+    const perms = await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: enis.map((e) => e.NetworkInterfaceId!) }]);
+    for (const p of perms) leftovers.push({ type: 'networkInterfacePermission', id: p.permissionId, reason: why('permissions', `still granted on ${p.eniId}`) });
+    for (const e of enis) {
+      const attached = e.Attachment?.InstanceOwnerId ? `attached by account ${e.Attachment.InstanceOwnerId}` : `still exists (status ${e.Status})`;
+      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId!, reason: why('enis', attached) });
+    }
+  }
+  const sgId = await ourSecurityGroupId(deps, rec);
+  if (sgId && await securityGroupExists(ec2, sgId)) leftovers.push({ type: 'securityGroup', id: sgId, reason: why('securityGroup', 'still exists') });
+  const gwId = await ourGatewayId(deps, rec);
+  if (gwId && !ctx.gatewayDeletion?.skipped) {
+    const gw = await deps.confluent.getGateway(rec.environmentId!, gwId);
+    if (gw) leftovers.push({ type: 'gateway', id: gwId, reason: why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`) });
+  }
+
+  const outcome = ctx.mode === 'rollback'
+    ? (leftovers.length ? 'ROLLBACK_FAILED' : 'ROLLED_BACK')
+    : (leftovers.length ? 'TEARDOWN_FAILED' : 'TORN_DOWN');
+  const updated = await deps.store.update(rec.requestId, { status: outcome, leftovers, ...(outcome === 'TORN_DOWN' ? { phase: undefined } : {}) });
+  if (ctx.mode === 'teardown') {
+    await deps.store.releaseLock(updated.environmentId!, updated.vpcId!, updated.requestId);
+    const base = { ...eventBase(updated, ctx.executionArn), mode: 'teardown' as const };
+    await deps.publisher.publish(leftovers.length ? events.teardownFailed({ ...base, leftovers }) : events.teardownSucceeded(base));
+  }
+  return { requestId: rec.requestId, mode: ctx.mode, outcome, leftovers };
+}
+

@@ -1,0 +1,224 @@
+/**
+ * Structural rules over statemachine/*.asl.json (the one source of each definition):
+ * valid ASL; every Task bounded and retried correctly; no blanket retries on forward steps;
+ * every forward step of provision reaches the rollback; every polling loop has a deadline;
+ * teardown runs in the safe order.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import aslValidator from 'asl-validator';
+import { parse as parseYaml } from 'yaml';
+import {
+  IN_USE_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, NOT_YET_VISIBLE_ERROR_NAMES, TRANSIENT_ERROR_NAMES,
+} from '../../functions/lib/errors.js';
+import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '../../functions/lib/constants.js';
+
+type State = Record<string, any>;
+type Machine = { StartAt: string; States: Record<string, State>; TimeoutSeconds?: number };
+const root = path.resolve(import.meta.dirname, '../..');
+const load = (name: string): Machine => JSON.parse(fs.readFileSync(path.join(root, 'statemachine', `${name}.asl.json`), 'utf8'));
+const provision = load('provision');
+const teardown = load('teardown');
+
+/** Replace CloudFormation objects the way the deploy plugin resolves them, so asl-validator can check ARNs. */
+function resolveCfn(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(resolveCfn);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o['Fn::GetAtt'])) return `arn:aws:lambda:us-west-2:111122223333:function:pni-${(o['Fn::GetAtt'] as string[])[0]}`;
+    if (typeof o.Ref === 'string') return `arn:aws:states:us-west-2:111122223333:stateMachine:${o.Ref}`;
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolveCfn(x)]));
+  }
+  return v;
+}
+
+/** Every state of a machine, including those in Parallel branches and Map processors, with its scope. */
+function allStates(m: { States: Record<string, State> }, scope = 'top'): { name: string; state: State; scope: string }[] {
+  const out: { name: string; state: State; scope: string }[] = [];
+  for (const [name, state] of Object.entries(m.States)) {
+    out.push({ name, state, scope });
+    for (const b of state.Branches ?? []) out.push(...allStates(b, `${name}/branch`));
+    const proc = state.ItemProcessor ?? state.Iterator;
+    if (proc) out.push(...allStates(proc, `${name}/map`));
+  }
+  return out;
+}
+const lambdaKey = (s: State): string | undefined => s.Resource?.['Fn::GetAtt']?.[0];
+function successors(s: State): string[] {
+  return [s.Next, s.Default, ...(s.Choices ?? []).map((c: State) => c.Next), ...(s.Catch ?? []).map((c: State) => c.Next)].filter(Boolean);
+}
+function reachable(m: Machine, from: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...successors(m.States[n]));
+  }
+  return seen;
+}
+
+describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.asl.json', (name, machine) => {
+  test('is valid ASL (asl-validator, ARNs and paths checked)', () => {
+    const result = aslValidator(structuredClone(resolveCfn(machine)), { checkPaths: true, checkArn: true });
+    expect(result.errorsText?.('\n') ?? '').toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  test('has a machine-level timeout', () => {
+    expect(machine.TimeoutSeconds).toBeGreaterThan(0);
+  });
+
+  test('every Task has TimeoutSeconds', () => {
+    const missing = allStates(machine).filter(({ state }) => state.Type === 'Task' && !(state.TimeoutSeconds > 0)).map((s) => s.name);
+    expect(missing).toEqual([]);
+  });
+
+  test('every Lambda Task retries the Lambda service faults first, with backoff', () => {
+    for (const { name: n, state } of allStates(machine).filter(({ state }) => lambdaKey(state))) {
+      const first = state.Retry?.[0];
+      expect({ n, errors: first?.ErrorEquals }).toEqual({ n, errors: [...LAMBDA_SERVICE_ERROR_NAMES] });
+      expect(first.BackoffRate).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  test('every Lambda Task retries exactly the transient error names, and nothing retries States.ALL or States.TaskFailed', () => {
+    const known = new Set<string>([...LAMBDA_SERVICE_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES, ...IN_USE_ERROR_NAMES, 'States.Timeout']);
+    for (const { name: n, state } of allStates(machine).filter(({ state }) => state.Retry)) {
+      const errors: string[] = state.Retry.flatMap((r: State) => r.ErrorEquals);
+      expect({ n, blanket: errors.filter((e) => e === 'States.ALL' || e === 'States.TaskFailed') }).toEqual({ n, blanket: [] });
+      if (lambdaKey(state)) {
+        expect({ n, unknown: errors.filter((e) => !known.has(e)) }).toEqual({ n, unknown: [] });
+        for (const t of [...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES]) expect({ n, has: errors.includes(t) ? t : undefined }).toEqual({ n, has: t });
+      }
+      for (const r of state.Retry) {
+        expect(r.MaxAttempts).toBeLessThanOrEqual(10);
+        expect(r.BackoffRate ?? 2).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+
+  test('every Lambda function exists in serverless.yml with a handler file, and every function is used', () => {
+    const sls = parseYaml(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8')) as { functions: Record<string, { handler: string }> };
+    const used = new Set(allStates(provision).concat(allStates(teardown)).map(({ state }) => lambdaKey(state)).filter(Boolean));
+    for (const key of used) {
+      expect(sls.functions[key!]).toBeDefined();
+      const file = sls.functions[key!].handler.replace(/\.[^.]+$/, '.ts');
+      expect(fs.existsSync(path.join(root, file))).toBe(true);
+    }
+    expect(Object.keys(sls.functions).sort()).toEqual([...used].sort());
+  });
+
+  test('every polling loop has a deadline: a Choice back to a Wait also compares a counter with a limit and exits', () => {
+    const scopes = [machine, ...allStates(machine).flatMap(({ state }) => state.Branches ?? [])] as Machine[];
+    let loops = 0;
+    for (const m of scopes) {
+      for (const [n, s] of Object.entries(m.States)) {
+        if (s.Type !== 'Choice') continue;
+        const loopsBack = [s.Default, ...s.Choices.map((c: State) => c.Next)].some((t) => m.States[t]?.Type === 'Wait' && reachable(m, t).has(n));
+        if (!loopsBack) continue;
+        loops += 1;
+        const deadline = s.Choices.find((c: State) => typeof c.NumericGreaterThanEqualsPath === 'string' && c.NumericGreaterThanEqualsPath.startsWith('$.limits.'));
+        expect({ n, deadline: !!deadline }).toEqual({ n, deadline: true });
+        expect(reachable(m, deadline.Next).has(n)).toBe(false);
+      }
+    }
+    expect(loops).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('provision', () => {
+  const forward = [...reachable(provision, 'ProvisionResources')].filter((n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n));
+
+  test('ValidateRequest has no Catch: nothing exists yet, its named error fails the execution', () => {
+    expect(provision.StartAt).toBe('ValidateRequest');
+    expect(provision.States.ValidateRequest.Catch).toBeUndefined();
+  });
+
+  test('every forward Task/Parallel/Map after validation catches States.ALL into Rollback', () => {
+    const fallible = forward.filter((n) => ['Task', 'Parallel', 'Map'].includes(provision.States[n].Type));
+    expect(fallible.length).toBeGreaterThanOrEqual(6);
+    for (const n of fallible) {
+      const c = provision.States[n].Catch?.find((x: State) => x.ErrorEquals.includes('States.ALL'));
+      expect({ n, next: c?.Next }).toEqual({ n, next: 'Rollback' });
+    }
+  });
+
+  test('no forward state can end the execution without passing the rollback, except success', () => {
+    for (const n of forward) {
+      const s = provision.States[n];
+      if (s.Type === 'Fail') throw new Error(`${n} fails without rollback`);
+      expect(reachable(provision, n).has('Rollback') || s.End === true || s.Type === 'Succeed').toBe(true);
+    }
+  });
+
+  test('the rollback runs the teardown machine synchronously and always records the failure', () => {
+    const r = provision.States.Rollback;
+    expect(r.Resource).toBe('arn:aws:states:::states:startExecution.sync:2');
+    expect(r.Parameters.StateMachineArn).toEqual({ Ref: 'TeardownStateMachine' });
+    expect(r.Parameters.Input.mode).toBe('rollback');
+    expect(r.Next).toBe('RecordFailed');
+    expect(r.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailed' });
+    expect(provision.States.RecordFailed.Next).toBe('ProvisioningFailed');
+    expect(provision.States.ProvisioningFailed.Type).toBe('Fail');
+  });
+
+  test('gateway and ENIs run in parallel; permissions need both', () => {
+    const p = provision.States.ProvisionResources;
+    expect(p.Type).toBe('Parallel');
+    expect(p.Branches.map((b: Machine) => b.StartAt).sort()).toEqual(['CreateGateway', 'CreateSecurityGroup']);
+    expect(p.Next).toBe('GrantPermissions');
+    const map = p.Branches[1].States.CreateEnis;
+    expect(map.Type).toBe('Map');
+    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('INLINE');
+    expect(map.MaxConcurrencyPath).toBe('$.limits.eniMaxConcurrency');
+  });
+
+  test('Wait intervals match the constants the deadlines are computed from', () => {
+    expect(provision.States.ProvisionResources.Branches[0].States.WaitForGateway.Seconds).toBe(GATEWAY_POLL_SECONDS);
+    expect(provision.States.WaitForAccessPoint.Seconds).toBe(ACCESS_POINT_POLL_SECONDS);
+    expect(teardown.States.WaitForAccessPointDeletion.Seconds).toBe(DELETION_POLL_SECONDS);
+    expect(teardown.States.WaitForGatewayDeletion.Seconds).toBe(DELETION_POLL_SECONDS);
+  });
+});
+
+describe('teardown', () => {
+  test('deletes in the safe order: access point gone, permissions, ENIs, security group, gateway', () => {
+    const order = ['DeleteAccessPoint', 'RevokePermissions', 'DeleteEnis', 'DeleteSecurityGroup', 'DeleteGateway', 'FinishTeardown'];
+    for (let i = 0; i < order.length - 1; i++) {
+      expect(reachable(teardown, order[i]).has(order[i + 1])).toBe(true);
+      expect(reachable(teardown, order[i + 1]).has(order[i])).toBe(false);
+    }
+  });
+
+  test('permissions are revoked only after the access point is confirmed gone', () => {
+    const preds = Object.entries(teardown.States).filter(([, s]) => successors(s).includes('RevokePermissions')).map(([n]) => n);
+    expect(preds).toEqual(['IsAccessPointGone']);
+    const rule = teardown.States.IsAccessPointGone.Choices.find((c: State) => c.Next === 'RevokePermissions');
+    expect(rule).toEqual({ Variable: '$.accessPointDeletion.gone', BooleanEquals: true, Next: 'RevokePermissions' });
+  });
+
+  test('a failure to remove the access point skips straight to the inventory (never revokes under a live access point)', () => {
+    for (const n of ['DeleteAccessPoint', 'CheckAccessPointGone']) {
+      expect(teardown.States[n].Catch[0].Next).toBe('FinishTeardown');
+    }
+    expect(teardown.States.AccessPointDeletionDeadlineExceeded.Next).toBe('FinishTeardown');
+  });
+
+  test('in-use deletes are retried with a bound, then recorded and passed on', () => {
+    for (const n of ['RevokePermissions', 'DeleteEnis', 'DeleteSecurityGroup']) {
+      const r = teardown.States[n].Retry.find((x: State) => x.ErrorEquals.includes('ResourceInUse'));
+      expect(r.MaxAttempts).toBeGreaterThan(0);
+      expect(r.MaxAttempts).toBeLessThanOrEqual(10);
+      expect(teardown.States[n].Catch[0].ErrorEquals).toEqual(['States.ALL']);
+    }
+  });
+
+  test('every path ends in FinishTeardown or a no-op', () => {
+    for (const n of Object.keys(teardown.States)) {
+      const r = reachable(teardown, n);
+      expect(r.has('FinishTeardown') || ['NothingToTearDown', 'TeardownDone', 'TeardownFailed', 'CheckTeardownOutcome', 'IsNothingToDo', 'BeginTeardown'].includes(n) || r.has('NothingToTearDown')).toBe(true);
+    }
+  });
+});
