@@ -174,8 +174,15 @@ function summarize(sb: Sandbox, d: { executionArn: string; status: string; outpu
   return {
     requestId, status: d.status, executionArn: d.executionArn, gatewayId: out.gatewayId, confluentAccount: out.confluentAccount,
     securityGroupId: out.securityGroupId, accessPointId: out.accessPointId, eniCount: out.eniIds?.length ?? 0,
-    durationMs: Date.now() - t0, events, error: d.error, cause: d.cause, endpoint: sb.url,
+    durationMs: d.stopDate && d.startDate ? new Date(d.stopDate as string).getTime() - new Date(d.startDate as string).getTime() : Date.now() - t0, events, error: d.error, cause: d.cause, endpoint: sb.url,
   };
+}
+
+/** "PNI Provisioning Started, PNI Provisioning Phase Changed x4, ..." in order of first appearance. */
+function countEvents(types: string[]): string {
+  const counts = new Map<string, number>();
+  for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts].map(([t, n]) => (n > 1 ? `${t.replace(/^PNI /, '')} x${n}` : t.replace(/^PNI /, ''))).join(', ');
 }
 
 function renderSummary(s: StartSummary): string {
@@ -187,8 +194,8 @@ function renderSummary(s: StartSummary): string {
     `  security group   ${s.securityGroupId ?? '-'}`,
     `  ENIs             ${s.eniCount}`,
     `  Confluent acct   ${s.confluentAccount ?? '-'}`,
-    `  duration         ${(s.durationMs / 1000).toFixed(1)} s`,
-    `  events           ${s.events.length ? s.events.join(', ') : '-'}`,
+    `  duration         ${(s.durationMs / 1000).toFixed(1)} s (execution)`,
+    `  events           ${s.events.length ? countEvents(s.events) : '-'}`,
   ];
   if (s.error) lines.push(`  error            ${s.error}: ${s.cause ?? ''}`);
   return lines.join('\n') + '\n';

@@ -25,6 +25,7 @@ import { loadServerlessConfig } from './serverlessConfig.js';
 import { FaultRegistry, FaultRuleInvalid } from './faults.js';
 import { PROFILES, isProfileName } from './profiles.js';
 import { DEFAULT_PORT, SEED } from './seed.js';
+import { pathToFileURL } from 'node:url';
 import type { Profile, ProfileName, SandboxRequest, SandboxResponse } from './types.js';
 import { STATE_TABLE_DEFINITION } from '../functions/lib/state.js';
 
@@ -56,6 +57,8 @@ export class Sandbox {
   private dynamoPort = 0;
   private portValue = 0;
 
+  private readonly handlerFiles: string[];
+
   private constructor(private readonly opts: SandboxOptions) {
     this.profileValue = { ...PROFILES[opts.profile ?? 'fast'] };
     const profile = () => this.profileValue;
@@ -63,6 +66,7 @@ export class Sandbox {
     this.ec2 = new Ec2Emulator({ faults: this.faults, profile });
     this.confluent = new ConfluentEmulator({ faults: this.faults, profile, ec2: this.ec2, baseUrl: () => this.url });
     const config = loadServerlessConfig(root, { region: SEED.region });
+    this.handlerFiles = Object.values(config.functions).map((f) => f.handlerFile);
     this.stepFunctions = new StepFunctionsService({ config, accountId: SEED.accountId, region: SEED.region, profile, faults: this.faults });
     this.eventBridge = new EventBridgeService({ config, stepFunctions: this.stepFunctions, accountId: SEED.accountId, region: SEED.region });
   }
@@ -129,6 +133,9 @@ export class Sandbox {
     this.portValue = (this.server.address() as AddressInfo).port;
     Object.assign(process.env, this.handlerEnv());
     await this.createTable();
+    // Load every handler once, one after the other, before any execution: cold starts are paid here, and
+    // concurrent first imports from parallel branches race in jest's ESM loader.
+    for (const file of this.handlerFiles) await import(pathToFileURL(file).href);
   }
 
   private async createTable(): Promise<void> {

@@ -1,0 +1,195 @@
+/**
+ * The sandbox's EC2 emulator: the EC2 Query protocol (POST / with a form body, XML answers) for the actions
+ * the PNI workflow uses, faithful enough for the real `@aws-sdk/client-ec2` v3 and the AWS CLI.
+ * See sandbox/ec2/README.md, and "Where the EC2 sandbox guesses" there.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FaultRegistry } from '../faults.js';
+import { SEED } from '../seed.js';
+import { systemClock, type Clock, type Profile, type SandboxRequest, type SandboxResponse } from '../types.js';
+import type { Ctx, Handler } from './context.js';
+import { defaultMessage, Ec2Error, statusFor, unauthorizedMessage } from './errors.js';
+import { describeAvailabilityZones, describeSubnets, describeVpcs } from './network.js';
+import {
+  createNetworkInterface, createNetworkInterfacePermission, createTags, DEFAULT_ENI_QUOTA, deleteNetworkInterface,
+  deleteNetworkInterfacePermission, describeNetworkInterfacePermissions, describeNetworkInterfaces,
+} from './network-interfaces.js';
+import { Params } from './params.js';
+import {
+  authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroups,
+  revokeSecurityGroupEgress, revokeSecurityGroupIngress,
+} from './security-groups.js';
+import { emptyRegion, newId, seedRegion, type RegionState } from './state.js';
+import { TokenBuckets } from './throttle.js';
+import { eniView, permView, sgView, subnetView, vpcView } from './views.js';
+import { errorXml, structJson, successXml } from './xml.js';
+
+export { regionFromAuthorization } from './region.js';
+export { DEFAULT_ENI_QUOTA } from './network-interfaces.js';
+
+const HANDLERS: Record<string, Handler> = {
+  DescribeVpcs: describeVpcs,
+  DescribeSubnets: describeSubnets,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  CreateSecurityGroup: createSecurityGroup,
+  DescribeSecurityGroups: describeSecurityGroups,
+  AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+  AuthorizeSecurityGroupEgress: authorizeSecurityGroupEgress,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  RevokeSecurityGroupEgress: revokeSecurityGroupEgress,
+  DeleteSecurityGroup: deleteSecurityGroup,
+  CreateNetworkInterface: createNetworkInterface,
+  DescribeNetworkInterfaces: describeNetworkInterfaces,
+  DeleteNetworkInterface: deleteNetworkInterface,
+  CreateNetworkInterfacePermission: createNetworkInterfacePermission,
+  DescribeNetworkInterfacePermissions: describeNetworkInterfacePermissions,
+  DeleteNetworkInterfacePermission: deleteNetworkInterfacePermission,
+  CreateTags: createTags,
+};
+
+/** The actions the emulator implements. */
+export const EC2_ACTIONS: readonly string[] = Object.keys(HANDLERS);
+
+export interface Ec2EmulatorOptions {
+  faults: FaultRegistry;
+  profile: () => Profile;
+  clock?: Clock;
+  /** The Regional ENI quota (default 5000); CreateNetworkInterface answers NetworkInterfaceLimitExceeded beyond it. */
+  eniQuota?: number;
+}
+
+export interface Ec2NetworkInterfaceInfo {
+  networkInterfaceId: string; subnetId: string; vpcId: string; availabilityZoneId: string; ownerId: string; status: string; attachedBy?: string;
+}
+export interface Ec2PermissionInfo { networkInterfacePermissionId: string; awsAccountId: string; permission: string; state: string }
+
+export interface Ec2Snapshot {
+  vpcs: unknown[]; subnets: unknown[]; securityGroups: unknown[]; networkInterfaces: unknown[]; networkInterfacePermissions: unknown[];
+}
+
+/** The bucket an action's call draws from: unfiltered, unpaginated Describe{NetworkInterfaces,SecurityGroups} use the 50/10 one. */
+function bucketKey(action: string, p: Params): string {
+  if (action !== 'DescribeNetworkInterfaces' && action !== 'DescribeSecurityGroups') return action;
+  const narrowed = ['Filter', 'MaxResults', 'NextToken', 'NetworkInterfaceId', 'GroupId', 'GroupName'].some((k) => p.has(k));
+  return narrowed ? action : `${action}#unfiltered`;
+}
+
+export class Ec2Emulator {
+  private readonly faults: FaultRegistry;
+  private readonly profile: () => Profile;
+  private readonly clock: Clock;
+  private readonly eniQuota: number;
+  private regions = new Map<string, RegionState>();
+  private buckets = new Map<string, TokenBuckets>();
+  private seq = 0;
+
+  constructor(opts: Ec2EmulatorOptions) {
+    this.faults = opts.faults;
+    this.profile = opts.profile;
+    this.clock = opts.clock ?? systemClock;
+    this.eniQuota = opts.eniQuota ?? DEFAULT_ENI_QUOTA;
+    this.reset();
+  }
+
+  /** Back to the seed: only SEED.region is seeded; other Regions start empty. */
+  reset(): void {
+    this.seq = 0;
+    this.regions = new Map([[SEED.region, seedRegion(() => ++this.seq)]]);
+    this.buckets = new Map();
+  }
+
+  private region(name: string): RegionState {
+    let r = this.regions.get(name);
+    if (!r) { r = emptyRegion(name); this.regions.set(name, r); }
+    return r;
+  }
+
+  /** One EC2 Query call. `region` comes from the SigV4 credential scope. */
+  async handle(req: SandboxRequest, region: string): Promise<SandboxResponse> {
+    const requestId = randomUUID();
+    const form = new URLSearchParams(req.query);
+    if (req.body.length) for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) form.append(k, v);
+    const p = new Params(form);
+    const action = p.action ?? '';
+    try {
+      const fault = this.faults.nextCallFault('ec2', action);
+      const latency = this.profile().ec2LatencyMs;
+      if (latency > 0) await new Promise((res) => setTimeout(res, latency));
+      if (fault) {
+        const code = String(fault.error);
+        const message = fault.message ?? defaultMessage(code);
+        throw new Ec2Error(code, code === 'UnauthorizedOperation' && !message.includes('Encoded authorization failure message') ? unauthorizedMessage() : message);
+      }
+      if (!action) throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
+      const handler = HANDLERS[action];
+      if (!handler) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
+      const now = this.clock.now();
+      if (this.profile().ec2TokenBuckets) {
+        let b = this.buckets.get(region);
+        if (!b) { b = new TokenBuckets(); this.buckets.set(region, b); }
+        if (!b.take(bucketKey(action, p), now)) throw new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
+      }
+      const ctx: Ctx = {
+        p, r: this.region(region), action, now, nextSeq: () => ++this.seq, eniQuota: this.eniQuota,
+        notFoundWindowMs: (a) => this.faults.notFoundWindowMs(a),
+      };
+      const out = handler(ctx);
+      return { status: 200, headers: this.headers(requestId), body: successXml(action, requestId, out) };
+    } catch (err) {
+      if (!(err instanceof Ec2Error)) throw err;
+      return { status: statusFor(err.code), headers: this.headers(requestId), body: errorXml(err.code, err.message, requestId) };
+    }
+  }
+
+  private headers(requestId: string): Record<string, string> {
+    return { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId, server: 'AmazonEC2' };
+  }
+
+  /** Every resource of every Region, in the shape the AWS CLI prints (SDK v3 output members). */
+  snapshot(): Ec2Snapshot {
+    const out: Ec2Snapshot = { vpcs: [], subnets: [], securityGroups: [], networkInterfaces: [], networkInterfacePermissions: [] };
+    for (const r of this.regions.values()) {
+      for (const v of r.vpcs.values()) out.vpcs.push(structJson(vpcView(v)));
+      for (const s of r.subnets.values()) out.subnets.push(structJson(subnetView(r.name, s)));
+      for (const g of r.sgs.values()) out.securityGroups.push(structJson(sgView(r.name, g)));
+      for (const e of r.enis.values()) out.networkInterfaces.push(structJson(eniView(r.name, e)));
+      for (const p of r.perms.values()) out.networkInterfacePermissions.push(structJson(permView(p)));
+    }
+    return out;
+  }
+
+  getNetworkInterface(region: string, eniId: string): Ec2NetworkInterfaceInfo | undefined {
+    const e = this.regions.get(region)?.enis.get(eniId);
+    if (!e) return undefined;
+    return {
+      networkInterfaceId: e.id, subnetId: e.subnetId, vpcId: e.vpcId, availabilityZoneId: e.azId, ownerId: e.ownerId, status: e.status,
+      attachedBy: e.attachment?.instanceOwnerId,
+    };
+  }
+
+  permissionsFor(region: string, eniId: string): Ec2PermissionInfo[] {
+    const r = this.regions.get(region);
+    if (!r) return [];
+    return [...r.perms.values()].filter((p) => p.eniId === eniId).map((p) => ({
+      networkInterfacePermissionId: p.id, awsAccountId: p.accountId, permission: p.permission, state: p.state,
+    }));
+  }
+
+  /** Simulates Confluent attaching the ENI to one of its instances (status in-use, attachment owned by `accountId`). */
+  attach(region: string, eniId: string, accountId: string): void {
+    const e = this.regions.get(region)?.enis.get(eniId);
+    if (!e) throw new Error(`EC2 sandbox: no network interface ${eniId} in ${region}`);
+    e.status = 'in-use';
+    e.attachment = {
+      attachmentId: newId('eni-attach'), instanceId: newId('i'), instanceOwnerId: accountId, deviceIndex: 1, networkCardIndex: 0,
+      status: 'attached', attachTime: new Date(this.clock.now()).toISOString(), deleteOnTermination: false,
+    };
+  }
+
+  detach(region: string, eniId: string): void {
+    const e = this.regions.get(region)?.enis.get(eniId);
+    if (!e) throw new Error(`EC2 sandbox: no network interface ${eniId} in ${region}`);
+    e.status = 'available';
+    e.attachment = undefined;
+  }
+}

@@ -1,0 +1,455 @@
+/**
+ * `osls package` as an offline smoke test of the deployment (serverless.yml + statemachine/*.asl.json +
+ * functions/**), and checks on the CloudFormation it produces: state machines wired to their own
+ * Lambdas, the table, the EventBridge trigger rules (pattern, input transformer, retry, DLQ), and
+ * least-privilege IAM (one role per function, no wildcard mutations, EC2 writes scoped by tag).
+ *
+ * Runs with no AWS credentials and no network (packaging needs neither).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+import { parse as parseYaml } from 'yaml';
+import {
+  DETAIL_TYPES, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID,
+} from '../../functions/lib/constants.js';
+import { STATE_TABLE_DEFINITION } from '../../functions/lib/state.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const STAGE = 'ci';
+const SERVICE = 'pni-provisioner';
+
+type Json = any;
+const config: Json = parseYaml(readFileSync(join(root, 'serverless.yml'), 'utf8'));
+const functionKeys: string[] = Object.keys(config.functions);
+const logicalFn = (key: string) => `${key[0].toUpperCase()}${key.slice(1)}LambdaFunction`;
+const logicalLogGroup = (key: string) => `${key[0].toUpperCase()}${key.slice(1)}LogGroup`;
+
+/** Function keys a definition references through {"Fn::GetAtt": [key, "Arn"]}. */
+function referencedFunctions(definition: Json): string[] {
+  const found = new Set<string>();
+  const walk = (v: Json) => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (v && typeof v === 'object') {
+      const ga = v['Fn::GetAtt'];
+      if (Array.isArray(ga) && functionKeys.includes(ga[0])) found.add(ga[0]);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(definition);
+  return [...found].sort();
+}
+const aslFunctions = {
+  ProvisionStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/provision.asl.json'), 'utf8'))),
+  TeardownStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/teardown.asl.json'), 'utf8'))),
+};
+
+// ------------------------------------------------------------------ package once
+let outDir = '';
+let template: Json;
+let resources: Record<string, Json>;
+
+function runPackage(dir: string): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'NODE_OPTIONS']) delete env[k];
+  Object.assign(env, { AWS_SDK_LOAD_CONFIG: '0', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' });
+  const osls = join(root, 'node_modules', 'osls', 'bin', 'serverless.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [osls, 'package', '--stage', STAGE, '--package', dir], {
+      cwd: root, env, timeout: 240_000, maxBuffer: 64 * 1024 * 1024,
+    }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`osls package failed (${err.code ?? err.signal ?? err.message}):\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`));
+      } else resolve();
+    });
+  });
+}
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'pni-package-'));
+  await runPackage(outDir);
+  template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+}, 300_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+// ------------------------------------------------------------------ helpers
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const getAttTarget = (v: Json): string | undefined => (v && Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'][0] : undefined);
+
+interface Stmt { Sid?: string; Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: Json; NotResource?: unknown; Condition?: Json; Principal?: Json }
+/** Every policy statement in the template, with where it came from. */
+function allStatements(): Array<{ where: string; s: Stmt }> {
+  const out: Array<{ where: string; s: Stmt }> = [];
+  for (const [id, r] of Object.entries(resources)) {
+    const docs: Json[] = [];
+    if (r.Type === 'AWS::IAM::Role') for (const p of r.Properties.Policies ?? []) docs.push(p.PolicyDocument);
+    if (['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::SQS::QueuePolicy', 'AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy'].includes(r.Type)) docs.push(r.Properties.PolicyDocument);
+    for (const d of docs) for (const s of asArray<Stmt>(d.Statement)) out.push({ where: id, s });
+  }
+  return out;
+}
+function roleStatements(roleId: string): Stmt[] {
+  const role = resources[roleId];
+  expect(role?.Type).toBe('AWS::IAM::Role');
+  return (role.Properties.Policies ?? []).flatMap((p: Json) => asArray<Stmt>(p.PolicyDocument.Statement));
+}
+const actionsOf = (s: Stmt) => asArray(s.Action as string | string[]);
+const isReadOnly = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|Search)/i.test(action);
+const isMutatingEc2 = (action: string) => action.toLowerCase().startsWith('ec2:') && !isReadOnly(action);
+const resourceIsStar = (s: Stmt) => asArray(s.Resource).some((r) => r === '*');
+const resourceText = (s: Stmt) => JSON.stringify(s.Resource);
+
+function roleOfFunction(key: string): string {
+  const fn = resources[logicalFn(key)];
+  const role = getAttTarget(fn.Properties.Role);
+  if (!role) throw new Error(`${key}: Role is not a Fn::GetAtt of a role in this stack: ${JSON.stringify(fn.Properties.Role)}`);
+  return role;
+}
+
+/** Lambda logical ids a state machine role may invoke (the plugin also lists `${arn}:*` for versions). */
+function invokableFunctions(roleId: string): string[] {
+  const out = new Set<string>();
+  for (const s of roleStatements(roleId)) {
+    if (!actionsOf(s).includes('lambda:InvokeFunction')) continue;
+    expect(resourceIsStar(s)).toBe(false);
+    for (const r of asArray(s.Resource)) {
+      const direct = getAttTarget(r);
+      const viaSub = Array.isArray(r?.['Fn::Sub']) ? getAttTarget(Object.values(r['Fn::Sub'][1])[0]) : undefined;
+      const id = direct ?? viaSub;
+      if (!id) throw new Error(`${roleId}: cannot read lambda:InvokeFunction resource ${JSON.stringify(r)}`);
+      out.add(id);
+    }
+  }
+  return [...out].sort();
+}
+
+/** The files in a zip (central directory), with a reader for one entry. */
+function readZip(path: string): { names: string[]; read(name: string): Buffer } {
+  const buf = readFileSync(path);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${path}: not a zip`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const entries = new Map<string, { method: number; size: number; local: number }>();
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    entries.set(buf.toString('utf8', p + 46, p + 46 + nameLen), { method, size, local });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return {
+    names: [...entries.keys()],
+    read(name) {
+      const e = entries.get(name);
+      if (!e) throw new Error(`${path}: no ${name}`);
+      const start = e.local + 30 + buf.readUInt16LE(e.local + 26) + buf.readUInt16LE(e.local + 28);
+      const data = buf.subarray(start, start + e.size);
+      return e.method === 8 ? inflateRawSync(data) : data;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ tests
+describe('osls package (offline)', () => {
+  test('produces the update-stack template', () => {
+    expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
+    expect(Object.keys(resources).length).toBeGreaterThan(40);
+  });
+
+  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)('%s: definition references its own Lambdas', (id) => {
+    const sm = resources[id];
+    expect(sm?.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(sm.Properties.StateMachineType).toBe('STANDARD');
+    const sub = sm.Properties.DefinitionString['Fn::Sub'];
+    expect(Array.isArray(sub)).toBe(true);
+    const [text, vars] = sub as [string, Record<string, Json>];
+    JSON.parse(text.replace(/\$\{[^}]+\}/g, 'X')); // still JSON around the placeholders
+    // every placeholder has a value: no DefinitionSubstitutions-style ${Name} left for deploy time
+    const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
+    expect(placeholders).toEqual(Object.keys(vars).sort());
+    const lambdas = Object.values(vars).map(getAttTarget).filter((x): x is string => !!x && x.endsWith('LambdaFunction')).sort();
+    expect(aslFunctions[id].length).toBeGreaterThan(0);
+    expect(lambdas).toEqual(aslFunctions[id].map(logicalFn).sort());
+    for (const l of lambdas) expect(resources[l]?.Type).toBe('AWS::Lambda::Function');
+    expect(sm.Properties.StateMachineName).toBe(`${SERVICE}-${STAGE}-${id === 'ProvisionStateMachine' ? 'provision' : 'teardown'}`);
+  });
+
+  test('provision runs the teardown machine as its rollback (startExecution.sync:2)', () => {
+    const vars = resources.ProvisionStateMachine.Properties.DefinitionString['Fn::Sub'][1];
+    expect(Object.values(vars)).toContainEqual({ Ref: 'TeardownStateMachine' });
+  });
+
+  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)('%s: execution logging at ERROR without data', (id) => {
+    const lc = resources[id].Properties.LoggingConfiguration;
+    expect(lc).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+    const lg = getAttTarget(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
+    expect(resources[lg!]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: expect.any(Number) } });
+  });
+
+  test('state machine roles invoke exactly their own functions', () => {
+    for (const id of ['ProvisionStateMachine', 'TeardownStateMachine'] as const) {
+      const roleId = getAttTarget(resources[id].Properties.RoleArn)!;
+      expect(invokableFunctions(roleId)).toEqual(aslFunctions[id].map(logicalFn).sort());
+    }
+  });
+
+  test('provision role: start, watch and stop only teardown executions', () => {
+    const roleId = getAttTarget(resources.ProvisionStateMachine.Properties.RoleArn)!;
+    const stmts = roleStatements(roleId);
+    const withAction = (a: string) => stmts.filter((s) => actionsOf(s).includes(a));
+    expect(withAction('states:StartExecution').map((s) => s.Resource)).toEqual([{ Ref: 'TeardownStateMachine' }]);
+    for (const a of ['states:DescribeExecution', 'states:StopExecution']) {
+      const [s, ...more] = withAction(a);
+      expect(more).toHaveLength(0);
+      expect(resourceIsStar(s)).toBe(false);
+      expect(resourceText(s)).toContain(`:execution:${SERVICE}-${STAGE}-teardown:*`);
+    }
+    for (const a of ['events:PutTargets', 'events:PutRule', 'events:DescribeRule']) {
+      const [s] = withAction(a);
+      expect(resourceText(s)).toContain('rule/StepFunctionsGetEventsForStepFunctionsExecutionRule');
+    }
+  });
+
+  test('the state table: pk/sk, GSI byStatus, retained, same as STATE_TABLE_DEFINITION', () => {
+    const t = resources.StateTable;
+    expect(t.Type).toBe('AWS::DynamoDB::Table');
+    expect(t.DeletionPolicy).toBe('Retain');
+    expect(t.Properties.KeySchema).toEqual(STATE_TABLE_DEFINITION.KeySchema);
+    expect(t.Properties.BillingMode).toBe(STATE_TABLE_DEFINITION.BillingMode);
+    const sortByName = (a: Json[]) => [...a].sort((x, y) => x.AttributeName.localeCompare(y.AttributeName));
+    expect(sortByName(t.Properties.AttributeDefinitions)).toEqual(sortByName([...STATE_TABLE_DEFINITION.AttributeDefinitions]));
+    expect(t.Properties.GlobalSecondaryIndexes).toEqual(STATE_TABLE_DEFINITION.GlobalSecondaryIndexes);
+    expect(t.Properties.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual(['byStatus']);
+  });
+
+  test('two EventBridge trigger rules: pattern, event-id-keeping transformer, retry policy, DLQ', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(2);
+    const expected: Record<string, { detailType: string; machine: string; yamlKey: string }> = {
+      [DETAIL_TYPES.provisioningRequested]: { detailType: DETAIL_TYPES.provisioningRequested, machine: 'ProvisionStateMachine', yamlKey: 'provision' },
+      [DETAIL_TYPES.teardownRequested]: { detailType: DETAIL_TYPES.teardownRequested, machine: 'TeardownStateMachine', yamlKey: 'teardown' },
+    };
+    const seen = new Set<string>();
+    for (const [ruleId, rule] of rules) {
+      const p = rule.Properties;
+      expect(p.State).toBe('ENABLED');
+      expect(p.EventPattern.source).toEqual([config.custom.triggerSource]);
+      expect(p.EventPattern['detail-type']).toHaveLength(1);
+      const e = expected[p.EventPattern['detail-type'][0]];
+      expect(e).toBeDefined();
+      seen.add(e.detailType);
+      expect(p.Targets).toHaveLength(1);
+      const [t] = p.Targets;
+      expect(t.Arn).toEqual({ Ref: e.machine });
+      expect(t.InputTransformer.InputPathsMap).toMatchObject({ eventId: '$.id', detail: '$.detail' });
+      expect(t.InputTransformer.InputTemplate).toContain('"eventId":"<eventId>"');
+      expect(t.InputTransformer.InputTemplate).toContain('"request":<detail>');
+      expect(t.InputTransformer.InputTemplate).toBe(config.stepFunctions.stateMachines[e.yamlKey].events[0].eventBridge.inputTransformer.inputTemplate);
+      expect(t.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: expect.any(Number), MaximumRetryAttempts: expect.any(Number) });
+      expect(t.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(t.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } });
+      // EventBridge's role may start that machine and nothing else
+      const roleId = getAttTarget(t.RoleArn)!;
+      const stmts = roleStatements(roleId);
+      expect(stmts.flatMap(actionsOf)).toEqual(['states:StartExecution']);
+      expect(stmts[0].Resource).toEqual({ Ref: e.machine });
+      expect(ruleId).toMatch(/EventsRuleCloudWatchEvent\d+$/);
+    }
+    expect(seen.size).toBe(2);
+  });
+
+  test('the dead-letter queue accepts messages from the two rules only', () => {
+    expect(resources.TriggerDeadLetterQueue.Type).toBe('AWS::SQS::Queue');
+    const [[, policy], ...more] = ofType('AWS::SQS::QueuePolicy');
+    expect(more).toHaveLength(0);
+    expect(policy.Properties.Queues).toEqual([{ Ref: 'TriggerDeadLetterQueue' }]);
+    const [s] = policy.Properties.PolicyDocument.Statement;
+    expect(s).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+    const sources = s.Condition.ArnEquals['aws:SourceArn'].map(getAttTarget).sort();
+    expect(sources).toEqual(ofType('AWS::Events::Rule').map(([id]) => id).sort());
+  });
+
+  test('outputs: state machine ARNs, table name, DLQ URL', () => {
+    expect(template.Outputs.ProvisionStateMachineArn.Value).toEqual({ Ref: 'ProvisionStateMachine' });
+    expect(template.Outputs.TeardownStateMachineArn.Value).toEqual({ Ref: 'TeardownStateMachine' });
+    expect(template.Outputs.StateTableName.Value).toEqual({ Ref: 'StateTable' });
+    expect(template.Outputs.TriggerDeadLetterQueueUrl.Value).toEqual({ Ref: 'TriggerDeadLetterQueue' });
+  });
+});
+
+describe('Lambda functions', () => {
+  test('one per function key, nodejs22.x, handler path kept', () => {
+    const fns = ofType('AWS::Lambda::Function');
+    expect(fns.map(([id]) => id).sort()).toEqual(functionKeys.map(logicalFn).sort());
+    for (const key of functionKeys) {
+      const p = resources[logicalFn(key)].Properties;
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Handler).toBe(`functions/${key}/handler.handler`);
+      expect(p.Environment.Variables.STATE_TABLE).toEqual({ Ref: 'StateTable' });
+    }
+  });
+
+  test('each function has its own role, assumable by Lambda only; no shared default role', () => {
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
+    const roles = functionKeys.map(roleOfFunction);
+    expect(new Set(roles).size).toBe(functionKeys.length);
+    for (const roleId of roles) {
+      const trust = resources[roleId].Properties.AssumeRolePolicyDocument.Statement;
+      expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+      expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('bundles are ESM (.mjs) with the createRequire banner, one zip per function', () => {
+    for (const key of functionKeys) {
+      const zipPath = join(outDir, `${key}.zip`);
+      expect(existsSync(zipPath)).toBe(true);
+      const zip = readZip(zipPath);
+      const entry = `functions/${key}/handler.mjs`;
+      expect(zip.names).toContain(entry);
+      expect(zip.names.filter((n) => /handler\.(c?js)$/.test(n))).toEqual([]);
+      if (key === functionKeys[0]) {
+        const code = zip.read(entry).toString('utf8');
+        expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
+        expect(code).toMatch(/\bexport\s*\{[^}]*\bhandler\b/);
+      }
+    }
+  });
+});
+
+describe('IAM least privilege', () => {
+  test('no Allow with a full wildcard action, NotAction or NotResource', () => {
+    for (const { where, s } of allStatements()) {
+      if (s.Effect !== 'Allow') continue;
+      expect({ where, NotAction: s.NotAction, NotResource: s.NotResource }).toEqual({ where, NotAction: undefined, NotResource: undefined });
+      for (const a of actionsOf(s)) {
+        expect({ where, action: a, full: a === '*' || /^[^:]+:\*$/.test(a) }).toEqual({ where, action: a, full: false });
+      }
+    }
+  });
+
+  test('a wildcard action only ever covers reads, never a mutating call', () => {
+    for (const { where, s } of allStatements()) {
+      if (s.Effect !== 'Allow') continue;
+      const actions = actionsOf(s);
+      if (!actions.some((a) => a.includes('*'))) continue;
+      expect({ where, actions, allReadOnly: actions.every(isReadOnly) }).toEqual({ where, actions, allReadOnly: true });
+    }
+  });
+
+  test('every mutating EC2 statement has a Condition or a scoped Resource', () => {
+    let seen = 0;
+    for (const { where, s } of allStatements()) {
+      if (s.Effect !== 'Allow' || !actionsOf(s).some(isMutatingEc2)) continue;
+      seen++;
+      expect({ where, sid: s.Sid, scoped: !!s.Condition || !resourceIsStar(s) }).toEqual({ where, sid: s.Sid, scoped: true });
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  // Which function may change what (ARCHITECTURE section 8).
+  const EC2_WRITES: Record<string, string[]> = {
+    createSecurityGroup: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateSecurityGroup', 'ec2:CreateTags', 'ec2:RevokeSecurityGroupEgress'],
+    createEni: ['ec2:CreateNetworkInterface', 'ec2:CreateTags'],
+    grantPermissions: ['ec2:CreateNetworkInterfacePermission'],
+    revokePermissions: ['ec2:DeleteNetworkInterfacePermission'],
+    deleteEnis: ['ec2:DeleteNetworkInterface'],
+    deleteSecurityGroup: ['ec2:DeleteSecurityGroup'],
+  };
+  const CONFLUENT_CALLERS = ['validateRequest', 'createGateway', 'getGatewayStatus', 'createAccessPoint', 'getAccessPointStatus',
+    'beginTeardown', 'deleteAccessPoint', 'getDeletionStatus', 'deleteGateway', 'finishTeardown'];
+  const EMITTERS = ['validateRequest', 'recordPhase', 'recordOutcome', 'beginTeardown', 'finishTeardown'];
+  const DYNAMO_ALLOWED = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+
+  test.each(Object.keys(config.functions))('%s: only what it needs', (key) => {
+    const stmts = roleStatements(roleOfFunction(key)).filter((s) => s.Effect === 'Allow');
+    const actions = stmts.flatMap(actionsOf);
+    expect([...new Set(actions.map((a) => a.split(':')[0]))].every((svc) => ['logs', 'dynamodb', 'secretsmanager', 'events', 'ec2'].includes(svc))).toBe(true);
+
+    // logs: its own log group only
+    for (const s of stmts.filter((x) => actionsOf(x).some((a) => a.startsWith('logs:')))) {
+      expect(actionsOf(s).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': [logicalLogGroup(key), 'Arn'] });
+    }
+    // DynamoDB: item-level calls on the state table, no Scan/Delete/batch
+    for (const s of stmts.filter((x) => actionsOf(x).some((a) => a.startsWith('dynamodb:')))) {
+      for (const a of actionsOf(s)) expect(DYNAMO_ALLOWED).toContain(a);
+      for (const r of asArray(s.Resource)) expect(JSON.stringify(r)).toContain('StateTable');
+    }
+    expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(true);
+    // Confluent API key
+    const secret = stmts.filter((x) => actionsOf(x).some((a) => a.startsWith('secretsmanager:')));
+    if (CONFLUENT_CALLERS.includes(key)) {
+      expect(secret.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+      expect(secret.map((s) => s.Resource)).toEqual([config.params.default.confluentSecretArn]);
+    } else expect(secret).toEqual([]);
+    // events: PutEvents on the bus, with our source only
+    const emit = stmts.filter((x) => actionsOf(x).some((a) => a.startsWith('events:')));
+    if (EMITTERS.includes(key)) {
+      expect(emit.flatMap(actionsOf)).toEqual(['events:PutEvents']);
+      expect(resourceText(emit[0])).toContain(':event-bus/default');
+      expect(emit[0].Condition).toEqual({ StringEquals: { 'events:source': config.custom.eventSource } });
+    } else expect(emit).toEqual([]);
+    // EC2: reads anywhere (Describe* has no resource-level permissions), writes per the table
+    const writes = [...new Set(actions.filter(isMutatingEc2))].sort();
+    expect(writes).toEqual(EC2_WRITES[key] ?? []);
+  });
+
+  test('EC2 creates require our tags on the new resource; CreateTags only at creation', () => {
+    const requestTagged = {
+      Null: { [`aws:RequestTag/${TAG_REQUEST_ID}`]: 'false' },
+      StringEquals: { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY_VALUE },
+    };
+    const creates: Array<[string, string, string]> = [
+      ['createSecurityGroup', 'ec2:CreateSecurityGroup', ':security-group/*'],
+      ['createEni', 'ec2:CreateNetworkInterface', ':network-interface/*'],
+    ];
+    for (const [key, action, created] of creates) {
+      const stmts = roleStatements(roleOfFunction(key)).filter((s) => actionsOf(s).includes(action));
+      const onNew = stmts.filter((s) => resourceText(s).includes(created));
+      expect(onNew).toHaveLength(1);
+      expect(onNew[0].Condition).toEqual(requestTagged);
+      expect(actionsOf(onNew[0])).toEqual([action]);
+      const tagging = roleStatements(roleOfFunction(key)).filter((s) => actionsOf(s).includes('ec2:CreateTags'));
+      expect(tagging).toHaveLength(1);
+      expect(tagging[0].Condition).toEqual({ StringEquals: { 'ec2:CreateAction': action.slice(4) } });
+      expect(resourceText(tagging[0])).toContain(created);
+    }
+  });
+
+  test('EC2 changes and deletes only touch resources tagged as ours', () => {
+    const scoped: Array<[string, string[], string]> = [
+      ['createSecurityGroup', ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'], ':security-group/*'],
+      ['grantPermissions', ['ec2:CreateNetworkInterfacePermission'], ':network-interface/*'],
+      ['deleteEnis', ['ec2:DeleteNetworkInterface'], ':network-interface/*'],
+      ['deleteSecurityGroup', ['ec2:DeleteSecurityGroup'], ':security-group/*'],
+    ];
+    for (const [key, actions, resource] of scoped) {
+      for (const action of actions) {
+        const stmts = roleStatements(roleOfFunction(key)).filter((s) => actionsOf(s).includes(action));
+        expect(stmts).toHaveLength(1);
+        expect(resourceText(stmts[0])).toContain(resource);
+        expect(stmts[0].Condition.StringEquals[`ec2:ResourceTag/${TAG_MANAGED_BY}`]).toBe(MANAGED_BY_VALUE);
+      }
+    }
+    const grant = roleStatements(roleOfFunction('grantPermissions')).find((s) => actionsOf(s).includes('ec2:CreateNetworkInterfacePermission'))!;
+    expect(grant.Condition.StringEquals['ec2:Permission']).toBe('INSTANCE-ATTACH');
+    // DeleteNetworkInterfacePermission names a permission id: EC2 offers no resource type or tag
+    // key for it, so it is "*" limited to the stack's region, and held by revokePermissions alone.
+    const revoke = roleStatements(roleOfFunction('revokePermissions')).find((s) => actionsOf(s).includes('ec2:DeleteNetworkInterfacePermission'))!;
+    expect(actionsOf(revoke)).toEqual(['ec2:DeleteNetworkInterfacePermission']);
+    expect(revoke.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
+  });
+});
