@@ -111,6 +111,7 @@ export class Sandbox {
       EVENT_SOURCE: 'pni.provisioner',
       CONFLUENT_SECRET_ARN: SEED.confluentSecretArn,
       CONFLUENT_MAX_RETRY_DELAY_MS: fast ? '5' : '1000',
+      EC2_THROTTLE_BASE_DELAY_MS: fast ? '1' : '250',
       POWERTOOLS_LOG_LEVEL: process.env.PNI_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_SERVICE_NAME: 'pni-provisioner',
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
@@ -261,11 +262,19 @@ export class Sandbox {
         }
       case 'GET /_sandbox/profile': return json(200, this.profileValue);
       case 'POST /_sandbox/profile': {
-        const b = bodyJson() as { name?: unknown; timeFactor?: unknown };
+        // { "name": "fast"|"realistic", ...any numeric/boolean Profile field to override (e.g. "gatewayProvisionMs") }
+        const b = bodyJson() as Record<string, unknown>;
         const name = b.name ?? this.profileValue.name;
         if (!isProfileName(name)) return json(400, { message: 'name: must be "fast" or "realistic"' });
-        if (b.timeFactor !== undefined && (typeof b.timeFactor !== 'number' || b.timeFactor < 0)) return json(400, { message: 'timeFactor: must be a number >= 0' });
-        return json(200, this.setProfile(name, b.timeFactor !== undefined ? { timeFactor: b.timeFactor as number } : {}));
+        const overrides: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(b)) {
+          if (k === 'name') continue;
+          const base = (PROFILES.fast as unknown as Record<string, unknown>)[k];
+          if (base === undefined) return json(400, { message: `${k}: not a profile setting (${Object.keys(PROFILES.fast).join(', ')})` });
+          if (typeof v !== typeof base || (typeof v === 'number' && v < 0)) return json(400, { message: `${k}: must be a ${typeof base}${typeof base === 'number' ? ' >= 0' : ''}` });
+          overrides[k] = v;
+        }
+        return json(200, this.setProfile(name, overrides as Partial<Profile>));
       }
       case 'POST /_sandbox/ec2/attach':
       case 'POST /_sandbox/ec2/detach': {

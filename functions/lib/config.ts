@@ -14,6 +14,8 @@ export interface Config {
   /** Secrets Manager ARN of {"key","secret"}. */
   confluentSecretArn: string;
   confluentMaxRetryDelayMs: number;
+  /** Base of the in-step backoff for EC2 throttling (full jitter, doubling). */
+  throttleBaseDelayMs: number;
   limits: Limits;
 }
 
@@ -41,6 +43,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     confluentApiUrl: url.replace(/\/+$/, ''),
     confluentSecretArn: required(env, 'CONFLUENT_SECRET_ARN'),
     confluentMaxRetryDelayMs: positiveInt(env, 'CONFLUENT_MAX_RETRY_DELAY_MS', 20000),
+    throttleBaseDelayMs: positiveInt(env, 'EC2_THROTTLE_BASE_DELAY_MS', 250),
     limits: {
       gatewayMaxPolls: polls('GATEWAY_DEADLINE_SECONDS', DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),
       accessPointMaxPolls: polls('ACCESS_POINT_DEADLINE_SECONDS', DEFAULT_ACCESS_POINT_DEADLINE_SECONDS, ACCESS_POINT_POLL_SECONDS),

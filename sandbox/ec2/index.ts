@@ -8,7 +8,7 @@ import type { FaultRegistry } from '../faults.js';
 import { SEED } from '../seed.js';
 import { systemClock, type Clock, type Profile, type SandboxRequest, type SandboxResponse } from '../types.js';
 import type { Ctx, Handler } from './context.js';
-import { defaultMessage, Ec2Error, statusFor, unauthorizedMessage } from './errors.js';
+import { defaultMessage, Ec2Error, statusFor } from './errors.js';
 import { describeAvailabilityZones, describeSubnets, describeVpcs } from './network.js';
 import {
   createNetworkInterface, createNetworkInterfacePermission, createTags, DEFAULT_ENI_QUOTA, deleteNetworkInterface,
@@ -117,8 +117,7 @@ export class Ec2Emulator {
       if (latency > 0) await new Promise((res) => setTimeout(res, latency));
       if (fault) {
         const code = String(fault.error);
-        const message = fault.message ?? defaultMessage(code);
-        throw new Ec2Error(code, code === 'UnauthorizedOperation' && !message.includes('Encoded authorization failure message') ? unauthorizedMessage() : message);
+        throw new Ec2Error(code, fault.message ?? defaultMessage(code));
       }
       if (!action) throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
       const handler = HANDLERS[action];
@@ -136,8 +135,9 @@ export class Ec2Emulator {
       const out = handler(ctx);
       return { status: 200, headers: this.headers(requestId), body: successXml(action, requestId, out) };
     } catch (err) {
-      if (!(err instanceof Ec2Error)) throw err;
-      return { status: statusFor(err.code), headers: this.headers(requestId), body: errorXml(err.code, err.message, requestId) };
+      // A bug in the emulator still answers in EC2's error shape, so clients report it legibly.
+      const e = err instanceof Ec2Error ? err : new Ec2Error('InternalError', `An internal error has occurred (sandbox: ${err instanceof Error ? err.message : String(err)})`);
+      return { status: statusFor(e.code), headers: this.headers(requestId), body: errorXml(e.code, e.message, requestId) };
     }
   }
 

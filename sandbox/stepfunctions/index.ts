@@ -2,7 +2,7 @@
  * The sandbox's Step Functions: the project's real ASL definitions (from serverless.yml) run with
  * aws-local-stepfunctions, Lambda tasks run the real handlers in-process, `states:startExecution.sync(:2)`
  * runs the nested machine in this same service. Speaks the AWS JSON 1.0 wire protocol (AWSStepFunctions.*).
- * Differences from AWS are listed in docs (see the report / README "Sandbox") and at the places below.
+ * Differences from AWS: sandbox/stepfunctions/README.md (and comments at the places concerned).
  */
 import '../polyfills.js';
 import { randomUUID } from 'node:crypto';
@@ -133,6 +133,14 @@ async function atMost(p: Promise<unknown>, ms: number): Promise<void> {
   } finally {
     clearTimeout(t);
   }
+}
+
+/**
+ * aws-local-stepfunctions still starts the queued Map iterations of an aborted run (each runs its first
+ * state); AWS schedules nothing after StopExecution. Task handlers refuse to run once the execution closed.
+ */
+function notRunning(exec: { status: string; arn: string }, state: string): Promise<never> {
+  return Promise.reject(namedError('States.Aborted', `execution ${exec.arn} is ${exec.status}; task '${state}' not started`));
 }
 
 function namedError(name: string, message: string): Error {
@@ -508,6 +516,8 @@ export class StepFunctionsService {
         if (e?.type === 'ExecutionFailed') failure = { error: String(e.Error), cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause) };
         exec.history.record(e, exec.terminal);
         this.emit(exec.arn, e);
+        // Nothing after the execution's own terminal event (late events of aborted Map iterations).
+        if (e?.type === 'ExecutionSucceeded' || e?.type === 'ExecutionFailed' || e?.type === 'ExecutionAborted' || e?.type === 'ExecutionTimeout') break;
       }
     })().catch(() => undefined);
 
@@ -537,7 +547,7 @@ export class StepFunctionsService {
     for (const info of exec.machine.index.values()) {
       const name = info.name;
       if (info.type === 'Wait') {
-        handlers[name] = (input) => this.scaledWait(exec, info, input, timeFactor);
+        handlers[name] = (input) => (exec.status === 'RUNNING' ? this.scaledWait(exec, info, input, timeFactor) : notRunning(exec, name));
         continue;
       }
       const task = info.task;
@@ -559,11 +569,12 @@ export class StepFunctionsService {
           };
       }
       if (info.inMap) {
-        handlers[name] = fn;
+        handlers[name] = (input) => (exec.status === 'RUNNING' ? fn(input) : notRunning(exec, name));
       } else {
         // Payload and result for the history (see TaskIO). The push must happen synchronously.
         const io = exec.history.io;
         handlers[name] = (input) => {
+          if (exec.status !== 'RUNNING') return notRunning(exec, name);
           io.pushParams(name, input);
           return fn(input).then((r) => {
             io.pushResult(name, r);

@@ -131,9 +131,12 @@ describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.a
 describe('provision', () => {
   const forward = [...reachable(provision, 'ProvisionResources')].filter((n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n));
 
-  test('ValidateRequest has no Catch: nothing exists yet, its named error fails the execution', () => {
+  test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
     expect(provision.StartAt).toBe('ValidateRequest');
-    expect(provision.States.ValidateRequest.Catch).toBeUndefined();
+    expect(provision.States.ValidateRequest.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RejectRequest' }]);
+    expect(reachable(provision, 'RejectRequest').has('Rollback')).toBe(false);
+    expect(provision.States.RejectRequest.Parameters.outcome).toBe('REJECTED');
+    expect(provision.States.RequestRejected).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
   test('every forward Task/Parallel/Map after validation catches States.ALL into Rollback', () => {

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import type { Leftover, ProvisionResult } from '../types.js';
 import { causeMessage, eventBase, stepOf } from './common.js';
 import { resultOf } from './provision.js';
+import { requestIdOf } from './validate.js';
 
 interface FailureContext {
   requestId: string;
@@ -12,12 +13,35 @@ interface FailureContext {
   rollback?: { outcome?: 'ROLLED_BACK' | 'ROLLBACK_FAILED'; leftovers?: Leftover[] };
   rollbackError?: { Error?: string; Cause?: string };
 }
+interface RejectionContext { input: unknown; error?: { Error?: string; Cause?: string }; executionArn: string; executionName: string }
 export type OutcomeInput =
   | { outcome: 'SUCCEEDED'; context: { requestId: string; executionArn: string } }
-  | { outcome: 'FAILED'; context: FailureContext };
+  | { outcome: 'FAILED'; context: FailureContext }
+  | { outcome: 'REJECTED'; context: RejectionContext };
 
-export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<ProvisionResult | { error: { Error: string; Cause: string } }> {
-  return input.outcome === 'SUCCEEDED' ? recordSucceeded(input.context, deps) : recordFailed(input.context, deps);
+export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<ProvisionResult | { error: { Error: string; Cause: string } } | { rejected: boolean }> {
+  switch (input.outcome) {
+    case 'SUCCEEDED': return recordSucceeded(input.context, deps);
+    case 'FAILED': return recordFailed(input.context, deps);
+    case 'REJECTED': return recordRejected(input.context, deps);
+  }
+}
+
+/**
+ * ValidateRequest failed: nothing was created. If this execution owns the record and it is still validating or
+ * provisioning (e.g. a dependency stayed unavailable), mark it REJECTED with the error and release the lock.
+ * A record owned by another execution (RequestInProgress, RequestConflict) is left alone.
+ */
+async function recordRejected(ctx: RejectionContext, deps: Deps): Promise<{ rejected: boolean }> {
+  let requestId: string;
+  try { requestId = requestIdOf(ctx.input, ctx.executionName).requestId; } catch { return { rejected: false }; }
+  const rec = await deps.store.get(requestId);
+  if (!rec || rec.executionArn !== ctx.executionArn) return { rejected: false };
+  if (rec.environmentId && rec.vpcId) await deps.store.releaseLock(rec.environmentId, rec.vpcId, requestId);
+  if (rec.status !== 'VALIDATING' && rec.status !== 'PROVISIONING') return { rejected: rec.status === 'REJECTED' };
+  const name = ctx.error?.Error ?? 'UnknownError';
+  await deps.store.update(requestId, { status: 'REJECTED', error: { name, message: causeMessage(ctx.error?.Cause) || name } }, { executionArn: ctx.executionArn });
+  return { rejected: true };
 }
 
 async function recordSucceeded(ctx: { requestId: string; executionArn: string }, deps: Deps): Promise<ProvisionResult> {

@@ -140,7 +140,7 @@ export async function grantPermissions(input: GrantInput, deps: Deps): Promise<{
       } catch (err) {
         // EC2's mutating bucket is 50 tokens + 5/s: absorb short throttling here, hand long storms to the ASL retrier.
         if (!(err instanceof Ec2Throttled) || attempt >= 3) throw err;
-        await deps.sleep(Math.random() * 250 * 2 ** attempt);
+        await deps.sleep(Math.random() * deps.config.throttleBaseDelayMs * 2 ** attempt);
       }
     }
   });

@@ -20,10 +20,15 @@ export interface ValidateInput { input: unknown; execution: { arn: string; name:
 
 const REQUEST_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9-_]{0,63}$/;
 
-export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
-  const norm = normalizeInput(ev.input, ev.execution.name);
+/** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
+export function requestIdOf(input: unknown, executionName: string): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
+  const norm = normalizeInput(input, executionName);
   const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  const knownId = typeof rawId === 'string' && REQUEST_ID_RE.test(rawId) ? rawId : norm.requestIdHint;
+  return { requestId: typeof rawId === 'string' && REQUEST_ID_RE.test(rawId) ? rawId : norm.requestIdHint, norm };
+}
+
+export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
+  const { requestId: knownId, norm } = requestIdOf(ev.input, ev.execution.name);
 
   let parsed: CanonicalRequest;
   try {

@@ -99,6 +99,9 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     expect(JSON.parse(started.input!).items).toEqual(['x', 'y']);
     const sched = hist.find((e) => e.type === 'LambdaFunctionScheduled')!;
     expect(sched.lambdaFunctionScheduledEventDetails!.resource).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:fixture-svc-dev-prepare`);
+    expect(JSON.parse(sched.lambdaFunctionScheduledEventDetails!.input!)).toMatchObject({ execId: arn, table: 'StateTable' });
+    const prepOut = hist.find((e) => e.type === 'LambdaFunctionSucceeded')!;
+    expect(JSON.parse(prepOut.lambdaFunctionSucceededEventDetails!.output!)).toMatchObject({ execId: arn, functionName: 'fixture-svc-dev-prepare' });
     const task = hist.find((e) => e.type === 'TaskScheduled')!;
     expect(task.taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2', region: REGION });
     expect(JSON.parse(task.taskScheduledEventDetails!.parameters!).StateMachineArn).toBe(childArn);
@@ -213,6 +216,33 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     const child = await h.sfn.waitForExecution(childExec.executionArn);
     expect(child.status).toBe('ABORTED');
     expect(child.cause).toContain(arn);
+  });
+
+  it('a SecondsPath Wait is scaled too and still reported as a Wait state', async () => {
+    const a = await sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 30 }) }));
+    expect((await h.sfn.waitForExecution(a.executionArn!)).status).toBe('SUCCEEDED');
+    const hist = await history(a.executionArn!);
+    const sleepEvents = hist.filter((e) => (e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name) === 'ChildSleep').map((e) => e.type);
+    expect(sleepEvents).toEqual(['WaitStateEntered', 'WaitStateExited']);
+    const bad = await sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 'soon' }) }));
+    const d = await h.sfn.waitForExecution(bad.executionArn!);
+    expect(d).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it('after StopExecution no further task starts (queued Map iterations included)', async () => {
+    const items = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, input: mainInput({ items }) }));
+    const arn = started.executionArn!;
+    await until(() => h.sfn.getExecutionHistory(arn, { maxResults: 1000 }).events.filter((e) => e.type === 'MapIterationSucceeded').length >= 4);
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+    await h.sfn.waitForExecution(arn);
+    const count = () => h.state.effects.filter((e) => e.startsWith(`work:${arn}:`)).length;
+    const atStop = count();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(count()).toBe(atStop);
+    expect(atStop).toBeLessThan(items.length);
+    const hist = h.sfn.getExecutionHistory(arn, { maxResults: 1000 }).events;
+    expect(hist[hist.length - 1].type).toBe('ExecutionAborted');
   });
 
   it('ListExecutions: newest first, status filter, pagination', async () => {
