@@ -7,6 +7,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { config } from './config.js';
 import { ConfigError } from './errors.js';
@@ -55,4 +56,16 @@ export function confluent(): ConfluentClient {
     },
   });
   return confluentClient;
+}
+
+let sfnClient: SFNClient | undefined;
+/** The status of a Step Functions execution (RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT), or undefined if unknown. */
+export async function executionStatus(executionArn: string): Promise<string | undefined> {
+  sfnClient ??= new SFNClient({ maxAttempts });
+  try {
+    return (await sfnClient.send(new DescribeExecutionCommand({ executionArn }))).status;
+  } catch (err) {
+    if ((err as Error).name === 'ExecutionDoesNotExist') return undefined;
+    throw err;
+  }
 }

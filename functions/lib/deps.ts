@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import type { StateStore } from './state.js';
 import type { EventPublisher } from './publisher.js';
 import { config } from './config.js';
-import { confluent, ec2, eventPublisher, stateStore } from './clients.js';
+import { confluent, ec2, eventPublisher, executionStatus, stateStore } from './clients.js';
 
 export interface Deps {
   config: Config;
@@ -13,6 +13,8 @@ export interface Deps {
   publisher: EventPublisher;
   ec2: (region: string) => EC2Client;
   confluent: ConfluentClient;
+  /** Step Functions execution status (to tell a stale record from a running one). */
+  executionStatus: (executionArn: string) => Promise<string | undefined>;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
 }
@@ -20,7 +22,7 @@ export interface Deps {
 let cached: Deps | undefined;
 export function defaultDeps(): Deps {
   cached ??= {
-    config: config(), store: stateStore(), publisher: eventPublisher(), ec2, confluent: confluent(),
+    config: config(), store: stateStore(), publisher: eventPublisher(), ec2, confluent: confluent(), executionStatus,
     now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
   return cached;

@@ -22,6 +22,11 @@ export function isNotFound(err: unknown): boolean {
   return /\.NotFound$/.test(code(err));
 }
 
+/** A resource id that does not exist (as opposed to a rule or permission that does not). */
+function isResourceNotFound(err: unknown): boolean {
+  return isNotFound(err) && !code(err).startsWith('InvalidPermission.');
+}
+
 /**
  * EC2 error -> named error. `visibilityWindow`: right after our own create, a NotFound for the new id is
  * eventual consistency (Ec2NotYetVisible, retried briefly) rather than a permanent failure.
@@ -30,13 +35,19 @@ export function mapEc2Error(err: unknown, what: string, opts: { visibilityWindow
   const c = code(err);
   const msg = `${what}: ${(err as AwsErr)?.message ?? String(err)}`;
   if (c === 'RequestLimitExceeded' || c === 'Throttling' || c === 'ThrottlingException') return new Ec2Throttled(msg, { cause: err });
-  if (opts.visibilityWindow && isNotFound(err)) return new Ec2NotYetVisible(msg, { cause: err });
+  if (opts.visibilityWindow && isResourceNotFound(err)) return new Ec2NotYetVisible(msg, { cause: err });
   if (isRetryableAwsError(err)) return new Ec2Unavailable(msg, { cause: err });
   return new Ec2RequestFailed(c, msg, { cause: err });
 }
 
-async function call<T>(what: string, fn: () => Promise<T>, opts?: { visibilityWindow?: boolean }): Promise<T> {
-  try { return await fn(); } catch (err) { throw mapEc2Error(err, what, opts); }
+async function call<T>(what: string, fn: () => Promise<T>, opts?: { visibilityWindow?: boolean; done?: string[] }): Promise<T | undefined> {
+  try { return await fn(); } catch (err) {
+    if (opts?.done?.includes(code(err))) return undefined; // the change is already in place
+    throw mapEc2Error(err, what, opts);
+  }
+}
+async function must<T>(what: string, fn: () => Promise<T>, opts?: { visibilityWindow?: boolean }): Promise<T> {
+  return (await call(what, fn, opts))!;
 }
 
 export function toTags(tags: Record<string, string>): Tag[] {
@@ -67,7 +78,7 @@ export async function describeSubnets(ec2: EC2Client, subnetIds: string[]): Prom
     subnets = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? [];
   } catch (err) {
     if (!isNotFound(err)) throw mapEc2Error(err, 'describing subnets');
-    subnets = (await call('describing subnets', () => ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: subnetIds }] })))).Subnets ?? [];
+    subnets = (await must('describing subnets', () => ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: subnetIds }] })))).Subnets ?? [];
   }
   return subnets.map((s) => ({
     subnetId: s.SubnetId!, vpcId: s.VpcId!, cidr: s.CidrBlock!, zoneId: s.AvailabilityZoneId!, zoneName: s.AvailabilityZone!,
@@ -79,7 +90,7 @@ async function describeAllEnis(ec2: EC2Client, filters: Filter[]): Promise<Netwo
   const all: NetworkInterface[] = [];
   let token: string | undefined;
   do {
-    const out = await call('describing network interfaces', () => ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })));
+    const out = await must('describing network interfaces', () => ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })));
     all.push(...(out.NetworkInterfaces ?? []));
     token = out.NextToken || undefined;
   } while (token);
@@ -110,14 +121,14 @@ export async function describeSecurityGroup(ec2: EC2Client, groupId: string): Pr
 
 /** Find our group by name in the VPC; a group of that name without our request tag is someone else's. */
 export async function findSecurityGroupByName(ec2: EC2Client, vpcId: string, name: string) {
-  const out = await call('describing security groups', () => ec2.send(new DescribeSecurityGroupsCommand({
+  const out = await must('describing security groups', () => ec2.send(new DescribeSecurityGroupsCommand({
     Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [name] }],
   })));
   return out.SecurityGroups?.[0];
 }
 
 export async function createSecurityGroup(ec2: EC2Client, input: { vpcId: string; name: string; description: string; tags: Record<string, string> }): Promise<string> {
-  const out = await call(`creating security group ${input.name}`, () => ec2.send(new CreateSecurityGroupCommand({
+  const out = await must(`creating security group ${input.name}`, () => ec2.send(new CreateSecurityGroupCommand({
     VpcId: input.vpcId, GroupName: input.name, Description: input.description,
     TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(input.tags) }],
   })));
@@ -133,7 +144,7 @@ function sameRange(p: IpPermission, protocol: string, from: number | undefined, 
  * allow-all egress revoked, and only the explicit egress rules. Each change is skipped when already in place.
  */
 export async function applySecurityGroupRules(ec2: EC2Client, groupId: string, rules: { ingressCidrs: string[]; egressRules: EgressRule[] }): Promise<void> {
-  const describe = async () => (await call(`describing security group ${groupId}`,
+  const describe = async () => (await must(`describing security group ${groupId}`,
     () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })), { visibilityWindow: true })).SecurityGroups?.[0];
   const group = await describe();
   if (!group) throw new Ec2NotYetVisible(`security group ${groupId} is not visible yet`);
@@ -146,13 +157,13 @@ export async function applySecurityGroupRules(ec2: EC2Client, groupId: string, r
     if (cidrs.length) missingIngress.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: cidrs.map((CidrIp) => ({ CidrIp, Description: `Confluent PNI ${port === 443 ? 'HTTPS' : 'Kafka'}` })) });
   }
   if (missingIngress.length) {
-    await call(`authorizing ingress on ${groupId}`, () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress })), { visibilityWindow: true })
-      .catch((err: Error) => { if (!/InvalidPermission\.Duplicate/.test(err.message)) throw err; });
+    await call(`authorizing ingress on ${groupId}`, () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress })),
+      { visibilityWindow: true, done: ['InvalidPermission.Duplicate'] });
   }
   if (egress.some((p) => sameRange(p, '-1', undefined, undefined, '0.0.0.0/0'))) {
     await call(`revoking default egress on ${groupId}`, () => ec2.send(new RevokeSecurityGroupEgressCommand({
       GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-    })), { visibilityWindow: true }).catch((err: Error) => { if (!/InvalidPermission\.NotFound/.test(err.message)) throw err; });
+    })), { visibilityWindow: true, done: ['InvalidPermission.NotFound'] });
   }
   const missingEgress: IpPermission[] = [];
   for (const rule of rules.egressRules) {
@@ -163,8 +174,8 @@ export async function applySecurityGroupRules(ec2: EC2Client, groupId: string, r
     }
   }
   if (missingEgress.length) {
-    await call(`authorizing egress on ${groupId}`, () => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress })), { visibilityWindow: true })
-      .catch((err: Error) => { if (!/InvalidPermission\.Duplicate/.test(err.message)) throw err; });
+    await call(`authorizing egress on ${groupId}`, () => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress })),
+      { visibilityWindow: true, done: ['InvalidPermission.Duplicate'] });
   }
 }
 
@@ -188,7 +199,7 @@ export async function securityGroupExists(ec2: EC2Client, groupId: string): Prom
 export async function createNetworkInterface(ec2: EC2Client, input: {
   subnetId: string; securityGroupId: string; clientToken: string; description: string; privateIp?: string; tags: Record<string, string>;
 }): Promise<{ eniId: string; privateIp: string }> {
-  const out = await call(`creating ENI in ${input.subnetId}`, () => ec2.send(new CreateNetworkInterfaceCommand({
+  const out = await must(`creating ENI in ${input.subnetId}`, () => ec2.send(new CreateNetworkInterfaceCommand({
     SubnetId: input.subnetId, Groups: [input.securityGroupId], ClientToken: input.clientToken, Description: input.description,
     PrivateIpAddress: input.privateIp, TagSpecifications: [{ ResourceType: 'network-interface', Tags: toTags(input.tags) }],
   })), { visibilityWindow: true });
@@ -231,7 +242,7 @@ export async function describePermissions(ec2: EC2Client, filters: Filter[], opt
   const all: PermissionFact[] = [];
   let token: string | undefined;
   do {
-    const out = await call('describing ENI permissions', () => ec2.send(new DescribeNetworkInterfacePermissionsCommand({ Filters: filters, MaxResults: 255, NextToken: token })), opts);
+    const out = await must('describing ENI permissions', () => ec2.send(new DescribeNetworkInterfacePermissionsCommand({ Filters: filters, MaxResults: 255, NextToken: token })), opts);
     for (const p of out.NetworkInterfacePermissions ?? []) {
       all.push({ permissionId: p.NetworkInterfacePermissionId!, eniId: p.NetworkInterfaceId!, account: p.AwsAccountId ?? '', permission: p.Permission ?? '', state: p.PermissionState?.State ?? '' });
     }
@@ -247,7 +258,7 @@ export async function grantAttachPermission(ec2: EC2Client, eniId: string, accou
     { Name: 'network-interface-permission.aws-account-id', Values: [account] },
   ], { visibilityWindow: true })).find((p) => p.permission === ENI_PERMISSION && !/revok/i.test(p.state));
   if (existing) return { permissionId: existing.permissionId, created: false };
-  const out = await call(`granting ${ENI_PERMISSION} on ${eniId}`, () => ec2.send(new CreateNetworkInterfacePermissionCommand({
+  const out = await must(`granting ${ENI_PERMISSION} on ${eniId}`, () => ec2.send(new CreateNetworkInterfacePermissionCommand({
     NetworkInterfaceId: eniId, Permission: ENI_PERMISSION, AwsAccountId: account,
   })), { visibilityWindow: true });
   return { permissionId: out.InterfacePermission!.NetworkInterfacePermissionId!, created: true };
@@ -259,7 +270,7 @@ export async function deletePermission(ec2: EC2Client, permissionId: string): Pr
     return 'deleted';
   } catch (err) {
     if (isNotFound(err) || /NotFound/i.test(code(err))) return 'gone';
-    if (/InUse|Attached|IncorrectState/i.test(code(err))) throw new ResourceInUse(`permission ${permissionId}: ${(err as Error).message}`);
+    if (/InUse|Attached|IncorrectState|OperationNotPermitted/i.test(code(err))) throw new ResourceInUse(`permission ${permissionId}: ${(err as Error).message}`);
     throw mapEc2Error(err, `revoking permission ${permissionId}`);
   }
 }

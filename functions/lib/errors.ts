@@ -89,6 +89,10 @@ export class AwsServiceUnavailable extends PniError {
   override readonly transient = true;
   constructor(message: string, options?: { cause?: unknown }) { super(message, options); this.name = 'AwsServiceUnavailable'; }
 }
+/** A create step found that its execution no longer owns a provisioning request (a rollback or stop began). */
+export class ProvisioningStopped extends PniError {
+  constructor(message: string) { super(message); this.name = 'ProvisioningStopped'; }
+}
 /** Configuration is missing or malformed: fails at cold start. */
 export class ConfigError extends PniError {
   constructor(message: string) { super(message); this.name = 'ConfigError'; }

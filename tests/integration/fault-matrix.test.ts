@@ -3,7 +3,7 @@
  * that clear are survived without rollback. Each row is data: a new fault is one line.
  * Assertions come from the sandbox's own state (/_sandbox/state), the state record and the emitted events.
  */
-import { Harness, eventsFor, sampleRequest, type SandboxState } from './harness.js';
+import { Harness, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
 import { SEED } from '../../sandbox/seed.js';
 
 interface Row {
@@ -59,15 +59,6 @@ const ROWS: Row[] = [
   // Lambda service faults clear
   { name: 'Lambda.ServiceException on createEni twice (survived)', faults: [{ service: 'lambda', action: 'createEni', error: 'Lambda.ServiceException', onCall: 10, times: 2 }], expect: 'SUCCEEDED' },
 ];
-
-/** Nothing of the request exists any more: only the seed is left. */
-export function expectSandboxEmpty(state: SandboxState): void {
-  expect(state.ec2.networkInterfaces).toEqual([]);
-  expect(state.ec2.networkInterfacePermissions).toEqual([]);
-  expect(state.ec2.securityGroups.map((g) => g.GroupName).sort()).toEqual(['default', 'default']);
-  expect(state.confluent.accessPoints).toEqual([]);
-  expect(state.confluent.gateways).toEqual([]);
-}
 
 let h: Harness;
 beforeAll(async () => { h = await Harness.start(); });

@@ -120,3 +120,12 @@ export function eventsFor(state: SandboxState, requestId: string) {
     .map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail) }))
     .filter((e) => e.detail.requestId === requestId);
 }
+
+/** Nothing of any request exists any more: only the seed is left. */
+export function expectSandboxEmpty(state: SandboxState): void {
+  expect(state.ec2.networkInterfaces).toEqual([]);
+  expect(state.ec2.networkInterfacePermissions).toEqual([]);
+  expect(state.ec2.securityGroups.map((g) => g.GroupName).sort()).toEqual(['default', 'default']);
+  expect(state.confluent.accessPoints).toEqual([]);
+  expect(state.confluent.gateways).toEqual([]);
+}

@@ -379,7 +379,7 @@ describe('IAM least privilege', () => {
     createAccessPoint: [...READ, ...UPDATE, ...SECRET],
     getAccessPointStatus: [...SECRET],
     recordOutcome: [...READ, ...UPDATE, ...EMIT],
-    beginTeardown: [...READ, ...UPDATE],
+    beginTeardown: [...READ, ...UPDATE, 'states:DescribeExecution'],
     deleteAccessPoint: [...READ, ...SECRET],
     getDeletionStatus: [...SECRET],
     revokePermissions: [...READ, 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeNetworkInterfacePermissions', 'ec2:DeleteNetworkInterfacePermission'],

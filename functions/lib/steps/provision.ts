@@ -1,7 +1,7 @@
 /** The forward steps of provisioning after validation. Each is idempotent and records ids the moment they exist. */
 import { ENI_PERMISSION, PERMISSION_GRANT_CONCURRENCY, TAG_REQUEST_ID, TAG_SLOT, type Phase } from '../constants.js';
 import {
-  AccessPointFailed, Ec2RequestFailed, Ec2Throttled, GatewayFailed, RequestConflict, errorMessage,
+  AccessPointFailed, Ec2RequestFailed, Ec2Throttled, GatewayFailed, ProvisioningStopped, RequestConflict, errorMessage,
 } from '../errors.js';
 import { events } from '../events.js';
 import {
@@ -19,6 +19,19 @@ async function ownRecord(deps: Deps, requestId: string): Promise<RequestRecord> 
   return rec;
 }
 
+/**
+ * The fence before every create: only the execution that owns a PROVISIONING record may create. Once a rollback
+ * (or teardown) has started, a create still in flight from a failed Parallel branch or Map iteration is refused
+ * instead of leaving a resource behind the rollback's back.
+ */
+async function fence(deps: Deps, requestId: string, executionArn: string): Promise<RequestRecord> {
+  const rec = await ownRecord(deps, requestId);
+  if (rec.status !== 'PROVISIONING' || rec.executionArn !== executionArn) {
+    throw new ProvisioningStopped(`request ${requestId} is ${rec.status} (owned by ${rec.executionArn}); not creating anything more`);
+  }
+  return rec;
+}
+
 // ------------------------------------------------------------------ gateway
 
 export async function createGateway(ctx: ProvisionContext, deps: Deps): Promise<{ gatewayId: string; createdByUs: boolean }> {
@@ -27,7 +40,7 @@ export async function createGateway(ctx: ProvisionContext, deps: Deps): Promise<
     await deps.store.update(ctx.requestId, { gatewayId: req.gateway.existingId, gatewayCreatedByUs: false }, { executionArn: ctx.executionArn });
     return { gatewayId: req.gateway.existingId, createdByUs: false };
   }
-  const rec = await ownRecord(deps, ctx.requestId);
+  const rec = await fence(deps, ctx.requestId, ctx.executionArn);
   if (rec.gatewayId && rec.gatewayCreatedByUs) return { gatewayId: rec.gatewayId, createdByUs: true };
   const displayName = names.gateway(req);
   // Find-before-create: the API has no idempotency key, so a gateway of our name created during this attempt is ours.
@@ -71,6 +84,7 @@ export async function createSecurityGroupStep(ctx: ProvisionContext, deps: Deps)
     await deps.store.update(ctx.requestId, { securityGroupId: req.securityGroup.existingId, securityGroupCreatedByUs: false }, { executionArn: ctx.executionArn });
     return { groupId: req.securityGroup.existingId, createdByUs: false };
   }
+  await fence(deps, ctx.requestId, ctx.executionArn);
   const ec2 = deps.ec2(req.region);
   const name = names.securityGroup(ctx.requestId);
   const existing = await findSecurityGroupByName(ec2, req.vpcId, name);
@@ -94,11 +108,12 @@ export async function createSecurityGroupStep(ctx: ProvisionContext, deps: Deps)
 
 // ------------------------------------------------------------------ ENIs
 
-export interface CreateEniInput { requestId: string; attempt: number; region: string; securityGroupId: string; tags: Record<string, string>; slot: EniSlot }
+export interface CreateEniInput { requestId: string; executionArn: string; attempt: number; region: string; securityGroupId: string; tags: Record<string, string>; slot: EniSlot }
 export interface EniResult { slot: number; eniId: string; privateIp: string; subnetId: string }
 
 export async function createEni(input: CreateEniInput, deps: Deps): Promise<EniResult> {
   const s = input.slot;
+  await fence(deps, input.requestId, input.executionArn);
   const { eniId, privateIp } = await createNetworkInterface(deps.ec2(input.region), {
     subnetId: s.subnetId, securityGroupId: input.securityGroupId, clientToken: s.clientToken, description: s.description,
     privateIp: s.privateIp, tags: resourceTags(input.requestId, input.tags, { Name: s.name, [TAG_SLOT]: String(s.slot) }),
@@ -116,10 +131,11 @@ export interface RecordPhaseInput {
 
 export async function recordPhase(input: RecordPhaseInput, deps: Deps): Promise<void> {
   const d = input.details ?? {};
+  await fence(deps, input.requestId, input.executionArn);
   const rec = await deps.store.update(input.requestId, {
     phase: input.phase,
     ...(d.confluentAccount ? { confluentAccount: d.confluentAccount } : {}),
-  }, { executionArn: input.executionArn });
+  }, { executionArn: input.executionArn, status: ['PROVISIONING'] });
   await deps.publisher.publish(events.phaseChanged({ ...eventBase(rec), phase: input.phase }));
 }
 
@@ -161,7 +177,7 @@ export async function grantPermissions(input: GrantInput, deps: Deps): Promise<{
 
 export async function createAccessPoint(ctx: ProvisionContext & { resources: { gateway: { gatewayId: string }; enis: EniResult[] } }, deps: Deps): Promise<{ accessPointId: string }> {
   const req = ctx.request;
-  const rec = await ownRecord(deps, ctx.requestId);
+  const rec = await fence(deps, ctx.requestId, ctx.executionArn);
   if (rec.accessPointId) return { accessPointId: rec.accessPointId };
   const gatewayId = ctx.resources.gateway.gatewayId;
   const displayName = names.accessPoint(req);

@@ -51,14 +51,19 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
   if (!rec) return noop(`no request with id ${requestId} is known: nothing to tear down`);
   if (mode === 'teardown') {
     if (['TORN_DOWN', 'ROLLED_BACK', 'REJECTED'].includes(rec.status)) return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);
-    if (rec.status === 'TEARING_DOWN' && rec.teardownExecutionArn !== ev.execution.arn) {
+    if (rec.status === 'TEARING_DOWN' && rec.teardownExecutionArn !== ev.execution.arn
+      && (!rec.teardownExecutionArn || await deps.executionStatus(rec.teardownExecutionArn) === 'RUNNING')) {
       throw new RequestInProgress(`request ${requestId} is already being torn down by ${rec.teardownExecutionArn}`);
     }
     if (['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
-      throw new RequestInProgress(`request ${requestId} is ${rec.status} (execution ${rec.executionArn}); stop that execution or wait for it before tearing down`);
+      // Only a stopped, timed-out or failed-without-record execution leaves such a status behind: then tearing down is safe.
+      const owner = rec.status === 'ROLLING_BACK' ? rec.teardownExecutionArn ?? rec.executionArn : rec.executionArn;
+      const ownerStatus = await deps.executionStatus(owner);
+      if (ownerStatus === 'RUNNING') {
+        throw new RequestInProgress(`request ${requestId} is ${rec.status} (execution ${owner} is running); stop that execution or wait for it before tearing down`);
+      }
     }
-    await deps.store.update(requestId, { status: 'TEARING_DOWN', teardownExecutionArn: ev.execution.arn },
-      { status: ['SUCCEEDED', 'TEARDOWN_FAILED', 'ROLLBACK_FAILED', 'TEARING_DOWN'] });
+    await deps.store.update(requestId, { status: 'TEARING_DOWN', teardownExecutionArn: ev.execution.arn }, { version: rec.version });
   } else {
     await deps.store.update(requestId, { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn });
   }

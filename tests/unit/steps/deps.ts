@@ -269,6 +269,8 @@ export interface Harness {
   ec2Client: EC2Client;
   ec2Regions: string[];
   sleeps: number[];
+  /** What deps.executionStatus answers per execution ARN (undefined = unknown execution). */
+  executions: Map<string, string>;
   table: string;
 }
 
@@ -290,13 +292,15 @@ export async function makeHarness(d: Dynamo, env: Record<string, string> = {}): 
   const ec2Regions: string[] = [];
   const confluent = new FakeConfluent(now);
   const sleeps: number[] = [];
+  const executions = new Map<string, string>();
   const deps: Deps = {
     config, store, publisher,
     ec2: (region: string) => { ec2Regions.push(region); return ec2Client; },
     confluent: confluent as unknown as ConfluentClient,
+    executionStatus: async (arn: string) => executions.get(arn),
     now, sleep: async (ms: number) => { sleeps.push(ms); },
   };
-  return { deps, store, confluent, clock, ec2Client, ec2Regions, sleeps, table };
+  return { deps, store, confluent, clock, ec2Client, ec2Regions, sleeps, executions, table };
 }
 
 /** The events published so far, parsed. */

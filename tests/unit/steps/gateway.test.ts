@@ -1,8 +1,9 @@
 /** CreateGateway (find-before-create, record the id at once) and GetGatewayStatus (phases -> ready / GatewayFailed). */
 import 'aws-sdk-client-mock-jest';
-import { createGateway, getGatewayStatus } from '../../../functions/lib/steps/provision.js';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { createGateway, getGatewayStatus, recordPhase } from '../../../functions/lib/steps/provision.js';
 import {
-  CONFLUENT_ACCOUNT, ENV, EXEC_ARN, REGION, makeHarness, mutatingEc2Calls, provisionContext, seedRecord, startDynamo,
+  CONFLUENT_ACCOUNT, ENV, EXEC_ARN, REGION, ebMock, makeHarness, mutatingEc2Calls, provisionContext, publishedEvents, seedRecord, startDynamo,
   type Dynamo, type Harness,
 } from './deps.js';
 
@@ -75,9 +76,13 @@ describe('createGateway', () => {
     expect(await h.store.get(RID)).toMatchObject({ gatewayId: 'gw-shared1', gatewayCreatedByUs: false });
   });
 
-  test('a record owned by another execution is not overwritten', async () => {
-    await seedRecord(h, { executionArn: 'arn:aws:states:us-west-2:111122223333:execution:pni-provision:someone-else' });
-    await expect(createGateway(provisionContext(h), h.deps)).rejects.toMatchObject({ name: 'RecordConflict' });
+  test.each([
+    ['PROVISIONING', 'arn:aws:states:us-west-2:111122223333:execution:pni-provision:someone-else'],
+    ['ROLLING_BACK', EXEC_ARN],
+  ])('fenced: a record %s owned by %s -> ProvisioningStopped, no create, record untouched', async (status, owner) => {
+    await seedRecord(h, { status: status as 'PROVISIONING', executionArn: owner });
+    await expect(createGateway(provisionContext(h), h.deps)).rejects.toMatchObject({ name: 'ProvisioningStopped' });
+    expect(h.confluent.callsOf('createGateway')).toHaveLength(0);
     expect((await h.store.get(RID))?.gatewayId).toBeUndefined();
   });
 });
@@ -132,5 +137,24 @@ describe('getGatewayStatus', () => {
     await seedRecord(h, { executionArn: EXEC_ARN });
     h.confluent.addGateway({ id: 'gw-x1', phase: 'READY' });
     expect(await getGatewayStatus(poll(), h.deps)).toMatchObject({ ready: true, phase: 'READY' });
+  });
+});
+
+describe('recordPhase', () => {
+  test('records the phase (and the account) and publishes Phase Changed with the ids known so far', async () => {
+    await seedRecord(h, { gatewayId: 'gw-x1', gatewayCreatedByUs: true });
+    await recordPhase({ requestId: RID, executionArn: EXEC_ARN, phase: 'GATEWAY_READY', details: { gatewayId: 'gw-x1', confluentAccount: CONFLUENT_ACCOUNT } }, h.deps);
+    expect(await h.store.get(RID)).toMatchObject({ phase: 'GATEWAY_READY', confluentAccount: CONFLUENT_ACCOUNT });
+    expect(ebMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const [ev] = publishedEvents();
+    expect(ev.detailType).toBe('PNI Provisioning Phase Changed');
+    expect(ev.detail).toMatchObject({ version: '1', requestId: RID, phase: 'GATEWAY_READY', gatewayId: 'gw-x1', confluentAccount: CONFLUENT_ACCOUNT, executionArn: EXEC_ARN });
+  });
+
+  test('fenced: after a rollback began, no phase is recorded and nothing is published', async () => {
+    await seedRecord(h, { status: 'ROLLING_BACK' });
+    await expect(recordPhase({ requestId: RID, executionArn: EXEC_ARN, phase: 'ENIS_CREATED' }, h.deps)).rejects.toMatchObject({ name: 'ProvisioningStopped' });
+    expect((await h.store.get(RID))?.phase).toBeUndefined();
+    expect(ebMock).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 });

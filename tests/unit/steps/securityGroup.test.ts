@@ -155,6 +155,13 @@ describe('createSecurityGroupStep', () => {
     await expect(createSecurityGroupStep(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
   });
 
+  test('fenced: once a rollback began -> ProvisioningStopped before any EC2 call', async () => {
+    await seedRecord(h, { status: 'ROLLING_BACK' });
+    stubGroups([]);
+    await expect(createSecurityGroupStep(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'ProvisioningStopped' });
+    expect(ec2CommandNames()).toEqual([]);
+  });
+
   test('a new group not yet visible to DescribeSecurityGroups(GroupIds) -> Ec2NotYetVisible (retried by the ASL)', async () => {
     await seedRecord(h);
     stubGroups([]);
