@@ -276,6 +276,20 @@ export class Sandbox {
         }
         return json(200, this.setProfile(name, overrides as Partial<Profile>));
       }
+      case 'POST /_sandbox/seed': {
+        // Add to the seed: { "vpcs": [{ vpcId, cidr, name?, subnets: [{ subnetId, cidr, zoneName, name? }] }], "confluentEnvironments": ["env-..."] }
+        const b = bodyJson() as { region?: string; vpcs?: { vpcId: string; cidr: string; name?: string; subnets?: { subnetId: string; cidr: string; zoneName: string; name?: string }[] }[]; confluentEnvironments?: string[] };
+        try {
+          for (const v of b.vpcs ?? []) {
+            this.ec2.addVpc(b.region ?? SEED.region, { vpcId: v.vpcId, cidr: v.cidr, name: v.name ?? v.vpcId },
+              (v.subnets ?? []).map((x) => ({ ...x, name: x.name ?? x.subnetId })));
+          }
+          for (const e of b.confluentEnvironments ?? []) this.confluent.addEnvironment(e);
+        } catch (err) {
+          return json(400, { message: (err as Error).message });
+        }
+        return json(200, { vpcs: (b.vpcs ?? []).map((v) => v.vpcId), confluentEnvironments: b.confluentEnvironments ?? [] });
+      }
       case 'POST /_sandbox/ec2/attach':
       case 'POST /_sandbox/ec2/detach': {
         const b = bodyJson() as { networkInterfaceId?: string; accountId?: string; region?: string };

@@ -16,7 +16,7 @@ export function namedError(functionKey: string, err: unknown): Error {
   else e = new Error(String(err));
   if (!e.name || e.name === 'Error') e.name = 'UnexpectedError';
   const prefix = `[${functionKey}] `;
-  if (!e.message.startsWith('[')) e.message = prefix + e.message;
+  if (!/^\[[A-Za-z0-9]+\] /.test(e.message)) e.message = prefix + e.message;
   return e;
 }
 

@@ -132,7 +132,16 @@ export class ConfluentEmulator {
     this.baseUrl = opts.baseUrl;
   }
 
+  /** Environments the seeded API key can use (the seed's, plus any added with POST /_sandbox/seed). */
+  private environments = new Set<string>(SEED.confluent.environments);
+
+  addEnvironment(env: string): void {
+    if (!/^env-[a-z0-9]+$/.test(env)) throw new Error(`seed: environment id ${env} must look like env-abc123`);
+    this.environments.add(env);
+  }
+
   reset(): void {
+    this.environments = new Set<string>(SEED.confluent.environments);
     this.gateways.clear();
     this.accessPoints.clear();
     this.usedIds.clear();
@@ -260,7 +269,7 @@ export class ConfluentEmulator {
   // Environments, ids, URLs
 
   private checkEnvironment(env: string): void {
-    if (!(SEED.confluent.environments as readonly string[]).includes(env)) {
+    if (!this.environments.has(env)) {
       throw forbidden(`The API key is not authorized to access environment '${env}', or it does not exist`);
     }
   }

@@ -19,7 +19,7 @@ import {
   authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroups,
   revokeSecurityGroupEgress, revokeSecurityGroupIngress,
 } from './security-groups.js';
-import { emptyRegion, newId, seedRegion, type RegionState } from './state.js';
+import { addVpc, emptyRegion, newId, seedRegion, type RegionState, type SeedSubnet, type SeedVpc } from './state.js';
 import { TokenBuckets } from './throttle.js';
 import { eniView, permView, sgView, subnetView, vpcView } from './views.js';
 import { errorXml, structJson, successXml } from './xml.js';
@@ -82,6 +82,7 @@ export class Ec2Emulator {
   private regions = new Map<string, RegionState>();
   private buckets = new Map<string, TokenBuckets>();
   private seq = 0;
+  private answered = new Map<string, { calls: number; errors: Map<string, number> }>();
 
   constructor(opts: Ec2EmulatorOptions) {
     this.faults = opts.faults;
@@ -96,6 +97,29 @@ export class Ec2Emulator {
     this.seq = 0;
     this.regions = new Map([[SEED.region, seedRegion(() => ++this.seq)]]);
     this.buckets = new Map();
+    this.answered = new Map();
+  }
+
+  /**
+   * Read-only statistics since the last reset(): calls answered per action and the error codes among them,
+   * e.g. { CreateNetworkInterfacePermission: { calls: 60, errors: { RequestLimitExceeded: 9 } } }.
+   */
+  stats(): Record<string, { calls: number; errors: Record<string, number> }> {
+    const out: Record<string, { calls: number; errors: Record<string, number> }> = {};
+    for (const [action, a] of this.answered) out[action] = { calls: a.calls, errors: Object.fromEntries(a.errors) };
+    return out;
+  }
+
+  private count(action: string, code?: string): void {
+    let a = this.answered.get(action);
+    if (!a) { a = { calls: 0, errors: new Map() }; this.answered.set(action, a); }
+    a.calls++;
+    if (code) a.errors.set(code, (a.errors.get(code) ?? 0) + 1);
+  }
+
+  /** Add a VPC with its default security group and subnets (POST /_sandbox/seed). Only the seeded Region has AZs. */
+  addVpc(region: string, vpc: SeedVpc, subnets: readonly SeedSubnet[], ownerId = SEED.accountId): void {
+    addVpc(this.region(region), () => ++this.seq, ownerId, vpc, subnets);
   }
 
   private region(name: string): RegionState {
@@ -133,10 +157,13 @@ export class Ec2Emulator {
         notFoundWindowMs: (a) => this.faults.notFoundWindowMs(a),
       };
       const out = handler(ctx);
-      return { status: 200, headers: this.headers(requestId), body: successXml(action, requestId, out) };
+      const body = successXml(action, requestId, out);
+      this.count(action);
+      return { status: 200, headers: this.headers(requestId), body };
     } catch (err) {
       // A bug in the emulator still answers in EC2's error shape, so clients report it legibly.
       const e = err instanceof Ec2Error ? err : new Ec2Error('InternalError', `An internal error has occurred (sandbox: ${err instanceof Error ? err.message : String(err)})`);
+      this.count(action || '(none)', e.code);
       return { status: statusFor(e.code), headers: this.headers(requestId), body: errorXml(e.code, e.message, requestId) };
     }
   }

@@ -78,32 +78,35 @@ export function defaultSg(seq: number, vpcId: string, ownerId: string): Sg {
   };
 }
 
-export function seedRegion(nextSeq: () => number): RegionState {
-  const r = emptyRegion(SEED.region);
-  const owner = SEED.accountId;
-  r.azs = SEED.availabilityZones.map((z) => ({ zoneName: z.zoneName, zoneId: z.zoneId, tags: new Map() }));
-  for (const v of [SEED.vpc, SEED.otherVpc]) {
-    r.vpcs.set(v.vpcId, {
-      seq: nextSeq(), id: v.vpcId, cidr: v.cidr, cidrAssociationId: `vpc-cidr-assoc-${stableHex(`assoc:${v.vpcId}`)}`,
-      dhcpOptionsId: `dopt-${stableHex(`dopt:${SEED.region}`)}`, isDefault: false, ownerId: owner, tags: new Map([['Name', v.name]]),
-    });
-  }
-  const subnets = [
-    ...SEED.subnets.map((s) => ({ ...s, vpcId: SEED.vpc.vpcId })),
-    ...SEED.otherSubnets.map((s) => ({ ...s, vpcId: SEED.otherVpc.vpcId })),
-  ];
+export interface SeedVpc { vpcId: string; cidr: string; name: string }
+export interface SeedSubnet { subnetId: string; cidr: string; zoneName: string; name: string }
+
+/** Add a VPC (with its default security group) and its subnets to a Region: the seed, and POST /_sandbox/seed. */
+export function addVpc(r: RegionState, nextSeq: () => number, ownerId: string, v: SeedVpc, subnets: readonly SeedSubnet[]): void {
+  if (r.vpcs.has(v.vpcId)) throw new Error(`seed: VPC ${v.vpcId} already exists`);
+  if (!parseCidr(v.cidr)) throw new Error(`seed: bad VPC CIDR ${v.cidr}`);
+  r.vpcs.set(v.vpcId, {
+    seq: nextSeq(), id: v.vpcId, cidr: v.cidr, cidrAssociationId: `vpc-cidr-assoc-${stableHex(`assoc:${v.vpcId}`)}`,
+    dhcpOptionsId: `dopt-${stableHex(`dopt:${r.name}`)}`, isDefault: false, ownerId, tags: new Map([['Name', v.name]]),
+  });
   for (const s of subnets) {
     const az = r.azs.find((z) => z.zoneName === s.zoneName);
     const range = parseCidr(s.cidr);
-    if (!az || !range) throw new Error(`seed: bad subnet ${s.subnetId}`);
+    if (!az || !range) throw new Error(`seed: bad subnet ${s.subnetId} (zone ${s.zoneName}, CIDR ${s.cidr})`);
+    if (r.subnets.has(s.subnetId)) throw new Error(`seed: subnet ${s.subnetId} already exists`);
     r.subnets.set(s.subnetId, {
-      seq: nextSeq(), id: s.subnetId, vpcId: s.vpcId, cidr: s.cidr, range, az: az.zoneName, azId: az.zoneId,
-      ownerId: owner, tags: new Map([['Name', s.name]]), used: new Set(),
+      seq: nextSeq(), id: s.subnetId, vpcId: v.vpcId, cidr: s.cidr, range, az: az.zoneName, azId: az.zoneId,
+      ownerId, tags: new Map([['Name', s.name]]), used: new Set(),
     });
   }
-  for (const v of r.vpcs.values()) {
-    const sg = defaultSg(nextSeq(), v.id, owner);
-    r.sgs.set(sg.id, sg);
-  }
+  const sg = defaultSg(nextSeq(), v.vpcId, ownerId);
+  r.sgs.set(sg.id, sg);
+}
+
+export function seedRegion(nextSeq: () => number): RegionState {
+  const r = emptyRegion(SEED.region);
+  r.azs = SEED.availabilityZones.map((z) => ({ zoneName: z.zoneName, zoneId: z.zoneId, tags: new Map() }));
+  addVpc(r, nextSeq, SEED.accountId, SEED.vpc, SEED.subnets);
+  addVpc(r, nextSeq, SEED.accountId, SEED.otherVpc, SEED.otherSubnets);
   return r;
 }

@@ -263,6 +263,19 @@ describe('teardown on demand', () => {
     expectSandboxEmpty(s);
   });
 
+  test('tearing down the gateway owner while another request still uses its gateway: the gateway is kept and listed; a re-run finishes', async () => {
+    const a = await h.run('provision', sampleRequest({ requestId: 'pni-owner2' }));
+    const gatewayId = JSON.parse(a.output!).gatewayId;
+    expect((await h.run('provision', sampleRequest({ requestId: 'pni-reuser2', gateway: { existingId: gatewayId } }))).status).toBe('SUCCEEDED');
+    const first = await h.run('teardown', { requestId: 'pni-owner2' });
+    expect(first.status).toBe('FAILED');
+    expect((await h.record('pni-owner2'))!.leftovers).toEqual([{ type: 'gateway', id: gatewayId, reason: expect.stringMatching(/still serves access point/) }]);
+    expect((await h.state()).ec2.networkInterfaces).toHaveLength(51); // the reuser's
+    expect((await h.run('teardown', { requestId: 'pni-reuser2' })).status).toBe('SUCCEEDED');
+    expect((await h.run('teardown', { requestId: 'pni-owner2' })).status).toBe('SUCCEEDED');
+    expectSandboxEmpty(await h.state());
+  });
+
   test('teardown of an unknown or already torn-down request is a clear no-op', async () => {
     const unknown = await h.run('teardown', { requestId: 'pni-never-existed' });
     expect(unknown.status).toBe('SUCCEEDED');

@@ -34,15 +34,16 @@ export interface TeardownContext {
 
 interface BeginInput { input: unknown; execution: { arn: string; name: string } }
 
-function parseTeardownInput(input: unknown): { requestId: string; mode: TeardownMode } {
-  const i = (input ?? {}) as { requestId?: unknown; mode?: unknown; request?: { requestId?: unknown } };
+function parseTeardownInput(input: unknown): { requestId: string; mode: TeardownMode; startedBy?: string } {
+  const i = (input ?? {}) as { requestId?: unknown; mode?: unknown; request?: { requestId?: unknown }; AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: unknown };
   const requestId = typeof i.requestId === 'string' ? i.requestId : typeof i.request?.requestId === 'string' ? i.request.requestId : undefined;
   if (!requestId) throw new RequestInvalid('requestId', 'is required (the id of the provisioning request to tear down)');
-  return { requestId, mode: i.mode === 'rollback' ? 'rollback' : 'teardown' };
+  const startedBy = typeof i.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID === 'string' ? i.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID : undefined;
+  return { requestId, mode: i.mode === 'rollback' ? 'rollback' : 'teardown', startedBy };
 }
 
 export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<TeardownContext> {
-  const { requestId, mode } = parseTeardownInput(ev.input);
+  const { requestId, mode, startedBy } = parseTeardownInput(ev.input);
   const rec = await deps.store.get(requestId);
   const noop = (reason: string): TeardownContext => ({
     requestId, mode, executionArn: ev.execution.arn, noop: true, outcome: 'NOOP', reason, leftovers: [],
@@ -65,7 +66,12 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
     }
     await deps.store.update(requestId, { status: 'TEARING_DOWN', teardownExecutionArn: ev.execution.arn }, { version: rec.version });
   } else {
-    await deps.store.update(requestId, { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn });
+    // Rollback mode belongs to the provisioning execution that owns the record, while it provisions.
+    if (startedBy !== rec.executionArn || !['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+      throw new RequestInvalid('mode', `"rollback" is reserved for the rollback of request ${requestId} by its own provisioning execution; start a teardown instead`);
+    }
+    await deps.store.update(requestId, { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn },
+      { status: ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'], executionArn: startedBy });
   }
   return {
     requestId, mode, executionArn: ev.execution.arn, noop: false, leftovers: [],
@@ -219,9 +225,11 @@ export async function finishTeardown(ctx: FinishInput, deps: Deps): Promise<{ re
   const sgId = await ourSecurityGroupId(deps, rec);
   if (sgId && await securityGroupExists(ec2, sgId)) leftovers.push({ type: 'securityGroup', id: sgId, reason: why('securityGroup', 'still exists') });
   const gwId = await ourGatewayId(deps, rec);
-  if (gwId && !ctx.gatewayDeletion?.skipped) {
+  if (gwId) {
+    // A gateway we created but another request's access point still uses is left, and said so: run this
+    // teardown again once that request is torn down, and the gateway goes too.
     const gw = await deps.confluent.getGateway(rec.environmentId!, gwId);
-    if (gw) leftovers.push({ type: 'gateway', id: gwId, reason: why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`) });
+    if (gw) leftovers.push({ type: 'gateway', id: gwId, reason: ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`) });
   }
 
   const outcome = ctx.mode === 'rollback'

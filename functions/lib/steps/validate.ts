@@ -8,7 +8,7 @@ import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, erro
 import { events } from '../events.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
 import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
-import { normalizeInput, parseRequest, requestHash, egressWarnings } from '../request/parse.js';
+import { normalizeInput, parseRequest, requestHash, egressWarnings, requestIdFromHint } from '../request/parse.js';
 import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
@@ -24,7 +24,7 @@ const REQUEST_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9-_]{0,63}$/;
 export function requestIdOf(input: unknown, executionName: string): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
   const norm = normalizeInput(input, executionName);
   const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  return { requestId: typeof rawId === 'string' && REQUEST_ID_RE.test(rawId) ? rawId : norm.requestIdHint, norm };
+  return { requestId: typeof rawId === 'string' && REQUEST_ID_RE.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint), norm };
 }
 
 export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {

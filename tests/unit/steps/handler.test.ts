@@ -33,6 +33,11 @@ describe('namedError', () => {
     expect(again.name).toBe('Ec2RequestFailed');
   });
 
+  test('a message that merely starts with "[" still gets the step prefix (else the failed step is lost)', () => {
+    const e = mod.namedError('createEni', new Error('[object Object] is not a valid ENI id'));
+    expect(e.message).toBe('[createEni] [object Object] is not a valid ENI id');
+  });
+
   test('RequestInvalid keeps its field in the message', () => {
     const e = mod.namedError('validateRequest', new RequestInvalid('subnetIds[1]', 'subnet x was not found'));
     expect(e.name).toBe('RequestInvalid');
@@ -57,7 +62,7 @@ describe('namedError', () => {
     expect(e.message).toBe('[recordOutcome] bad key');
   });
 
-  test('a plain Error becomes UnexpectedError; a thrown non-Error too', () => {
+  test('a plain Error and a thrown non-Error become UnexpectedError; a built-in subclass keeps its name', () => {
     const e = mod.namedError('createEni', new TypeError('x is undefined'));
     expect(e.name).toBe('TypeError');
     const plain = mod.namedError('createEni', new Error('boom'));

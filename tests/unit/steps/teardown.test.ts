@@ -155,9 +155,25 @@ describe('beginTeardown', () => {
   test('rollback mode (from the provisioning execution) -> ROLLING_BACK', async () => {
     await seedRecord(h, { status: 'PROVISIONING' });
     h.executions.set(EXEC_ARN, 'RUNNING');
-    const ctx = await begin({ requestId: RID, mode: 'rollback' });
+    // The provision ASL's Rollback state passes exactly this input.
+    const ctx = await begin({ requestId: RID, mode: 'rollback', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXEC_ARN });
     expect(ctx).toMatchObject({ mode: 'rollback', noop: false });
-    expect((await h.store.get(RID))?.status).toBe('ROLLING_BACK');
+    expect(await h.store.get(RID)).toMatchObject({ status: 'ROLLING_BACK', teardownExecutionArn: TEARDOWN_ARN });
+  });
+
+  test('mode "rollback" from anyone but the provisioning execution must not take over a SUCCEEDED request', async () => {
+    // A console StartExecution of the teardown machine with {"mode":"rollback"}: rollback mode publishes no event and
+    // releases no lock, so it must not be a silent way to tear down a live connection.
+    await seedRecord(h, { status: 'SUCCEEDED' });
+    await expect(begin({ requestId: RID, mode: 'rollback' })).rejects.toBeInstanceOf(Error);
+    expect((await h.store.get(RID))?.status).toBe('SUCCEEDED');
+  });
+
+  test('mode "rollback" from anyone but the provisioning execution must not bypass the running-execution guard', async () => {
+    await seedRecord(h, { status: 'PROVISIONING' });
+    h.executions.set(EXEC_ARN, 'RUNNING');
+    await expect(begin({ requestId: RID, mode: 'rollback' })).rejects.toMatchObject({ name: 'RequestInvalid', message: expect.stringMatching(/^mode: "rollback" is reserved/) });
+    expect((await h.store.get(RID))?.status).toBe('PROVISIONING');
   });
 
   test('no requestId -> RequestInvalid', async () => {
@@ -375,11 +391,12 @@ describe('finishTeardown', () => {
     ]);
   });
 
-  test('a gateway kept for another access point is not a leftover', async () => {
+  test('a gateway we created but another access point still uses is listed as left, with the reason (a re-run finishes later)', async () => {
     const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
     w.enis.clear(); w.perms.clear(); w.groups.clear(); h.confluent.accessPoints.delete(AP);
-    const out = await finishTeardown({ ...ctxOf(), gatewayDeletion: { gone: true, attempt: 0, skipped: `gateway ${GW} still serves access point(s) ap-theirs` } }, h.deps);
-    expect(out).toMatchObject({ outcome: 'TORN_DOWN', leftovers: [] });
+    const skipped = `gateway ${GW} still serves access point(s) ap-theirs`;
+    const out = await finishTeardown({ ...ctxOf(), gatewayDeletion: { gone: true, attempt: 0, skipped } }, h.deps);
+    expect(out).toMatchObject({ outcome: 'TEARDOWN_FAILED', leftovers: [{ type: 'gateway', id: GW, reason: skipped }] });
   });
 
   test('rollback mode, everything gone -> ROLLED_BACK, nothing published, lock kept for RecordFailed', async () => {
