@@ -160,6 +160,7 @@ export class Sandbox {
     this.faults.clear();
     this.ec2.reset();
     this.confluent.reset();
+    this.dynamo!.closeAllConnections?.();
     await new Promise<void>((resolve) => this.dynamo!.close(() => resolve()));
     this.dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => this.dynamo!.listen(this.dynamoPort, '127.0.0.1', () => resolve()));
@@ -186,6 +187,7 @@ export class Sandbox {
   async stop(): Promise<void> {
     this.stepFunctions.reset();
     await new Promise<void>((resolve) => { this.server?.closeAllConnections?.(); this.server?.close(() => resolve()); });
+    this.dynamo?.closeAllConnections?.();
     await new Promise<void>((resolve) => this.dynamo?.close(() => resolve()));
   }
 

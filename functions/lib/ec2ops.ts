@@ -128,11 +128,18 @@ export async function findSecurityGroupByName(ec2: EC2Client, vpcId: string, nam
 }
 
 export async function createSecurityGroup(ec2: EC2Client, input: { vpcId: string; name: string; description: string; tags: Record<string, string> }): Promise<string> {
-  const out = await must(`creating security group ${input.name}`, () => ec2.send(new CreateSecurityGroupCommand({
-    VpcId: input.vpcId, GroupName: input.name, Description: input.description,
-    TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(input.tags) }],
-  })));
-  return out.GroupId!;
+  try {
+    const out = await ec2.send(new CreateSecurityGroupCommand({
+      VpcId: input.vpcId, GroupName: input.name, Description: input.description,
+      TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(input.tags) }],
+    }));
+    return out.GroupId!;
+  } catch (err) {
+    // We looked the name up just before: a duplicate we could not see is most likely our own group from a retried
+    // invocation that EC2 does not list yet. Retry (briefly); once visible, the lookup decides whose it is.
+    if (code(err) === 'InvalidGroup.Duplicate') throw new Ec2NotYetVisible(`creating security group ${input.name}: ${(err as Error).message}`, { cause: err });
+    throw mapEc2Error(err, `creating security group ${input.name}`);
+  }
 }
 
 function sameRange(p: IpPermission, protocol: string, from: number | undefined, to: number | undefined, cidr: string): boolean {

@@ -84,12 +84,15 @@ export async function createSecurityGroupStep(ctx: ProvisionContext, deps: Deps)
     await deps.store.update(ctx.requestId, { securityGroupId: req.securityGroup.existingId, securityGroupCreatedByUs: false }, { executionArn: ctx.executionArn });
     return { groupId: req.securityGroup.existingId, createdByUs: false };
   }
-  await fence(deps, ctx.requestId, ctx.executionArn);
+  const rec = await fence(deps, ctx.requestId, ctx.executionArn);
   const ec2 = deps.ec2(req.region);
   const name = names.securityGroup(ctx.requestId);
-  const existing = await findSecurityGroupByName(ec2, req.vpcId, name);
+  // The id recorded by an earlier invocation wins: right after CreateSecurityGroup, EC2 may not list the group yet.
+  const existing = rec.securityGroupId && rec.securityGroupCreatedByUs ? undefined : await findSecurityGroupByName(ec2, req.vpcId, name);
   let groupId: string;
-  if (existing) {
+  if (rec.securityGroupId && rec.securityGroupCreatedByUs) {
+    groupId = rec.securityGroupId;
+  } else if (existing) {
     if (tagValue(existing.Tags, TAG_REQUEST_ID) !== ctx.requestId) {
       throw new Ec2RequestFailed('InvalidGroup.Duplicate', `a security group named ${name} already exists in ${req.vpcId} and was not created by request ${ctx.requestId}`);
     }

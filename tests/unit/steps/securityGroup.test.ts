@@ -88,7 +88,7 @@ describe('createSecurityGroupStep', () => {
     expect(ec2Mock).toHaveReceivedCommandTimes(AuthorizeSecurityGroupEgressCommand, 0);
   });
 
-  test('re-invocation finds the group by name: no second CreateSecurityGroup and no duplicate rule calls', async () => {
+  test('re-invocation uses the recorded group id (EC2 may not list a new group yet): no lookup by name, no second create, no duplicate rule calls', async () => {
     await seedRecord(h);
     stubGroups([]);
     await createSecurityGroupStep(ctxFor(), h.deps);
@@ -100,8 +100,16 @@ describe('createSecurityGroupStep', () => {
     }]);
     const out = await createSecurityGroupStep(ctxFor(), h.deps);
     expect(out).toEqual({ groupId: SG_ID, createdByUs: true });
-    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { Filters: [{ Name: 'vpc-id', Values: [VPC] }, { Name: 'group-name', Values: [NAME] }] });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: [SG_ID] });
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).filter((c) => c.args[0].input.Filters)).toEqual([]);
     expect(mutatingEc2Calls()).toEqual([]);
+  });
+
+  test('a duplicate name that the lookup could not see yet (our own group, not listed yet) is retried as Ec2NotYetVisible', async () => {
+    await seedRecord(h);
+    stubGroups([]);
+    ec2Mock.on(CreateSecurityGroupCommand).rejects(awsError('InvalidGroup.Duplicate', { message: `The security group '${NAME}' already exists for VPC '${VPC}'` }));
+    await expect(createSecurityGroupStep(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'Ec2NotYetVisible' });
   });
 
   test('re-invocation after a partial first run adds only the missing rules', async () => {
