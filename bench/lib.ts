@@ -32,6 +32,21 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 // ------------------------------------------------------------------ counting proxy
 
+const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException']);
+
+/** The error code of an AWS error body (EC2 XML <Code>, JSON __type / code), if any. */
+function errorCode(body: string): string | undefined {
+  const xml = body.match(/<Code>([^<]+)<\/Code>/);
+  if (xml) return xml[1];
+  try {
+    const j = JSON.parse(body) as { __type?: string; code?: string; error_code?: string; errors?: { code?: string }[] };
+    const c = j.__type ?? j.code ?? j.error_code ?? j.errors?.[0]?.code;
+    return c ? String(c).split('#').pop() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Which sandbox service a request is for (same routing as sandbox/server.ts). */
 function serviceOf(req: IncomingMessage): string {
   const target = String(req.headers['x-amz-target'] ?? '');
@@ -53,6 +68,9 @@ function serviceOf(req: IncomingMessage): string {
 export class CountingProxy {
   target = '';
   readonly answers: Record<string, Record<string, number>> = {};
+  /** 5xx answers by `service:error code` (EC2 answers its throttling, RequestLimitExceeded, with 503). */
+  readonly fiveXxByCode: Record<string, number> = {};
+  /** The first 5xx answers that are not throttling. */
   readonly fiveXx: { service: string; status: number; path: string; body: string }[] = [];
   proxyErrors = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -87,7 +105,11 @@ export class CountingProxy {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
         r.on('end', () => {
-          if (this.fiveXx.length < 50) this.fiveXx.push({ service, status, path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8').slice(0, 300) });
+          const body = Buffer.concat(chunks).toString('utf8');
+          const code = errorCode(body) ?? String(status);
+          const key = `${service}:${code}`;
+          this.fiveXxByCode[key] = (this.fiveXxByCode[key] ?? 0) + 1;
+          if (!THROTTLING.has(code) && this.fiveXx.length < 20) this.fiveXx.push({ service, status, path: req.url ?? '', body: body.slice(0, 300) });
         });
       }
       res.writeHead(status, r.headers);
@@ -101,11 +123,9 @@ export class CountingProxy {
     req.pipe(up);
   }
 
-  /** Sum of 5xx answers per service. */
-  serverErrors(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [svc, byClass] of Object.entries(this.answers)) if (byClass['5xx']) out[svc] = byClass['5xx'];
-    return out;
+  /** 5xx answers that are not throttling: the sandbox's own errors. */
+  serverErrors(): number {
+    return Object.entries(this.fiveXxByCode).filter(([k]) => !THROTTLING.has(k.split(':')[1])).reduce((n, [, c]) => n + c, 0);
   }
   totalRequests(): number {
     return Object.values(this.answers).reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);

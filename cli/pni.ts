@@ -5,6 +5,8 @@
  *       execution live and print a summary (exit 0 on SUCCEEDED). `npm start` runs this.
  *   pni sandbox [--port N] [--profile fast|realistic]
  *       Run the sandbox in the foreground; prints the endpoint and `export NAME=value` lines.
+ *   pni provision FILE | pni teardown REQUEST_ID | pni status REQUEST_ID   [--json]
+ *       Against a running sandbox (export its AWS_ENDPOINT_URL) or a deployed stack (PNI_* variables).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { isProfileName } from '../sandbox/profiles.js';
 import { DEFAULT_PORT, SEED } from '../sandbox/seed.js';
 import type { ProfileName } from '../sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
+import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
 
 export class UsageError extends Error {
   constructor(message: string) { super(message); this.name = 'UsageError'; }
@@ -56,6 +59,14 @@ const HELP = `pni — Confluent PNI provisioning on AWS, with a local sandbox
       provision the sample connection end to end on the embedded sandbox (npm start)
   pni sandbox [--port N] [--profile fast|realistic]
       run the sandbox in the foreground (default port ${DEFAULT_PORT}); Ctrl-C stops it
+  pni provision FILE [--json] [--state-machine ARN]
+      start (or follow) the provisioning of the request in FILE; the execution is named after its requestId
+  pni teardown REQUEST_ID [--json] [--teardown-state-machine ARN]
+      tear a provisioned connection down (safe order), or finish a failed teardown
+  pni status REQUEST_ID [--json] [--table NAME]
+      the state record: status, ids, error, leftovers
+  (provision/teardown/status use the AWS SDK's configuration: AWS_ENDPOINT_URL for a running sandbox;
+   PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN, PNI_STATE_TABLE for a deployed stack)
 `;
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -64,6 +75,13 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     switch (command) {
       case 'start': return await start(rest, io);
       case 'sandbox': return await sandbox(rest, io);
+      case 'provision': case 'teardown': case 'status': {
+        const { flags, positionals } = parseFlags(rest, { json: 'bool', 'state-machine': 'string', 'teardown-state-machine': 'string', table: 'string' });
+        if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one ${command === 'provision' ? 'FILE' : 'REQUEST_ID'}`);
+        if (command === 'provision') return await provisionCommand(positionals[0], flags, io);
+        if (command === 'teardown') return await teardownCommand(positionals[0], flags, io);
+        return await statusCommand(positionals[0], flags, io);
+      }
       case undefined: case 'help': case '--help': case '-h': io.out.write(HELP); return command ? 0 : 2;
       default: throw new UsageError(`unknown command "${command}"`);
     }

@@ -104,13 +104,19 @@ export function requireAwsCli(): void {
   }
 }
 
-/** `aws ...` with the sandbox's exported environment only (no config or credential files, no pager). */
+/**
+ * `aws ... --endpoint-url <the exported AWS_ENDPOINT_URL>` with the sandbox's exported environment only (no config or
+ * credential files, no pager). The endpoint is passed explicitly: the Debian package is AWS CLI 2.9, which predates
+ * AWS_ENDPOINT_URL (2.13) and would otherwise call the real AWS endpoints. Anything but 127.0.0.1 is refused.
+ */
 export async function aws(sandboxEnv: Record<string, string>, args: string[], timeoutMs = 60_000): Promise<Run> {
+  const endpoint = sandboxEnv.AWS_ENDPOINT_URL ?? '';
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) throw new Error(`refusing to run the AWS CLI: AWS_ENDPOINT_URL "${endpoint}" is not the local sandbox`);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8',
     ...sandboxEnv, AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true',
   };
-  return run(AWS_CLI, [...args, '--output', 'json'], { env, timeoutMs });
+  return run(AWS_CLI, [...args, '--endpoint-url', endpoint, '--output', 'json'], { env, timeoutMs });
 }
 
 export async function awsJson<T = any>(sandboxEnv: Record<string, string>, args: string[]): Promise<T> {
