@@ -22,6 +22,7 @@ import { ConfluentEmulator } from './confluent/index.js';
 import { StepFunctionsService } from './stepfunctions/index.js';
 import { EventBridgeService } from './eventbridge/index.js';
 import { loadServerlessConfig } from './serverlessConfig.js';
+import { awsJsonResponder, readAwsJsonBody } from './awsJson.js';
 import { FaultRegistry, FaultRuleInvalid } from './faults.js';
 import { PROFILES, isProfileName } from './profiles.js';
 import { DEFAULT_PORT, SEED } from './seed.js';
@@ -232,17 +233,23 @@ export class Sandbox {
   }
 
   private secrets(req: SandboxRequest, target: string): SandboxResponse {
-    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() };
-    if (target !== 'secretsmanager.GetSecretValue') return json(400, { __type: 'UnknownOperationException', message: `${target} is not emulated` }, headers);
-    const { SecretId } = JSON.parse(req.body.toString('utf8') || '{}') as { SecretId?: string };
-    const name = SEED.confluentSecretArn.split(':secret:')[1];
-    if (SecretId !== SEED.confluentSecretArn && SecretId !== name && SecretId !== name.replace(/-[A-Za-z0-9]{6}$/, '')) {
-      return json(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }, headers);
+    const respond = awsJsonResponder('1.1', randomUUID());
+    if (target !== 'secretsmanager.GetSecretValue') return respond(400, { __type: 'UnknownOperationException', message: `${target} is not emulated` });
+    let body: { SecretId?: string };
+    try {
+      body = readAwsJsonBody(req, (m) => new Error(m));
+    } catch (err) {
+      return respond(400, { __type: 'SerializationException', message: (err as Error).message });
     }
-    return json(200, {
+    const name = SEED.confluentSecretArn.split(':secret:')[1];
+    const id = body.SecretId;
+    if (id !== SEED.confluentSecretArn && id !== name && id !== name.replace(/-[A-Za-z0-9]{6}$/, '')) {
+      return respond(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+    }
+    return respond(200, {
       ARN: SEED.confluentSecretArn, Name: name, VersionId: '00000000-0000-4000-8000-000000000001', VersionStages: ['AWSCURRENT'],
       SecretString: JSON.stringify({ key: SEED.confluent.apiKey, secret: SEED.confluent.apiSecret }), CreatedDate: 1767225600,
-    }, headers);
+    });
   }
 
   private async control(req: SandboxRequest): Promise<SandboxResponse> {

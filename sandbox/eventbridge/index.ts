@@ -3,6 +3,7 @@
  * recorded, and the serverless.yml `eventBridge` rules of the state machines routing matching events to
  * StartExecution (asynchronously, no execution name, input transformed like the real target).
  */
+import { awsJsonResponder, readAwsJsonBody } from '../awsJson.js';
 import { randomUUID } from 'node:crypto';
 import type { ServerlessConfig } from '../serverlessConfig.js';
 import type { StepFunctionsService } from '../stepfunctions/index.js';
@@ -167,22 +168,10 @@ export class EventBridgeService {
 
   async handle(req: SandboxRequest): Promise<SandboxResponse> {
     const requestId = randomUUID();
-    const respond = (status: number, body: unknown): SandboxResponse => ({
-      status,
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(body),
-    });
+    const respond = awsJsonResponder('1.1', requestId);
     const target = String(req.headers['x-amz-target'] ?? '');
     try {
-      let body: any = {};
-      if (req.body && req.body.length) {
-        try {
-          body = JSON.parse(req.body.toString('utf8'));
-        } catch {
-          throw new EventBridgeError('SerializationException', 'Start of structure or map found where not expected');
-        }
-      }
-      body ??= {};
+      const body = readAwsJsonBody(req, (m) => new EventBridgeError('SerializationException', m));
       switch (target) {
         case 'AWSEvents.PutEvents': {
           if (body.Entries !== undefined && !Array.isArray(body.Entries)) throw new EventBridgeError('SerializationException', 'Entries must be a list');

@@ -4,6 +4,7 @@
  * runs the nested machine in this same service. Speaks the AWS JSON 1.0 wire protocol (AWSStepFunctions.*).
  * Differences from AWS: sandbox/stepfunctions/README.md (and comments at the places concerned).
  */
+import { awsJsonResponder, readAwsJsonBody } from '../awsJson.js';
 import '../polyfills.js';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -351,23 +352,11 @@ export class StepFunctionsService {
 
   async handle(req: SandboxRequest): Promise<SandboxResponse> {
     const requestId = randomUUID();
-    const respond = (status: number, body: unknown): SandboxResponse => ({
-      status,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(body),
-    });
+    const respond = awsJsonResponder('1.0', requestId);
     const target = String(req.headers['x-amz-target'] ?? '');
     const action = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     try {
-      let body: any = {};
-      if (req.body && req.body.length) {
-        try {
-          body = JSON.parse(req.body.toString('utf8'));
-        } catch {
-          throw new StepFunctionsError('SerializationException', 'Start of structure or map found where not expected');
-        }
-      }
-      body ??= {};
+      const body = readAwsJsonBody(req, (m) => new StepFunctionsError('SerializationException', m));
       switch (action) {
         case 'StartExecution':
           return respond(200, toWire(this.startExecution({ stateMachineArn: body.stateMachineArn, name: body.name, input: body.input, traceHeader: body.traceHeader })));

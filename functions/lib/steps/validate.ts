@@ -13,8 +13,9 @@ import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
 import type { RequestRecord } from '../state.js';
-import type { CanonicalRequest, ProvisionContext, ProvisionResult, RequestSource } from '../types.js';
+import type { CanonicalRequest, ProvisionContext, RequestSource } from '../types.js';
 import { eventBase } from './common.js';
+import { resultOf } from './provision.js';
 
 export interface ValidateInput { input: unknown; execution: { arn: string; name: string; startTime?: string } }
 
@@ -116,11 +117,7 @@ async function claimRecord(deps: Deps, req: CanonicalRequest, hash: string, sour
 
 async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string): Promise<ProvisionContext> {
   const enis = await deps.store.listEnis(rec.requestId);
-  const result: ProvisionResult = {
-    requestId: rec.requestId, status: rec.status, gatewayId: rec.gatewayId, gatewayCreatedByUs: rec.gatewayCreatedByUs,
-    confluentAccount: rec.confluentAccount, securityGroupId: rec.securityGroupId, accessPointId: rec.accessPointId,
-    eniIds: enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!),
-  };
+  const result = resultOf(rec, enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!));
   return {
     requestId: rec.requestId, attempt: rec.attempt, executionArn, source: rec.source, request: rec.request!,
     customerAccount: rec.customerAccount ?? '', vpcCidr: '', subnets: [], zones: [], plan: { slots: [] },
