@@ -112,6 +112,7 @@ const c = await scenario(`${N} concurrent provisionings (fast)`, ['concurrent'],
 const d = await scenario(`soak: ${N} provisionings + ${N} teardowns (realistic)`, ['soak'], 360_000);
 
 const ratio = bParallel.durationMs && bSerial.durationMs ? bSerial.durationMs / bParallel.durationMs : null;
+const eniPhaseRatio = bParallel.eniPhaseMs && bSerial.eniPhaseMs ? bSerial.eniPhaseMs / bParallel.eniPhaseMs : null;
 for (const [name, r] of [['parallel ENIs', bParallel], ['serial ENIs', bSerial]] as const) {
   if (r.status && r.status !== 'SUCCEEDED') failures.push(`${name}: ${r.status} ${r.error ?? ''}`);
 }
@@ -125,16 +126,16 @@ const s = (ms: number | null | undefined) => (typeof ms === 'number' ? `${(ms / 
 const okOf = (x: { ok?: number; total?: number } | undefined) => (x ? `${x.ok}/${x.total}` : '-');
 const rows: [string, string][] = [
   ['npm start (fast), median of 3', `${s(a.medianExecutionMs)} execution, ${s(a.medianWallMs)} wall`],
-  ['1 provisioning (realistic), default ENI concurrency', `${s(bParallel.durationMs)} (${bParallel.status ?? bParallel.error ?? '-'})`],
-  ['1 provisioning (realistic), ENI_MAX_CONCURRENCY=1', `${s(bSerial.durationMs)} (${bSerial.status ?? bSerial.error ?? '-'})`],
-  ['parallel vs serial ENIs', ratio ? `${ratio.toFixed(1)}x` : '-'],
+  ['1 provisioning (realistic), default ENI concurrency', `${s(bParallel.durationMs)} execution, ENI Map ${s(bParallel.eniPhaseMs)} (${bParallel.status ?? bParallel.error ?? '-'})`],
+  ['1 provisioning (realistic), ENI_MAX_CONCURRENCY=1', `${s(bSerial.durationMs)} execution, ENI Map ${s(bSerial.eniPhaseMs)} (${bSerial.status ?? bSerial.error ?? '-'})`],
+  ['parallel vs serial ENIs (serial / parallel)', `${ratio ? `${ratio.toFixed(1)}x` : '-'} execution, ${eniPhaseRatio ? `${eniPhaseRatio.toFixed(1)}x` : '-'} ENI Map state`],
   [`${N} concurrent provisionings (fast)`, c.provision ? `${okOf(c.provision)} ok, failures ${JSON.stringify(c.provision.failures)}, p50 ${s(c.provision.durationMs.p50)}, max ${s(c.provision.durationMs.max)}, ${c.sandboxErrors} sandbox 5xx` : c.error ?? '-'],
   [`soak (realistic): provisionings`, d.provision ? `${okOf(d.provision)} ok, failures ${JSON.stringify(d.provision.failures)}, p50 ${s(d.provision.durationMs.p50)}, max ${s(d.provision.durationMs.max)}` : d.error ?? '-'],
   [`soak (realistic): teardowns`, d.teardown ? `${okOf(d.teardown)} ok, failures ${JSON.stringify(d.teardown.failures)}, p50 ${s(d.teardown.durationMs.p50)}, max ${s(d.teardown.durationMs.max)}` : '-'],
   ['soak: retries / throttles / sandbox 5xx', d.retries ? `${d.retries.retries} task retries ${JSON.stringify(d.retries.byFunction)}; ${d.throttles} RequestLimitExceeded ${JSON.stringify(d.ec2.throttlesByAction)}; ${d.sandboxErrors} other 5xx` : '-'],
   ['soak: leaks after the teardowns', d.leaks ? `${d.leaks.total} ${JSON.stringify(d.leaks.counts)}${d.secondPass ? `; after a 2nd teardown pass (${okOf(d.secondPass.teardown)} ok): ${d.secondPass.leaks.total}` : ''}` : '-'],
 ];
-const summary = `npm start (fast): ${s(a.medianExecutionMs)} exec, ${s(a.medianWallMs)} wall | parallel vs serial ENIs: ${ratio ? ratio.toFixed(1) : '-'}x | `
+const summary = `npm start (fast): ${s(a.medianExecutionMs)} exec, ${s(a.medianWallMs)} wall | parallel vs serial ENIs: ${ratio ? ratio.toFixed(1) : '-'}x (ENI phase ${eniPhaseRatio ? eniPhaseRatio.toFixed(1) : '-'}x) | `
   + `${N} concurrent: ${okOf(c.provision)} ok | soak: ${okOf(d.provision)} + ${okOf(d.teardown)}, ${d.retries?.retries ?? '-'} retries, ${d.throttles ?? '-'} throttles, ${d.leaks?.total ?? '-'} leaks`;
 
 const result = {
@@ -142,7 +143,7 @@ const result = {
   machine: { ...machine, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)) },
   summary,
   npmStartFast: a,
-  parallelism: { parallel: bParallel, serial: bSerial, ratio },
+  parallelism: { parallel: bParallel, serial: bSerial, ratio, eniPhaseRatio },
   concurrentFast: c,
   soakRealistic: d,
   failures,

@@ -24,8 +24,18 @@ const opt = (name: string, dflt: number): number => {
   return n;
 };
 const n = opt('n', 20);
+/** Experiments only (not used by run.ts): scale Step Functions waits/retries by this instead of the profile's timeFactor. */
+const timeFactor = args.includes('--time-factor') ? opt('time-factor', 1) : undefined;
 const deadline = Date.now() + opt('deadline-ms', 300_000);
 const log = (msg: string) => process.stderr.write(`[bench ${scenario}] ${msg}\n`);
+
+/** Entered -> exited of a state in an execution's history (the ENI Map: the part ENI_MAX_CONCURRENCY changes). */
+function stateDurationMs(h: Harness, executionArn: string, state: string): number | null {
+  const events = h.sb.stepFunctions.getExecutionHistory(executionArn, { maxResults: 1000 }).events as any[];
+  const entered = events.find((e) => e.type.endsWith('StateEntered') && e.stateEnteredEventDetails?.name === state);
+  const exited = events.find((e) => e.type.endsWith('StateExited') && e.stateExitedEventDetails?.name === state);
+  return entered && exited ? new Date(exited.timestamp).getTime() - new Date(entered.timestamp).getTime() : null;
+}
 
 async function parallel(serial: boolean) {
   const h = await Harness.start({ profile: 'realistic', env: serial ? { ENI_MAX_CONCURRENCY: '1' } : {} });
@@ -37,6 +47,7 @@ async function parallel(serial: boolean) {
       variant: serial ? 'ENI_MAX_CONCURRENCY=1' : 'default ENI concurrency',
       eniMaxConcurrency: serial ? 1 : 'default',
       status: r.status, error: r.error, cause: r.cause, durationMs: r.durationMs,
+      eniPhaseMs: r.executionArn ? stateDurationMs(h, r.executionArn, 'CreateEnis') : null,
       enis: s.ec2.networkInterfaces.length,
       ec2: ec2Errors(h),
       retries: retriesOf(h),
@@ -51,6 +62,7 @@ async function proxiedHarness(profile: 'fast' | 'realistic'): Promise<{ h: Harne
   const proxy = await CountingProxy.start();
   const h = await Harness.start({ profile, env: { AWS_ENDPOINT_URL: proxy.url, CONFLUENT_API_URL: proxy.url } });
   proxy.target = h.sb.url;
+  if (timeFactor !== undefined) h.sb.setProfile(profile, { timeFactor });
   return { h, proxy };
 }
 
@@ -104,7 +116,7 @@ async function soak() {
       secondPass = { teardown: summarizeRuns(td2), leaks: leaksOf(await h.state()) };
     }
     return {
-      profile: 'realistic', wallMs: { provision: t1 - t0, teardown: t2 - t1 },
+      profile: 'realistic', timeFactor: h.sb.profile.timeFactor, wallMs: { provision: t1 - t0, teardown: t2 - t1 },
       provision: summarizeRuns(prov),
       provisionedEnis: afterProvision.ec2.networkInterfaces.length,
       teardown: summarizeRuns(td),

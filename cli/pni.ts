@@ -16,6 +16,7 @@ import { isProfileName } from '../sandbox/profiles.js';
 import { DEFAULT_PORT, SEED } from '../sandbox/seed.js';
 import type { ProfileName } from '../sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
+import { causeMessage } from '../functions/lib/steps/common.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
 
 export class UsageError extends Error {
@@ -101,6 +102,7 @@ async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJ
   const sb = await Sandbox.start({ port: portFlag(flags.port, DEFAULT_PORT), profile: profileFlag(flags.profile) });
   io.out.write(`pni sandbox listening on ${sb.url} (profile ${sb.profile.name}, region ${SEED.region}, account ${SEED.accountId})\n`);
   io.out.write(exportLines(sb.clientEnv()));
+  io.out.write(`# AWS CLI: aws --endpoint-url ${sb.url} ec2 describe-network-interfaces   (CLI v2 before 2.13 ignores AWS_ENDPOINT_URL)\n`);
   io.out.write(`# state: curl ${sb.url}/_sandbox/state   reset: curl -X POST ${sb.url}/_sandbox/reset\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -162,7 +164,7 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
     if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
     else io.out.write(renderSummary(summary));
     if (flags.keep) {
-      io.out.write(`\nThe sandbox keeps running; inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`);
+      io.out.write(`\nThe sandbox keeps running; inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`);
       await new Promise<void>((resolve) => { process.once('SIGINT', () => resolve()); process.once('SIGTERM', () => resolve()); });
     }
     return summary.status === 'SUCCEEDED' ? 0 : 1;
@@ -192,7 +194,8 @@ function summarize(sb: Sandbox, d: { executionArn: string; status: string; outpu
   return {
     requestId, status: d.status, executionArn: d.executionArn, gatewayId: out.gatewayId, confluentAccount: out.confluentAccount,
     securityGroupId: out.securityGroupId, accessPointId: out.accessPointId, eniCount: out.eniIds?.length ?? 0,
-    durationMs: d.stopDate && d.startDate ? new Date(d.stopDate as string).getTime() - new Date(d.startDate as string).getTime() : Date.now() - t0, events, error: d.error, cause: d.cause, endpoint: sb.url,
+    cause: d.cause === undefined ? undefined : causeMessage(d.cause),
+    durationMs: d.stopDate && d.startDate ? new Date(d.stopDate as string).getTime() - new Date(d.startDate as string).getTime() : Date.now() - t0, events, error: d.error, endpoint: sb.url,
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProgressDisplay } from './progress.js';
+import { causeMessage } from '../functions/lib/steps/common.js';
 
 export interface RemoteTarget { provisionArn: string; teardownArn: string; stateTable: string }
 
@@ -117,11 +118,11 @@ async function finish(sfn: SFNClient, executionArn: string, planned: number, fla
   const d = await follow(sfn, executionArn, progress);
   progress.stop();
   const output = d.output ? JSON.parse(d.output) : undefined;
-  const summary = { executionArn, status: d.status, output, error: d.error, cause: d.cause };
+  const summary = { executionArn, status: d.status, output, error: d.error, cause: d.cause === undefined ? undefined : causeMessage(d.cause) };
   if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
   else {
     io.out.write(`${d.status}${d.error ? `: ${d.error}` : ''}\n`);
-    if (d.cause) io.out.write(`  ${d.cause}\n`);
+    if (summary.cause) io.out.write(`  ${summary.cause}\n`);
     if (output) io.out.write(`${JSON.stringify(output, null, 2)}\n`);
   }
   return d.status === 'SUCCEEDED' ? 0 : 1;

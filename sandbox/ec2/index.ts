@@ -150,7 +150,10 @@ export class Ec2Emulator {
       if (this.profile().ec2TokenBuckets) {
         let b = this.buckets.get(region);
         if (!b) { b = new TokenBuckets(); this.buckets.set(region, b); }
-        if (!b.take(bucketKey(action, p), now)) throw new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
+        // Buckets refill on the sandbox's scaled clock: the state machine's waits and retry intervals are scaled by
+        // the profile's timeFactor, so the account's refill rate must be too, or throttling is timeFactor-times harsher.
+        const virtualNow = now / Math.max(this.profile().timeFactor, 1e-6);
+        if (!b.take(bucketKey(action, p), virtualNow)) throw new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
       }
       const ctx: Ctx = {
         p, r: this.region(region), action, now, nextSeq: () => ++this.seq, eniQuota: this.eniQuota,

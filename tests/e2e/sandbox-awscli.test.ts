@@ -61,14 +61,10 @@ describe('pni sandbox + the AWS CLI', () => {
   }, 70_000);
 
   test('aws events put-events with the teardown entries removes the ENIs', async () => {
-    // The sample must tear down the request above; if it names another request, send the same entry for this one
-    // (the sample itself is checked in the next test).
+    // The put-events sample tears down the put-events provisioning sample's request; send the same entry for this one.
     const detail = JSON.parse(teardownEntries[0].Detail) as { requestId: string };
-    let entriesFile = TEARDOWN_ENTRIES_FILE;
-    if (detail.requestId !== DEMO.requestId) {
-      entriesFile = path.join(tmp, 'teardown-demo.json');
-      writeFileSync(entriesFile, JSON.stringify([{ ...teardownEntries[0], Detail: JSON.stringify({ ...detail, requestId: DEMO.requestId }) }]));
-    }
+    const entriesFile = path.join(tmp, 'teardown-demo.json');
+    writeFileSync(entriesFile, JSON.stringify([{ ...teardownEntries[0], Detail: JSON.stringify({ ...detail, requestId: DEMO.requestId }) }]));
     const put = await awsJson<{ FailedEntryCount: number; Entries: { EventId?: string }[] }>(env, ['events', 'put-events', '--entries', `file://${entriesFile}`]);
     expect(put.FailedEntryCount).toBe(0);
     expect(put.Entries[0].EventId).toEqual(expect.any(String));
@@ -83,11 +79,14 @@ describe('pni sandbox + the AWS CLI', () => {
     expect(statuses).toEqual(['SUCCEEDED']);
   }, 110_000);
 
-  test(`${TEARDOWN_ENTRIES_FILE} tears down the request of console-provision.json`, () => {
-    // README / events/README.md: provision with console-provision.json, then tear down with this file.
+  test('every teardown sample tears down the request its provisioning sample builds', () => {
+    const read = (f: string) => JSON.parse(readFileSync(path.join(ROOT, 'events', f), 'utf8'));
     expect(teardownEntries).toHaveLength(1);
     expect(teardownEntries[0]).toMatchObject({ Source: 'pni.requests', DetailType: 'PNI Teardown Requested' });
-    expect(JSON.parse(teardownEntries[0].Detail).requestId).toBe(DEMO.requestId);
+    const putProvision = JSON.parse(read('put-events-provisioning-requested.json')[0].Detail).requestId;
+    expect(JSON.parse(teardownEntries[0].Detail).requestId).toBe(putProvision);
+    expect(read('eventbridge-teardown-requested.json').detail.requestId).toBe(read('eventbridge-provisioning-requested.json').detail.requestId);
+    expect(read('console-teardown.json').requestId).toBe(DEMO.requestId);
   });
 
   test('SIGTERM stops the sandbox: exit 0 and "pni sandbox stopped"', async () => {

@@ -39,6 +39,23 @@ export function createdDuringAttempt(createdAt: string | undefined, rec: Request
   return !!createdAt && Date.parse(createdAt) >= Date.parse(rec.attemptStartedAt) - 1000;
 }
 
+/**
+ * Absorb short EC2 throttling inside a step (full-jitter doubling backoff from `baseDelayMs`), and hand longer
+ * storms to the state machine's retrier. Steps that make dozens of calls (permissions, deletes) use it: EC2's
+ * mutating buckets hold 50 tokens and refill at 5 per second, shared with the whole account.
+ */
+export async function withThrottleRetry<T>(fn: () => Promise<T>, opts: { baseDelayMs: number; sleep: (ms: number) => Promise<void>; attempts?: number }): Promise<T> {
+  const attempts = opts.attempts ?? 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as Error).name !== 'Ec2Throttled' || attempt >= attempts) throw err;
+      await opts.sleep(Math.random() * opts.baseDelayMs * 2 ** attempt);
+    }
+  }
+}
+
 /** Run `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);

@@ -1,7 +1,7 @@
 /** The forward steps of provisioning after validation. Each is idempotent and records ids the moment they exist. */
 import { ENI_PERMISSION, PERMISSION_GRANT_CONCURRENCY, TAG_REQUEST_ID, TAG_SLOT, type Phase } from '../constants.js';
 import {
-  AccessPointFailed, Ec2RequestFailed, Ec2Throttled, GatewayFailed, ProvisioningStopped, RequestConflict, errorMessage,
+  AccessPointFailed, Ec2RequestFailed, GatewayFailed, ProvisioningStopped, RequestConflict, errorMessage,
 } from '../errors.js';
 import { events } from '../events.js';
 import {
@@ -11,7 +11,7 @@ import { gatewayAccount, isPniGateway } from '../confluent/index.js';
 import type { Deps } from '../deps.js';
 import type { RequestRecord } from '../state.js';
 import type { EniSlot, ProvisionContext, ProvisionResult } from '../types.js';
-import { createdDuringAttempt, eventBase, mapLimit, names, resourceTags } from './common.js';
+import { createdDuringAttempt, eventBase, mapLimit, names, resourceTags, withThrottleRetry } from './common.js';
 
 async function ownRecord(deps: Deps, requestId: string): Promise<RequestRecord> {
   const rec = await deps.store.get(requestId);
@@ -150,26 +150,18 @@ export interface GrantInput { requestId: string; region: string; account: string
 export async function grantPermissions(input: GrantInput, deps: Deps): Promise<{ granted: number; created: number }> {
   if (!/^\d{12}$/.test(input.account ?? '')) throw new GatewayFailed(`the gateway reported no valid Confluent AWS account (got "${input.account}")`);
   const ec2 = deps.ec2(input.region);
+  const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
   const results = await mapLimit(input.enis, PERMISSION_GRANT_CONCURRENCY, async (eni) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const p = await grantAttachPermission(ec2, eni.eniId, input.account);
-        await deps.store.updateEni(input.requestId, eni.slot, { permissionId: p.permissionId, status: 'PERMITTED' });
-        return p;
-      } catch (err) {
-        // EC2's mutating bucket is 50 tokens + 5/s: absorb short throttling here, hand long storms to the ASL retrier.
-        if (!(err instanceof Ec2Throttled) || attempt >= 3) throw err;
-        await deps.sleep(Math.random() * deps.config.throttleBaseDelayMs * 2 ** attempt);
-      }
-    }
+    const p = await withThrottleRetry(() => grantAttachPermission(ec2, eni.eniId, input.account), backoff);
+    await deps.store.updateEni(input.requestId, eni.slot, { permissionId: p.permissionId, status: 'PERMITTED' });
+    return p;
   });
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length) {
-    const first = failed[0].reason as Error;
-    // Prefer the most actionable error name: a permanent one wins over throttling.
+    // Report the most actionable error: a permanent one wins over throttling (which the state machine retries).
     const permanent = failed.map((f) => f.reason as Error).find((e) => !(e as { transient?: boolean }).transient);
-    const e = permanent ?? first;
-    e.message = `${failed.length} of ${input.enis.length} ${ENI_PERMISSION} grants failed; first: ${errorMessage(e)}`;
+    const e = permanent ?? (failed[0].reason as Error);
+    e.message = `${failed.length} of ${input.enis.length} ${ENI_PERMISSION} grants failed; ${permanent ? 'a permanent one' : 'first'}: ${errorMessage(e)}`;
     throw e;
   }
   const created = results.filter((r) => r.status === 'fulfilled' && r.value.created).length;

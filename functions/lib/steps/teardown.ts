@@ -13,7 +13,7 @@ import { TAG_REQUEST_ID } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { RequestRecord } from '../state.js';
 import type { Leftover, Limits } from '../types.js';
-import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names } from './common.js';
+import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
 
 export type TeardownMode = 'teardown' | 'rollback';
 
@@ -115,9 +115,9 @@ export async function getDeletionStatus(input: { kind: 'accessPoint' | 'gateway'
 
 // ------------------------------------------------------------------ ENIs and permissions
 
-/** Our ENI ids: the record's (this attempt) plus everything tagged with the request id. */
+/** Our ENI ids: the record's (not yet known deleted) plus everything tagged with the request id. */
 async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
-  const recorded = (await deps.store.listEnis(rec.requestId)).filter((e) => e.eniId).map((e) => e.eniId!);
+  const recorded = (await deps.store.listEnis(rec.requestId)).filter((e) => e.eniId && e.status !== 'DELETED').map((e) => e.eniId!);
   const tagged = (await findRequestEnis(deps.ec2(rec.region!), rec.requestId)).map((e) => e.NetworkInterfaceId!);
   return [...new Set([...recorded, ...tagged])];
 }
@@ -138,7 +138,8 @@ export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promi
   for (let i = 0; i < eniIds.length; i += 200) {
     perms.push(...await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: eniIds.slice(i, i + 200) }]));
   }
-  const results = await mapLimit(perms, 5, (p) => deletePermission(ec2, p.permissionId));
+  const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
+  const results = await mapLimit(perms, 5, (p) => withThrottleRetry(() => deletePermission(ec2, p.permissionId), backoff));
   throwIfInUse(results, 'ENI permissions are');
   return { revoked: results.filter((r) => r.status === 'fulfilled' && r.value === 'deleted').length };
 }
@@ -147,7 +148,8 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
   const rec = await record(deps, ctx.requestId);
   const ec2 = deps.ec2(rec.region!);
   const ids = await ourEniIds(deps, rec);
-  const results = await mapLimit(ids, 5, (id) => deleteNetworkInterface(ec2, id));
+  const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
+  const results = await mapLimit(ids, 5, (id) => withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff));
   const enis = await deps.store.listEnis(rec.requestId);
   await Promise.all(enis.filter((e) => e.eniId && results[ids.indexOf(e.eniId)]?.status === 'fulfilled')
     .map((e) => deps.store.updateEni(rec.requestId, e.slot, { status: 'DELETED' })));
@@ -216,10 +218,12 @@ export async function finishTeardown(ctx: FinishInput, deps: Deps): Promise<{ re
   const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
   if (enis.length) {
     const perms = await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: enis.map((e) => e.NetworkInterfaceId!) }]);
-    for (const p of perms) leftovers.push({ type: 'networkInterfacePermission', id: p.permissionId, reason: why('permissions', `still granted on ${p.eniId}`) });
+    const permError = ctx.errors?.permissions ? ` (revokePermissions ended with ${ctx.errors.permissions.Error ?? 'an error'})` : '';
+    for (const p of perms) leftovers.push({ type: 'networkInterfacePermission', id: p.permissionId, reason: `still granted on ${p.eniId} to ${p.account}${permError}` });
+    const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
     for (const e of enis) {
-      const attached = e.Attachment?.InstanceOwnerId ? `attached by account ${e.Attachment.InstanceOwnerId}` : `still exists (status ${e.Status})`;
-      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId!, reason: why('enis', attached) });
+      const state = e.Attachment?.InstanceOwnerId ? `attached by account ${e.Attachment.InstanceOwnerId}` : `still exists (status ${e.Status})`;
+      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId!, reason: `${state}${stepError}` });
     }
   }
   const sgId = await ourSecurityGroupId(deps, rec);
