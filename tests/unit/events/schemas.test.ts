@@ -238,9 +238,9 @@ describe('events/ samples', () => {
     expect(rules[0].source.map((s: string) => s.replace('${self:custom.triggerSource}', triggerSource))).toContain(ev.source);
   });
 
-  test('the EventBridge provisioning sample is requestId pni-sandbox-eventbridge, the teardown one targets pni-sandbox-demo', () => {
+  test('the EventBridge provisioning sample is requestId pni-sandbox-eventbridge, and its teardown sample tears that one down', () => {
     expect(sample('eventbridge-provisioning-requested.json').detail.requestId).toBe('pni-sandbox-eventbridge');
-    expect(sample('eventbridge-teardown-requested.json').detail).toEqual({ requestId: 'pni-sandbox-demo' });
+    expect(sample('eventbridge-teardown-requested.json').detail).toEqual({ requestId: 'pni-sandbox-eventbridge' });
     expect(parseRequest(sample('eventbridge-provisioning-requested.json').detail, 'x').requestId).toBe('pni-sandbox-eventbridge');
   });
 

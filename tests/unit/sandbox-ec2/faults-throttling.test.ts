@@ -15,6 +15,7 @@ beforeEach(() => {
   h.faults.clear();
   h.profile.ec2TokenBuckets = false;
   h.profile.ec2LatencyMs = 0;
+  h.profile.timeFactor = 1; // bucket refill runs on the profile's scaled clock; 1 = real time
 });
 
 describe('call faults', () => {
@@ -102,6 +103,19 @@ describe('eventual consistency (notFoundForMs)', () => {
 });
 
 describe('token buckets (profile.ec2TokenBuckets) on the injected clock', () => {
+  test('buckets refill on the scaled clock: with timeFactor 0.01, 10 ms of real time is one second of EC2 time', async () => {
+    const { NetworkInterface } = await h.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: SUBNET_A }));
+    const id = NetworkInterface?.NetworkInterfaceId ?? '';
+    h.profile.timeFactor = 0.01;
+    h.profile.ec2TokenBuckets = true;
+    const grant = (i: number) => h.ec2.send(new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: id, Permission: 'INSTANCE-ATTACH', AwsAccountId: String(300000000000 + i) }));
+    for (let i = 0; i < 50; i++) await grant(i);
+    expect((await ec2Error(grant(50))).name).toBe('RequestLimitExceeded');
+    h.clock.advance(10); // one scaled second: +5 tokens
+    for (let i = 0; i < 5; i++) await grant(60 + i);
+    expect((await ec2Error(grant(70))).name).toBe('RequestLimitExceeded');
+  });
+
   test('CreateNetworkInterfacePermission: 50 burst, then RequestLimitExceeded 503, refills 5/s', async () => {
     const { NetworkInterface } = await h.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: SUBNET_A }));
     const id = NetworkInterface?.NetworkInterfaceId ?? '';

@@ -367,7 +367,7 @@ describe('finishTeardown', () => {
     const out = await finishTeardown({ ...ctxOf('teardown', errors), gatewayDeletion: { gone: false, id: GW, attempt: 3 } }, h.deps);
     expect(out.outcome).toBe('TEARDOWN_FAILED');
     expect(out.leftovers).toEqual([
-      { type: 'networkInterface', id: eniIdOf(2), reason: `ResourceInUse: [deleteEnis] 1 ENIs are still in use; first: ENI ${eniIdOf(2)} is attached` },
+      { type: 'networkInterface', id: eniIdOf(2), reason: `attached by account ${CONFLUENT_ACCOUNT} (deleteEnis ended with ResourceInUse)` },
       { type: 'securityGroup', id: SG_ID, reason: `ResourceInUse: [deleteSecurityGroup] security group ${SG_ID}: DependencyViolation` },
       { type: 'gateway', id: GW, reason: 'still exists (phase CREATED)' },
     ]);
@@ -386,7 +386,7 @@ describe('finishTeardown', () => {
     const out = await finishTeardown(ctxOf(), h.deps);
     expect(out.leftovers).toEqual([
       { type: 'accessPoint', id: AP, reason: 'still exists (phase READY)' },
-      { type: 'networkInterfacePermission', id: `eni-perm-${eniIdOf(0).slice(4)}`, reason: `still granted on ${eniIdOf(0)}` },
+      { type: 'networkInterfacePermission', id: `eni-perm-${eniIdOf(0).slice(4)}`, reason: `still granted on ${eniIdOf(0)} to ${CONFLUENT_ACCOUNT}` },
       { type: 'networkInterface', id: eniIdOf(0), reason: `attached by account ${CONFLUENT_ACCOUNT}` },
     ]);
   });
@@ -416,7 +416,7 @@ describe('finishTeardown', () => {
     w.perms.clear(); w.groups.clear(); h.confluent.accessPoints.clear(); h.confluent.gateways.clear();
     w.enis.delete(eniIdOf(0)); w.enis.delete(eniIdOf(1));
     const out = await finishTeardown(ctxOf('rollback', { enis: { Error: 'ResourceInUse', Cause: 'in use' } }), h.deps);
-    expect(out).toEqual({ requestId: RID, mode: 'rollback', outcome: 'ROLLBACK_FAILED', leftovers: [{ type: 'networkInterface', id: eniIdOf(2), reason: 'ResourceInUse: in use' }] });
+    expect(out).toEqual({ requestId: RID, mode: 'rollback', outcome: 'ROLLBACK_FAILED', leftovers: [{ type: 'networkInterface', id: eniIdOf(2), reason: 'still exists (status available) (deleteEnis ended with ResourceInUse)' }] });
     expect(await h.store.get(RID)).toMatchObject({ status: 'ROLLBACK_FAILED', leftovers: out.leftovers });
     expect(ebMock).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
