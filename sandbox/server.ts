@@ -23,6 +23,7 @@ import { StepFunctionsService } from './stepfunctions/index.js';
 import { EventBridgeService } from './eventbridge/index.js';
 import { loadServerlessConfig } from './serverlessConfig.js';
 import { awsJsonResponder, readAwsJsonBody } from './awsJson.js';
+import { readSandboxRequest } from './http.js';
 import { FaultRegistry, FaultRuleInvalid } from './faults.js';
 import { PROFILES, isProfileName } from './profiles.js';
 import { DEFAULT_PORT, SEED } from './seed.js';
@@ -195,23 +196,20 @@ export class Sandbox {
   // ---------------------------------------------------------------- HTTP
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    const sreq = await readSandboxRequest(req);
+    const { body, path: reqPath } = sreq;
     let out: SandboxResponse;
     try {
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (url.pathname.startsWith('/_sandbox/')) out = await this.control(sreq);
-      else if (url.pathname.startsWith('/networking/v1/')) out = await this.confluent.handle(sreq);
+      if (reqPath.startsWith('/_sandbox/')) out = await this.control(sreq);
+      else if (reqPath.startsWith('/networking/v1/')) out = await this.confluent.handle(sreq);
       else if (target.startsWith('DynamoDB_')) { await this.proxyDynamo(req, body, res); return; }
       else if (target.startsWith('AWSEvents.')) out = await this.eventBridge.handle(sreq);
       else if (target.startsWith('AWSStepFunctions.')) out = await this.stepFunctions.handle(sreq);
       else if (target.startsWith('secretsmanager.')) out = this.secrets(sreq, target);
       else if (sreq.method === 'POST' && /(^|&)Action=/.test(body.toString('utf8'))) {
         out = await this.ec2.handle(sreq, regionFromAuthorization(req.headers.authorization) ?? SEED.region);
-      } else out = json(404, { message: `the sandbox has no route for ${sreq.method} ${url.pathname}` });
+      } else out = json(404, { message: `the sandbox has no route for ${sreq.method} ${reqPath}` });
     } catch (err) {
       out = json(500, { message: `sandbox error: ${(err as Error).message}` });
     }
