@@ -8,7 +8,14 @@ export const PROFILES: Record<ProfileName, Profile> = {
   },
   realistic: {
     // Minutes of Confluent provisioning become seconds; EC2's per-action token buckets are on.
+    // Latencies are wire latencies of single calls (not scaled): describes are quick, creates and deletes slower.
     name: 'realistic', timeFactor: 0.01, ec2TokenBuckets: true, ec2LatencyMs: 40, confluentLatencyMs: 80, lambdaOverheadMs: 25,
+    ec2ActionLatencyMs: {
+      CreateNetworkInterface: 120, DeleteNetworkInterface: 110, CreateSecurityGroup: 90, DeleteSecurityGroup: 90,
+      AuthorizeSecurityGroupIngress: 70, AuthorizeSecurityGroupEgress: 70, RevokeSecurityGroupEgress: 70,
+      CreateNetworkInterfacePermission: 60, DeleteNetworkInterfacePermission: 60, CreateTags: 50,
+    },
+    confluentMethodLatencyMs: { POST: 300, PATCH: 250, DELETE: 200, GET: 80 },
     gatewayProvisionMs: 1500, accessPointProvisionMs: 2500, deprovisionMs: 800,
   },
 };

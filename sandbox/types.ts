@@ -28,10 +28,14 @@ export interface Profile {
   timeFactor: number;
   /** Per-action EC2 token buckets (reference/ec2-api.md section 5). */
   ec2TokenBuckets: boolean;
-  /** Extra latency per EC2 call, ms. */
+  /** Extra latency per EC2 call, ms (actions not in ec2ActionLatencyMs). */
   ec2LatencyMs: number;
-  /** Extra latency per Confluent call, ms. */
+  /** Per-action EC2 latency, ms (e.g. { CreateNetworkInterface: 120 }). */
+  ec2ActionLatencyMs?: Record<string, number>;
+  /** Extra latency per Confluent call, ms (methods not in confluentMethodLatencyMs). */
   confluentLatencyMs: number;
+  /** Per-method Confluent latency, ms (e.g. { POST: 300 }). */
+  confluentMethodLatencyMs?: Record<string, number>;
   /** Lambda invoke overhead, ms. */
   lambdaOverheadMs: number;
   /** Confluent phase durations, ms. */

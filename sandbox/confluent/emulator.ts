@@ -162,7 +162,7 @@ export class ConfluentEmulator {
   /** Any request whose path starts with /networking/v1/. */
   async handle(req: SandboxRequest): Promise<SandboxResponse> {
     const requestId = randomUUID();
-    const latency = this.profile().confluentLatencyMs;
+    const latency = this.profile().confluentMethodLatencyMs?.[req.method.toUpperCase()] ?? this.profile().confluentLatencyMs;
     if (latency > 0) await sleep(latency);
     let res: SandboxResponse;
     try {

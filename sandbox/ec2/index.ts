@@ -137,7 +137,7 @@ export class Ec2Emulator {
     const action = p.action ?? '';
     try {
       const fault = this.faults.nextCallFault('ec2', action);
-      const latency = this.profile().ec2LatencyMs;
+      const latency = this.profile().ec2ActionLatencyMs?.[action] ?? this.profile().ec2LatencyMs;
       if (latency > 0) await new Promise((res) => setTimeout(res, latency));
       if (fault) {
         const code = String(fault.error);
