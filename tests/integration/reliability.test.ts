@@ -151,7 +151,11 @@ describe('a rollback or teardown that cannot finish', () => {
 });
 
 describe('duplicates and concurrency', () => {
+  // The access point takes 1.5 s to become READY, so executions started together surely overlap.
+  const slowAccessPoint = () => h.sb.setProfile('fast', { accessPointProvisionMs: 1500 });
+  afterEach(() => { h.sb.setProfile('fast'); });
   test('the same EventBridge event delivered twice at once: one connection, one clear refusal', async () => {
+    slowAccessPoint();
     const eventId = await h.putEvent('PNI Provisioning Requested', sampleRequest({ requestId: 'pni-dup-event' }));
     h.sb.eventBridge.redeliver(eventId);
     const arns = await h.executionsForEvent(eventId, 'provision', 2);
@@ -185,6 +189,7 @@ describe('duplicates and concurrency', () => {
   });
 
   test('the same request id started twice at once (two console executions): one runs, one is refused', async () => {
+    slowAccessPoint();
     const [a, b] = await Promise.all([
       h.start('provision', sampleRequest({ requestId: 'pni-twice' }), 'pni-twice-1'),
       h.start('provision', sampleRequest({ requestId: 'pni-twice' }), 'pni-twice-2'),
@@ -205,6 +210,7 @@ describe('duplicates and concurrency', () => {
   });
 
   test('two different requests for the same environment and VPC at once: exactly one connection', async () => {
+    slowAccessPoint();
     const [a, b] = await Promise.all([
       h.start('provision', sampleRequest({ requestId: 'pni-lock-a' })),
       h.start('provision', sampleRequest({ requestId: 'pni-lock-b' })),
@@ -299,9 +305,10 @@ describe('teardown on demand', () => {
 });
 
 test('StopExecution during the ENI Map, then teardown: nothing is left', async () => {
-  h.sb.setProfile('fast', { ec2LatencyMs: 15 });
+  // Each CreateNetworkInterface takes 200 ms, so the Map is still running when the first ENIs exist.
+  h.sb.setProfile('fast', { ec2ActionLatencyMs: { CreateNetworkInterface: 200 } });
   const arn = await h.start('provision', sampleRequest({ requestId: 'pni-stopped' }));
-  await waitFor('some ENIs', async () => { const n = (await h.state()).ec2.networkInterfaces.length; return n >= 10 && n < 51; });
+  await waitFor('some ENIs', async () => { const n = (await h.state()).ec2.networkInterfaces.length; return n >= 1 && n < 51; });
   await h.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator', cause: 'stopped mid-flight' }));
   expect((await h.wait(arn)).status).toBe('ABORTED');
   h.sb.setProfile('fast');
