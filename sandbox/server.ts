@@ -127,7 +127,10 @@ export class Sandbox {
     this.dynamoPort = (this.dynamo.address() as AddressInfo).port;
 
     this.server = http.createServer((req, res) => { void this.serve(req, res); });
-    this.server.keepAliveTimeout = 5000;
+    // Idle keep-alive sockets stay open for a minute (as load balancers in front of AWS APIs do): a short timeout
+    // races with clients reusing a socket the server is just closing ("socket hang up").
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
     const port = this.opts.port ?? DEFAULT_PORT;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);

@@ -130,7 +130,10 @@ export function isRetryableAwsError(err: unknown): boolean {
   if (e.$fault === 'server') return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
-  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError'].includes(e.code ?? e.name ?? '');
+  if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError'].includes(e.code ?? e.name ?? '')) return true;
+  // A connection dropped under the SDK (e.g. a reused keep-alive socket the server had just closed). The SDK may hand
+  // it on as a plain Error ("AWS SDK error wrapper for TimeoutError: socket hang up"), so the text decides.
+  return /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|AWS SDK error wrapper for (TimeoutError|Error: (read|write) E)/.test((err as Error).message ?? '');
 }
 
 export function errorMessage(err: unknown): string {

@@ -91,3 +91,16 @@ describe('makeHandler', () => {
     await expect(handler({}, context)).rejects.toMatchObject({ name: 'AwsServiceUnavailable', message: '[recordOutcome] Rate exceeded' });
   });
 });
+
+describe('dropped connections are transient', () => {
+  test('a socket hang up the SDK hands on as a plain Error becomes AwsServiceUnavailable (retried by the state machine)', () => {
+    const e = mod.namedError('getGatewayStatus', new Error('AWS SDK error wrapper for TimeoutError: socket hang up'));
+    expect(e.name).toBe('AwsServiceUnavailable');
+    expect(e.message).toBe('[getGatewayStatus] AWS SDK error wrapper for TimeoutError: socket hang up');
+    expect(mod.namedError('x', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })).name).toBe('AwsServiceUnavailable');
+  });
+
+  test('an ordinary error stays permanent', () => {
+    expect(mod.namedError('x', new Error('the socket was fine, the input was not')).name).toBe('UnexpectedError');
+  });
+});
