@@ -4,6 +4,7 @@
  * product limits) answer 422 `invalid_configuration`, with `source.pointer` at the offending field.
  */
 import { badRequest, invalid } from './errors.js';
+import { cidrsOverlap, parseCidr, type Cidr } from '../ipv4.js';
 
 export type Json = Record<string, unknown>;
 
@@ -104,28 +105,7 @@ export function environmentIdOf(spec: Json): string {
 // ------------------------------------------------------------------------------------------------
 // IPv4 CIDRs
 
-export interface Cidr { text: string; network: number; prefix: number }
-
-export function parseIpv4Cidr(text: string): Cidr | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const ip = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return { text, network: (ip & mask) >>> 0, prefix };
-}
-
-/** Whether two IPv4 CIDRs share at least one address. */
-export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-  const p = Math.min(a.prefix, b.prefix);
-  if (p === 0) return true;
-  const mask = (0xffffffff << (32 - p)) >>> 0;
-  return ((a.network & mask) >>> 0) === ((b.network & mask) >>> 0);
-}
-
-const FORBIDDEN = FORBIDDEN_ROUTE_CIDRS.map((c) => parseIpv4Cidr(c) as Cidr);
+const FORBIDDEN = FORBIDDEN_ROUTE_CIDRS.map((text) => ({ text, cidr: parseCidr(text) as Cidr }));
 
 // ------------------------------------------------------------------------------------------------
 // Regions and AZ ids
@@ -214,7 +194,7 @@ export function validateEgressRoutes(raw: unknown, pointer = '/spec/config/egres
   const routes = optionalStringArray(raw, pointer) ?? [];
   const parsed: Cidr[] = [];
   routes.forEach((r, i) => {
-    const c = parseIpv4Cidr(r);
+    const c = parseCidr(r);
     if (!c) throw invalid(`egress route '${r}' is not an IPv4 CIDR block`, `${pointer}/${i}`);
     parsed.push(c);
   });
@@ -223,8 +203,8 @@ export function validateEgressRoutes(raw: unknown, pointer = '/spec/config/egres
     throw invalid(`At most ${MAX_EGRESS_ROUTES} egress routes are allowed, got ${routes.length}`, pointer);
   }
   parsed.forEach((c, i) => {
-    const bad = FORBIDDEN.find((f) => cidrsOverlap(c, f));
-    if (bad) throw invalid(`egress route '${c.text}' overlaps the reserved range ${bad.text}, which cannot be used`, `${pointer}/${i}`);
+    const bad = FORBIDDEN.find((f) => cidrsOverlap(c, f.cidr));
+    if (bad) throw invalid(`egress route '${routes[i]}' overlaps the reserved range ${bad.text}, which cannot be used`, `${pointer}/${i}`);
   });
   return [...routes];
 }

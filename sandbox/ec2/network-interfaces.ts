@@ -2,7 +2,7 @@
 import { describe, hideIfConfigured, isVisible, lookup, MAX_TAGS, tagLimit, tagMap, validateTags, type Ctx, type Handler } from './context.js';
 import { dryRun, Ec2Error, invalidValue, kindOfId, missing, notFound } from './errors.js';
 import type { FilterTable } from './filters.js';
-import { formatIp, inCidr, isReserved, parseIp } from './ipv4.js';
+import { formatIp, inCidr, isReserved, parseIp } from '../ipv4.js';
 import { tagsOf, tagSpecifications } from './params.js';
 import { macAddress, newId, type Eni, type Perm, type Sg, type Subnet, type Tags } from './state.js';
 import { eniView, permView, privateDnsName } from './views.js';

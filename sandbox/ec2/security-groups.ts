@@ -2,7 +2,7 @@
 import { describe, hideIfConfigured, lookup, tagMap, validateTags, type Ctx, type Handler } from './context.js';
 import { dryRun, Ec2Error, invalidValue, missing } from './errors.js';
 import type { FilterTable } from './filters.js';
-import { isIpv6Cidr, parseCidr } from './ipv4.js';
+import { isIpv6Cidr, parseCidr } from '../ipv4.js';
 import { int, str, structs, tagSpecifications, type PTree } from './params.js';
 import { newId, type Sg, type SgRule } from './state.js';
 import { revokedRuleView, ruleView, sgArn, sgView, tagList } from './views.js';

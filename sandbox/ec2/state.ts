@@ -1,7 +1,7 @@
 /** The EC2 emulator's resources, per Region, and the fixed seed (sandbox/seed.ts). */
 import { createHash, randomBytes } from 'node:crypto';
 import { SEED } from '../seed.js';
-import { parseCidr, type Cidr } from './ipv4.js';
+import { parseCidr, type Cidr } from '../ipv4.js';
 
 export type Tags = Map<string, string>;
 

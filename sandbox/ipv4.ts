@@ -1,4 +1,4 @@
-/** IPv4 helpers (addresses as unsigned 32-bit numbers). */
+/** The sandbox's IPv4 helpers (addresses as unsigned 32-bit numbers), shared by the EC2 and Confluent emulators. */
 export function parseIp(s: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return undefined;
@@ -25,6 +25,11 @@ export function parseCidr(s: string): Cidr | undefined {
 }
 
 export function inCidr(c: Cidr, ip: number): boolean { return ip >= c.base && ip < c.base + c.size; }
+
+/** Whether two CIDRs share at least one address. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return a.base < b.base + b.size && b.base < a.base + a.size;
+}
 
 /** AWS reserves the network address, +1 (router), +2 (DNS), +3 (future use) and the broadcast address. */
 export function isReserved(c: Cidr, ip: number): boolean {
