@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProgressDisplay } from './progress.js';
 import { causeMessage } from '../functions/lib/steps/common.js';
+import { REQUEST_ID_PATTERN } from '../functions/lib/request/schema.js';
 
 export interface RemoteTarget { provisionArn: string; teardownArn: string; stateTable: string }
 
@@ -54,7 +55,6 @@ export async function executionName(sfn: SFNClient, stateMachineArn: string, bas
   for (let n = 2; ; n++) if (!names.has(`${base}-${n}`)) return { name: `${base}-${n}` };
 }
 
-const NAME_RE = /^[A-Za-z0-9-_]{1,80}$/;
 
 async function follow(sfn: SFNClient, executionArn: string, progress: ProgressDisplay): Promise<DescribeExecutionCommandOutput> {
   const seen = new Set<number>();
@@ -83,8 +83,8 @@ export interface Io { out: NodeJS.WriteStream; err: NodeJS.WriteStream }
 
 export async function provisionCommand(file: string, flags: Record<string, unknown>, io: Io): Promise<number> {
   const request = JSON.parse(fs.readFileSync(file, 'utf8')) as { requestId?: unknown; subnetIds?: unknown[]; enisPerSubnet?: number };
-  if (typeof request.requestId !== 'string' || !NAME_RE.test(request.requestId)) {
-    io.err.write(`pni: ${file}: requestId is required (letters, digits, - and _): the execution is named after it\n`);
+  if (typeof request.requestId !== 'string' || !REQUEST_ID_PATTERN.test(request.requestId)) {
+    io.err.write(`pni: ${file}: requestId is required (a letter or digit, then up to 63 letters, digits, - and _): the execution is named after it\n`);
     return 2;
   }
   const target = remoteTarget(flags);
@@ -100,7 +100,7 @@ export async function provisionCommand(file: string, flags: Record<string, unkno
 }
 
 export async function teardownCommand(requestId: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  if (!NAME_RE.test(requestId)) { io.err.write('pni: teardown needs a request id\n'); return 2; }
+  if (!REQUEST_ID_PATTERN.test(requestId)) { io.err.write('pni: teardown needs a request id\n'); return 2; }
   const target = remoteTarget(flags);
   const sfn = new SFNClient({});
   try {

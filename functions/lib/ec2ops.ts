@@ -258,6 +258,15 @@ export async function describePermissions(ec2: EC2Client, filters: Filter[], opt
   return all;
 }
 
+/** Every permission on any of `eniIds` (filter values go in batches of 200). */
+export async function permissionsOn(ec2: EC2Client, eniIds: string[]): Promise<PermissionFact[]> {
+  const perms: PermissionFact[] = [];
+  for (let i = 0; i < eniIds.length; i += 200) {
+    perms.push(...await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: eniIds.slice(i, i + 200) }]));
+  }
+  return perms;
+}
+
 /** Describe-before-create: an existing INSTANCE-ATTACH grant for `account` is reused. */
 export async function grantAttachPermission(ec2: EC2Client, eniId: string, account: string): Promise<{ permissionId: string; created: boolean }> {
   const existing = (await describePermissions(ec2, [

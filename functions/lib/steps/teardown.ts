@@ -6,7 +6,7 @@
 import { RequestInProgress, RequestInvalid, ResourceInUse } from '../errors.js';
 import { events } from '../events.js';
 import {
-  deleteNetworkInterface, deletePermission, deleteSecurityGroup, describePermissions, existingEnis, findRequestEnis,
+  deleteNetworkInterface, deletePermission, deleteSecurityGroup, existingEnis, findRequestEnis, permissionsOn,
   findSecurityGroupByName, securityGroupExists, tagValue,
 } from '../ec2ops.js';
 import { TAG_REQUEST_ID } from '../constants.js';
@@ -134,10 +134,7 @@ export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promi
   const rec = await record(deps, ctx.requestId);
   const ec2 = deps.ec2(rec.region!);
   const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map((e) => e.NetworkInterfaceId!);
-  const perms = [];
-  for (let i = 0; i < eniIds.length; i += 200) {
-    perms.push(...await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: eniIds.slice(i, i + 200) }]));
-  }
+  const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
   const results = await mapLimit(perms, 5, (p) => withThrottleRetry(() => deletePermission(ec2, p.permissionId), backoff));
   throwIfInUse(results, 'ENI permissions are');
@@ -217,7 +214,7 @@ export async function finishTeardown(ctx: FinishInput, deps: Deps): Promise<{ re
   }
   const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
   if (enis.length) {
-    const perms = await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: enis.map((e) => e.NetworkInterfaceId!) }]);
+    const perms = await permissionsOn(ec2, enis.map((e) => e.NetworkInterfaceId!));
     const permError = ctx.errors?.permissions ? ` (revokePermissions ended with ${ctx.errors.permissions.Error ?? 'an error'})` : '';
     for (const p of perms) leftovers.push({ type: 'networkInterfacePermission', id: p.permissionId, reason: `still granted on ${p.eniId} to ${p.account}${permError}` });
     const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';

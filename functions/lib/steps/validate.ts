@@ -10,6 +10,7 @@ import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '..
 import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
 import { normalizeInput, parseRequest, requestHash, egressWarnings, requestIdFromHint } from '../request/parse.js';
 import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
+import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
 import type { RequestRecord } from '../state.js';
@@ -19,13 +20,12 @@ import { resultOf } from './provision.js';
 
 export interface ValidateInput { input: unknown; execution: { arn: string; name: string; startTime?: string } }
 
-const REQUEST_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9-_]{0,63}$/;
 
 /** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
 export function requestIdOf(input: unknown, executionName: string): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
   const norm = normalizeInput(input, executionName);
   const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  return { requestId: typeof rawId === 'string' && REQUEST_ID_RE.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint), norm };
+  return { requestId: typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint), norm };
 }
 
 export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
