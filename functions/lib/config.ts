@@ -1,8 +1,13 @@
 /** Configuration, read once from the environment; a missing or malformed value fails the cold start. */
 import { ConfigError } from './errors.js';
 import {
-  ACCESS_POINT_POLL_SECONDS, DEFAULT_ACCESS_POINT_DEADLINE_SECONDS, DEFAULT_DELETION_DEADLINE_SECONDS,
-  DEFAULT_ENI_MAX_CONCURRENCY, DEFAULT_GATEWAY_DEADLINE_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS,
+  ACCESS_POINT_POLL_SECONDS,
+  DEFAULT_ACCESS_POINT_DEADLINE_SECONDS,
+  DEFAULT_DELETION_DEADLINE_SECONDS,
+  DEFAULT_ENI_MAX_CONCURRENCY,
+  DEFAULT_GATEWAY_DEADLINE_SECONDS,
+  DELETION_POLL_SECONDS,
+  GATEWAY_POLL_SECONDS,
 } from './constants.js';
 import type { Limits } from './types.js';
 
@@ -28,14 +33,20 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
   return n;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const url = required(env, 'CONFLUENT_API_URL');
-  try { new URL(url); } catch { throw new ConfigError(`CONFLUENT_API_URL is not a URL: "${url}"`); }
-  const polls = (deadlineVar: string, dflt: number, interval: number) => Math.ceil(positiveInt(env, deadlineVar, dflt) / interval);
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError(`CONFLUENT_API_URL is not a URL: "${url}"`);
+  }
+  const polls = (deadlineVar: string, dflt: number, interval: number) =>
+    Math.ceil(positiveInt(env, deadlineVar, dflt) / interval);
   return {
     stateTable: required(env, 'STATE_TABLE'),
     eventBusName: env.EVENT_BUS_NAME?.trim() || 'default',
@@ -46,7 +57,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throttleBaseDelayMs: positiveInt(env, 'EC2_THROTTLE_BASE_DELAY_MS', 250),
     limits: {
       gatewayMaxPolls: polls('GATEWAY_DEADLINE_SECONDS', DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),
-      accessPointMaxPolls: polls('ACCESS_POINT_DEADLINE_SECONDS', DEFAULT_ACCESS_POINT_DEADLINE_SECONDS, ACCESS_POINT_POLL_SECONDS),
+      accessPointMaxPolls: polls(
+        'ACCESS_POINT_DEADLINE_SECONDS',
+        DEFAULT_ACCESS_POINT_DEADLINE_SECONDS,
+        ACCESS_POINT_POLL_SECONDS,
+      ),
       deletionMaxPolls: polls('DELETION_DEADLINE_SECONDS', DEFAULT_DELETION_DEADLINE_SECONDS, DELETION_POLL_SECONDS),
       eniMaxConcurrency: positiveInt(env, 'ENI_MAX_CONCURRENCY', DEFAULT_ENI_MAX_CONCURRENCY),
     },

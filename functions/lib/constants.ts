@@ -10,7 +10,13 @@ export const DEFAULT_ENIS_PER_SUBNET = 17;
 export const MAX_ENIS_PER_SUBNET = 100;
 export const MAX_EGRESS_ROUTES = 5;
 export const MAX_PNI_GATEWAYS_PER_ENVIRONMENT = 2;
-export const FORBIDDEN_ROUTE_CIDRS = ['240.0.0.0/4', '172.17.0.0/16', '172.23.0.0/16', '10.100.0.0/16', '10.255.0.0/16'] as const;
+export const FORBIDDEN_ROUTE_CIDRS = [
+  '240.0.0.0/4',
+  '172.17.0.0/16',
+  '172.23.0.0/16',
+  '10.100.0.0/16',
+  '10.255.0.0/16',
+] as const;
 
 /** AWS subnet facts: the first four addresses and the last one are reserved. */
 export const RESERVED_LEADING_ADDRESSES = 4;
@@ -56,8 +62,16 @@ export type Phase = (typeof PHASES)[number];
 
 /** Record statuses (ARCHITECTURE section 5). */
 export const STATUSES = [
-  'VALIDATING', 'PROVISIONING', 'SUCCEEDED', 'ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED',
-  'TEARING_DOWN', 'TORN_DOWN', 'TEARDOWN_FAILED', 'REJECTED',
+  'VALIDATING',
+  'PROVISIONING',
+  'SUCCEEDED',
+  'ROLLING_BACK',
+  'ROLLED_BACK',
+  'ROLLBACK_FAILED',
+  'TEARING_DOWN',
+  'TORN_DOWN',
+  'TEARDOWN_FAILED',
+  'REJECTED',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 /** Statuses in which an execution is working on the request. */

@@ -22,8 +22,14 @@ export interface Deps {
 let cached: Deps | undefined;
 export function defaultDeps(): Deps {
   cached ??= {
-    config: config(), store: stateStore(), publisher: eventPublisher(), ec2, confluent: confluent(), executionStatus,
-    now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    config: config(),
+    store: stateStore(),
+    publisher: eventPublisher(),
+    ec2,
+    confluent: confluent(),
+    executionStatus,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
   return cached;
 }

@@ -11,7 +11,8 @@ import { AwsServiceUnavailable, PniError, isRetryableAwsError } from './errors.j
 export function namedError(functionKey: string, err: unknown): Error {
   let e: Error;
   if (err instanceof PniError) e = err;
-  else if (isRetryableAwsError(err)) e = new AwsServiceUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
+  else if (isRetryableAwsError(err))
+    e = new AwsServiceUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
   else if (err instanceof Error) e = err;
   else e = new Error(String(err));
   if (!e.name || e.name === 'Error') e.name = 'UnexpectedError';

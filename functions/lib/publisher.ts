@@ -4,21 +4,34 @@ import { AwsServiceUnavailable, isRetryableAwsError } from './errors.js';
 import type { EmittedEvent } from './events.js';
 
 export class EventPublisher {
-  constructor(private readonly client: EventBridgeClient, private readonly busName: string, private readonly source: string) {}
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+    private readonly source: string,
+  ) {}
 
   async publish(...events: EmittedEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
       const batch = events.slice(i, i + 10);
       let out;
       try {
-        out = await this.client.send(new PutEventsCommand({
-          Entries: batch.map((e) => ({
-            EventBusName: this.busName, Source: this.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail),
-            Resources: typeof e.detail.executionArn === 'string' && e.detail.executionArn.startsWith('arn:') ? [e.detail.executionArn] : [],
-          })),
-        }));
+        out = await this.client.send(
+          new PutEventsCommand({
+            Entries: batch.map((e) => ({
+              EventBusName: this.busName,
+              Source: this.source,
+              DetailType: e.detailType,
+              Detail: JSON.stringify(e.detail),
+              Resources:
+                typeof e.detail.executionArn === 'string' && e.detail.executionArn.startsWith('arn:')
+                  ? [e.detail.executionArn]
+                  : [],
+            })),
+          }),
+        );
       } catch (err) {
-        if (isRetryableAwsError(err)) throw new AwsServiceUnavailable(`EventBridge PutEvents failed: ${(err as Error).message}`, { cause: err });
+        if (isRetryableAwsError(err))
+          throw new AwsServiceUnavailable(`EventBridge PutEvents failed: ${(err as Error).message}`, { cause: err });
         throw err;
       }
       if (out.FailedEntryCount) {

@@ -3,11 +3,12 @@ import type { Phase, Status } from './constants.js';
 
 export type IpAssignment = { mode: 'auto' } | { mode: 'sequential'; startOffset: number };
 
-export interface EgressRule { cidr: string; ports: number[] }
+export interface EgressRule {
+  cidr: string;
+  ports: number[];
+}
 
-export type SecurityGroupRequest =
-  | { existingId: string }
-  | { ingressCidrs?: string[]; egressRules: EgressRule[] };
+export type SecurityGroupRequest = { existingId: string } | { ingressCidrs?: string[]; egressRules: EgressRule[] };
 
 export type GatewayRequest = { existingId: string } | { displayName?: string };
 
@@ -89,7 +90,12 @@ export interface ProvisionResult {
   eniIds: string[];
 }
 
-export interface ResourceRef { type: 'accessPoint' | 'networkInterfacePermission' | 'networkInterface' | 'securityGroup' | 'gateway'; id: string }
-export interface Leftover extends ResourceRef { reason: string }
+export interface ResourceRef {
+  type: 'accessPoint' | 'networkInterfacePermission' | 'networkInterface' | 'securityGroup' | 'gateway';
+  id: string;
+}
+export interface Leftover extends ResourceRef {
+  reason: string;
+}
 
 export type { Phase, Status };

@@ -5,7 +5,11 @@
  * existing security group, existing gateway / gateway quota.
  */
 import {
-  GATEWAY_SPEC_KIND, GATEWAY_STATUS_KIND, MAX_PNI_GATEWAYS_PER_ENVIRONMENT, REQUIRED_SUBNETS, UNUSABLE_GATEWAY_PHASES,
+  GATEWAY_SPEC_KIND,
+  GATEWAY_STATUS_KIND,
+  MAX_PNI_GATEWAYS_PER_ENVIRONMENT,
+  REQUIRED_SUBNETS,
+  UNUSABLE_GATEWAY_PHASES,
 } from '../constants.js';
 import { RequestInvalid } from '../errors.js';
 import { sequentialAddresses } from '../eniPlan.js';
@@ -59,7 +63,8 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
   const subnets = req.subnetIds.map((id, i) => {
     const s = facts.subnets.find((f) => f.subnetId === id);
     if (!s) throw new RequestInvalid(`subnetIds[${i}]`, `subnet ${id} was not found in region ${req.region}`);
-    if (s.vpcId !== req.vpcId) throw new RequestInvalid(`subnetIds[${i}]`, `subnet ${id} is in ${s.vpcId}, not in ${req.vpcId}`);
+    if (s.vpcId !== req.vpcId)
+      throw new RequestInvalid(`subnetIds[${i}]`, `subnet ${id} is in ${s.vpcId}, not in ${req.vpcId}`);
     return s;
   });
 
@@ -94,7 +99,8 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
       try {
         planned = sequentialAddresses(s.cidr, ip.startOffset, n);
       } catch (err) {
-        if (err instanceof RequestInvalid) throw new RequestInvalid(err.field, `subnetIds[${i}] (${s.subnetId}): ${err.rule}`);
+        if (err instanceof RequestInvalid)
+          throw new RequestInvalid(err.field, `subnetIds[${i}] (${s.subnetId}): ${err.rule}`);
         throw err;
       }
       const used = new Set(facts.usedIps[s.subnetId] ?? []);
@@ -113,10 +119,16 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
   if ('existingId' in sg) {
     const found = facts.existingSecurityGroup;
     if (!found || found.groupId !== sg.existingId) {
-      throw new RequestInvalid('securityGroup.existingId', `security group ${sg.existingId} was not found in region ${req.region}`);
+      throw new RequestInvalid(
+        'securityGroup.existingId',
+        `security group ${sg.existingId} was not found in region ${req.region}`,
+      );
     }
     if (found.vpcId !== req.vpcId) {
-      throw new RequestInvalid('securityGroup.existingId', `security group ${sg.existingId} is in ${found.vpcId}, not in ${req.vpcId}`);
+      throw new RequestInvalid(
+        'securityGroup.existingId',
+        `security group ${sg.existingId} is in ${found.vpcId}, not in ${req.vpcId}`,
+      );
     }
   }
 

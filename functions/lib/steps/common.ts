@@ -1,7 +1,5 @@
 /** Small pieces the steps share: names, tags, record views. */
-import {
-  MANAGED_BY_VALUE, TAG_CONFLUENT, TAG_CONFLUENT_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID,
-} from '../constants.js';
+import { MANAGED_BY_VALUE, TAG_CONFLUENT, TAG_CONFLUENT_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '../constants.js';
 import type { EventBase } from '../events.js';
 import type { RequestRecord } from '../state.js';
 import type { CanonicalRequest } from '../types.js';
@@ -9,13 +7,24 @@ import type { CanonicalRequest } from '../types.js';
 /** Deterministic names: find-before-create keys for the security group, gateway and access point. */
 export const names = {
   securityGroup: (requestId: string) => `pni-${requestId}`,
-  gateway: (req: CanonicalRequest) => ('displayName' in req.gateway && req.gateway.displayName) || `pni-${req.requestId}`,
+  gateway: (req: CanonicalRequest) =>
+    ('displayName' in req.gateway && req.gateway.displayName) || `pni-${req.requestId}`,
   accessPoint: (req: CanonicalRequest) => req.accessPointName ?? `pni-${req.requestId}`,
 };
 
 /** The tags on everything we create: ours win over the user's. */
-export function resourceTags(requestId: string, userTags: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...userTags, ...extra, [TAG_REQUEST_ID]: requestId, [TAG_CONFLUENT]: TAG_CONFLUENT_VALUE, [TAG_MANAGED_BY]: MANAGED_BY_VALUE };
+export function resourceTags(
+  requestId: string,
+  userTags: Record<string, string>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...userTags,
+    ...extra,
+    [TAG_REQUEST_ID]: requestId,
+    [TAG_CONFLUENT]: TAG_CONFLUENT_VALUE,
+    [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
+  };
 }
 
 /** The event fields every detail carries, from the record. */
@@ -44,7 +53,10 @@ export function createdDuringAttempt(createdAt: string | undefined, rec: Request
  * storms to the state machine's retrier. Steps that make dozens of calls (permissions, deletes) use it: EC2's
  * mutating buckets hold 50 tokens and refill at 5 per second, shared with the whole account.
  */
-export async function withThrottleRetry<T>(fn: () => Promise<T>, opts: { baseDelayMs: number; sleep: (ms: number) => Promise<void>; attempts?: number }): Promise<T> {
+export async function withThrottleRetry<T>(
+  fn: () => Promise<T>,
+  opts: { baseDelayMs: number; sleep: (ms: number) => Promise<void>; attempts?: number },
+): Promise<T> {
   const attempts = opts.attempts ?? 4;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -57,13 +69,21 @@ export async function withThrottleRetry<T>(fn: () => Promise<T>, opts: { baseDel
 }
 
 /** Run `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      try { results[i] = { status: 'fulfilled', value: await fn(items[i], i) }; } catch (reason) { results[i] = { status: 'rejected', reason }; }
+      try {
+        results[i] = { status: 'fulfilled', value: await fn(items[i], i) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -80,7 +100,9 @@ export function causeMessage(cause: unknown): string {
       if (typeof parsed.Cause === 'string') return causeMessage(parsed.Cause);
       if (typeof parsed.cause === 'string') return causeMessage(parsed.cause);
     }
-  } catch { /* plain text */ }
+  } catch {
+    /* plain text */
+  }
   return cause;
 }
 

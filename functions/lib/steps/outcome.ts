@@ -13,17 +13,28 @@ interface FailureContext {
   rollback?: { outcome?: 'ROLLED_BACK' | 'ROLLBACK_FAILED'; leftovers?: Leftover[] };
   rollbackError?: { Error?: string; Cause?: string };
 }
-interface RejectionContext { input: unknown; error?: { Error?: string; Cause?: string }; executionArn: string; executionName: string }
+interface RejectionContext {
+  input: unknown;
+  error?: { Error?: string; Cause?: string };
+  executionArn: string;
+  executionName: string;
+}
 export type OutcomeInput =
   | { outcome: 'SUCCEEDED'; context: { requestId: string; executionArn: string } }
   | { outcome: 'FAILED'; context: FailureContext }
   | { outcome: 'REJECTED'; context: RejectionContext };
 
-export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<ProvisionResult | { error: { Error: string; Cause: string } } | { rejected: boolean }> {
+export async function recordOutcome(
+  input: OutcomeInput,
+  deps: Deps,
+): Promise<ProvisionResult | { error: { Error: string; Cause: string } } | { rejected: boolean }> {
   switch (input.outcome) {
-    case 'SUCCEEDED': return recordSucceeded(input.context, deps);
-    case 'FAILED': return recordFailed(input.context, deps);
-    case 'REJECTED': return recordRejected(input.context, deps);
+    case 'SUCCEEDED':
+      return recordSucceeded(input.context, deps);
+    case 'FAILED':
+      return recordFailed(input.context, deps);
+    case 'REJECTED':
+      return recordRejected(input.context, deps);
   }
 }
 
@@ -34,18 +45,30 @@ export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<Pr
  */
 async function recordRejected(ctx: RejectionContext, deps: Deps): Promise<{ rejected: boolean }> {
   let requestId: string;
-  try { requestId = requestIdOf(ctx.input, ctx.executionName).requestId; } catch { return { rejected: false }; }
+  try {
+    requestId = requestIdOf(ctx.input, ctx.executionName).requestId;
+  } catch {
+    return { rejected: false };
+  }
   const rec = await deps.store.get(requestId);
   if (!rec || rec.executionArn !== ctx.executionArn) return { rejected: false };
   if (rec.environmentId && rec.vpcId) await deps.store.releaseLock(rec.environmentId, rec.vpcId, requestId);
   if (rec.status !== 'VALIDATING' && rec.status !== 'PROVISIONING') return { rejected: rec.status === 'REJECTED' };
   const name = ctx.error?.Error ?? 'UnknownError';
-  await deps.store.update(requestId, { status: 'REJECTED', error: { name, message: causeMessage(ctx.error?.Cause) || name } }, { executionArn: ctx.executionArn });
+  await deps.store.update(
+    requestId,
+    { status: 'REJECTED', error: { name, message: causeMessage(ctx.error?.Cause) || name } },
+    { executionArn: ctx.executionArn },
+  );
   return { rejected: true };
 }
 
 async function recordSucceeded(ctx: { requestId: string; executionArn: string }, deps: Deps): Promise<ProvisionResult> {
-  const rec = await deps.store.update(ctx.requestId, { status: 'SUCCEEDED', phase: 'ACCESS_POINT_READY', error: undefined }, { executionArn: ctx.executionArn, status: ['PROVISIONING', 'SUCCEEDED'] });
+  const rec = await deps.store.update(
+    ctx.requestId,
+    { status: 'SUCCEEDED', phase: 'ACCESS_POINT_READY', error: undefined },
+    { executionArn: ctx.executionArn, status: ['PROVISIONING', 'SUCCEEDED'] },
+  );
   await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
   const enis = (await deps.store.listEnis(rec.requestId)).filter((e) => e.attempt === rec.attempt && e.eniId);
   const eniIds = enis.map((e) => e.eniId!);
@@ -53,8 +76,13 @@ async function recordSucceeded(ctx: { requestId: string; executionArn: string },
   await deps.publisher.publish(
     events.phaseChanged({ ...base, phase: 'ACCESS_POINT_READY' }),
     events.succeeded({
-      ...base, gatewayId: rec.gatewayId!, gatewayCreatedByUs: rec.gatewayCreatedByUs ?? false, confluentAccount: rec.confluentAccount!,
-      securityGroupId: rec.securityGroupId!, accessPointId: rec.accessPointId!, eniIds,
+      ...base,
+      gatewayId: rec.gatewayId!,
+      gatewayCreatedByUs: rec.gatewayCreatedByUs ?? false,
+      confluentAccount: rec.confluentAccount!,
+      securityGroupId: rec.securityGroupId!,
+      accessPointId: rec.accessPointId!,
+      eniIds,
     }),
   );
   return resultOf(rec, eniIds);
@@ -74,17 +102,33 @@ async function recordFailed(ctx: FailureContext, deps: Deps): Promise<{ error: {
     outcome = 'ROLLBACK_FAILED';
     const current = await deps.store.get(ctx.requestId);
     const reason = `rollback did not finish: ${causeMessage(ctx.rollbackError?.Cause) || ctx.rollbackError?.Error || 'unknown'}`;
-    leftovers = current?.leftovers?.length ? current.leftovers : [
-      ...(current?.accessPointId ? [{ type: 'accessPoint' as const, id: current.accessPointId, reason }] : []),
-      ...(current?.securityGroupId && current.securityGroupCreatedByUs ? [{ type: 'securityGroup' as const, id: current.securityGroupId, reason }] : []),
-      ...(current?.gatewayId && current.gatewayCreatedByUs ? [{ type: 'gateway' as const, id: current.gatewayId, reason }] : []),
-      ...(await deps.store.listEnis(ctx.requestId)).filter((e) => e.eniId && e.status !== 'DELETED' && e.attempt === current?.attempt)
-        .map((e) => ({ type: 'networkInterface' as const, id: e.eniId!, reason })),
-    ];
+    leftovers = current?.leftovers?.length
+      ? current.leftovers
+      : [
+          ...(current?.accessPointId ? [{ type: 'accessPoint' as const, id: current.accessPointId, reason }] : []),
+          ...(current?.securityGroupId && current.securityGroupCreatedByUs
+            ? [{ type: 'securityGroup' as const, id: current.securityGroupId, reason }]
+            : []),
+          ...(current?.gatewayId && current.gatewayCreatedByUs
+            ? [{ type: 'gateway' as const, id: current.gatewayId, reason }]
+            : []),
+          ...(await deps.store.listEnis(ctx.requestId))
+            .filter((e) => e.eniId && e.status !== 'DELETED' && e.attempt === current?.attempt)
+            .map((e) => ({ type: 'networkInterface' as const, id: e.eniId!, reason })),
+        ];
   }
-  const rec = await deps.store.update(ctx.requestId, { status: outcome, error: { name, message }, failedStep, leftovers }, { executionArn: ctx.executionArn });
+  const rec = await deps.store.update(
+    ctx.requestId,
+    { status: outcome, error: { name, message }, failedStep, leftovers },
+    { executionArn: ctx.executionArn },
+  );
   await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
-  await deps.publisher.publish(events.failed({ ...eventBase(rec), error: { name, message }, failedStep, rollback: { outcome, leftovers } }));
-  const summary = outcome === 'ROLLED_BACK' ? 'everything created was removed' : `${leftovers.length} resource(s) left behind: ${leftovers.map((l) => l.id).join(', ')}`;
+  await deps.publisher.publish(
+    events.failed({ ...eventBase(rec), error: { name, message }, failedStep, rollback: { outcome, leftovers } }),
+  );
+  const summary =
+    outcome === 'ROLLED_BACK'
+      ? 'everything created was removed'
+      : `${leftovers.length} resource(s) left behind: ${leftovers.map((l) => l.id).join(', ')}`;
   return { error: { Error: name, Cause: `${message} (rollback: ${outcome}, ${summary})` } };
 }

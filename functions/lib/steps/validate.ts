@@ -18,14 +18,23 @@ import type { CanonicalRequest, ProvisionContext, RequestSource } from '../types
 import { eventBase } from './common.js';
 import { resultOf } from './provision.js';
 
-export interface ValidateInput { input: unknown; execution: { arn: string; name: string; startTime?: string } }
-
+export interface ValidateInput {
+  input: unknown;
+  execution: { arn: string; name: string; startTime?: string };
+}
 
 /** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
-export function requestIdOf(input: unknown, executionName: string): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
+export function requestIdOf(
+  input: unknown,
+  executionName: string,
+): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
   const norm = normalizeInput(input, executionName);
   const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  return { requestId: typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint), norm };
+  return {
+    requestId:
+      typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint),
+    norm,
+  };
 }
 
 export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
@@ -35,7 +44,8 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   try {
     parsed = parseRequest(norm.request, norm.requestIdHint);
   } catch (err) {
-    if (err instanceof RequestInvalid) await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
+    if (err instanceof RequestInvalid)
+      await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
     throw err;
   }
   const hash = requestHash(parsed);
@@ -55,7 +65,9 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
 
   const lock = await deps.store.acquireLock(request.environmentId, request.vpcId, request.requestId);
   if (!lock.acquired) {
-    const err = new RequestLocked(`environment ${request.environmentId} and VPC ${request.vpcId} are being worked on by request ${lock.holder}; try again when it finishes`);
+    const err = new RequestLocked(
+      `environment ${request.environmentId} and VPC ${request.vpcId} are being worked on by request ${lock.holder}; try again when it finishes`,
+    );
     await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
@@ -63,17 +75,37 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   const attempt = record.rec.attempt;
   const warnings = [...new Set([...egressWarnings(request), ...checked.warnings])];
   const slots = planEnis(request, checked.subnets, attempt);
-  const rec = await deps.store.update(request.requestId, {
-    status: 'PROVISIONING', request, requestHash: hash, environmentId: request.environmentId, vpcId: request.vpcId,
-    region: request.region, customerAccount: facts.vpc!.ownerId, warnings, eniCount: slots.length,
-  }, { executionArn: ev.execution.arn });
+  const rec = await deps.store.update(
+    request.requestId,
+    {
+      status: 'PROVISIONING',
+      request,
+      requestHash: hash,
+      environmentId: request.environmentId,
+      vpcId: request.vpcId,
+      region: request.region,
+      customerAccount: facts.vpc!.ownerId,
+      warnings,
+      eniCount: slots.length,
+    },
+    { executionArn: ev.execution.arn },
+  );
 
   await deps.publisher.publish(events.started({ ...eventBase(rec), attempt, source: norm.source, warnings }));
 
   return {
-    requestId: request.requestId, attempt, executionArn: ev.execution.arn, source: norm.source, request,
-    customerAccount: facts.vpc!.ownerId, vpcCidr: facts.vpc!.cidr, subnets: checked.subnets,
-    zones: checked.subnets.map((s) => s.zoneId), plan: { slots }, limits: deps.config.limits, warnings,
+    requestId: request.requestId,
+    attempt,
+    executionArn: ev.execution.arn,
+    source: norm.source,
+    request,
+    customerAccount: facts.vpc!.ownerId,
+    vpcCidr: facts.vpc!.cidr,
+    subnets: checked.subnets,
+    zones: checked.subnets.map((s) => s.zoneId),
+    plan: { slots },
+    limits: deps.config.limits,
+    warnings,
     alreadySucceeded: false,
   };
 }
@@ -81,47 +113,108 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
 type Claim = { record: { rec: RequestRecord } | { alreadySucceeded: ProvisionContext }; resumed: boolean };
 
 /** Create the record, or decide what a repeat of this request id means (ARCHITECTURE section 5). */
-async function claimRecord(deps: Deps, req: CanonicalRequest, hash: string, source: RequestSource, executionArn: string): Promise<Claim> {
+async function claimRecord(
+  deps: Deps,
+  req: CanonicalRequest,
+  hash: string,
+  source: RequestSource,
+  executionArn: string,
+): Promise<Claim> {
   const now = deps.now().toISOString();
   const existing = await deps.store.get(req.requestId);
   if (!existing) {
     const rec = await deps.store.create({
-      requestId: req.requestId, status: 'VALIDATING', source, requestHash: hash, request: req, executionArn, attempt: 1,
-      attemptStartedAt: now, environmentId: req.environmentId, vpcId: req.vpcId, region: req.region,
+      requestId: req.requestId,
+      status: 'VALIDATING',
+      source,
+      requestHash: hash,
+      request: req,
+      executionArn,
+      attempt: 1,
+      attemptStartedAt: now,
+      environmentId: req.environmentId,
+      vpcId: req.vpcId,
+      region: req.region,
     });
     return { record: { rec }, resumed: false };
   }
-  if (existing.executionArn === executionArn && (existing.status === 'VALIDATING' || existing.status === 'PROVISIONING')) {
+  if (
+    existing.executionArn === executionArn &&
+    (existing.status === 'VALIDATING' || existing.status === 'PROVISIONING')
+  ) {
     return { record: { rec: existing }, resumed: true }; // this execution's ValidateRequest is being retried
   }
   if (ACTIVE_STATUSES.includes(existing.status)) {
-    throw new RequestInProgress(`request ${req.requestId} is already being worked on (status ${existing.status}, execution ${existing.executionArn})`);
+    throw new RequestInProgress(
+      `request ${req.requestId} is already being worked on (status ${existing.status}, execution ${existing.executionArn})`,
+    );
   }
   const sameContent = existing.requestHash === hash;
   if (existing.status === 'SUCCEEDED') {
-    if (!sameContent) throw new RequestConflict(`request ${req.requestId} already has a connection with different content; tear it down first or use a new requestId`);
+    if (!sameContent)
+      throw new RequestConflict(
+        `request ${req.requestId} already has a connection with different content; tear it down first or use a new requestId`,
+      );
     return { record: { alreadySucceeded: await storedResult(deps, existing, executionArn) }, resumed: false };
   }
   if (!NOTHING_LEFT_STATUSES.includes(existing.status)) {
-    throw new RequestConflict(`request ${req.requestId} left resources behind (status ${existing.status}); run the teardown for ${req.requestId} first`);
+    throw new RequestConflict(
+      `request ${req.requestId} left resources behind (status ${existing.status}); run the teardown for ${req.requestId} first`,
+    );
   }
   // ROLLED_BACK, REJECTED or TORN_DOWN: nothing of it exists, so a fresh attempt starts.
-  const rec = await deps.store.update(req.requestId, {
-    status: 'VALIDATING', source, requestHash: hash, request: req, executionArn, attempt: existing.attempt + 1, attemptStartedAt: now,
-    environmentId: req.environmentId, vpcId: req.vpcId, region: req.region, phase: undefined, error: undefined, failedStep: undefined,
-    leftovers: undefined, gatewayId: undefined, gatewayCreatedByUs: undefined, confluentAccount: undefined, securityGroupId: undefined,
-    securityGroupCreatedByUs: undefined, accessPointId: undefined, warnings: undefined, teardownExecutionArn: undefined,
-  }, { version: existing.version });
+  const rec = await deps.store.update(
+    req.requestId,
+    {
+      status: 'VALIDATING',
+      source,
+      requestHash: hash,
+      request: req,
+      executionArn,
+      attempt: existing.attempt + 1,
+      attemptStartedAt: now,
+      environmentId: req.environmentId,
+      vpcId: req.vpcId,
+      region: req.region,
+      phase: undefined,
+      error: undefined,
+      failedStep: undefined,
+      leftovers: undefined,
+      gatewayId: undefined,
+      gatewayCreatedByUs: undefined,
+      confluentAccount: undefined,
+      securityGroupId: undefined,
+      securityGroupCreatedByUs: undefined,
+      accessPointId: undefined,
+      warnings: undefined,
+      teardownExecutionArn: undefined,
+    },
+    { version: existing.version },
+  );
   return { record: { rec }, resumed: false };
 }
 
 async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string): Promise<ProvisionContext> {
   const enis = await deps.store.listEnis(rec.requestId);
-  const result = resultOf(rec, enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!));
+  const result = resultOf(
+    rec,
+    enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!),
+  );
   return {
-    requestId: rec.requestId, attempt: rec.attempt, executionArn, source: rec.source, request: rec.request!,
-    customerAccount: rec.customerAccount ?? '', vpcCidr: '', subnets: [], zones: [], plan: { slots: [] },
-    limits: deps.config.limits, warnings: rec.warnings ?? [], alreadySucceeded: true, result,
+    requestId: rec.requestId,
+    attempt: rec.attempt,
+    executionArn,
+    source: rec.source,
+    request: rec.request!,
+    customerAccount: rec.customerAccount ?? '',
+    vpcCidr: '',
+    subnets: [],
+    zones: [],
+    plan: { slots: [] },
+    limits: deps.config.limits,
+    warnings: rec.warnings ?? [],
+    alreadySucceeded: true,
+    result,
   };
 }
 
@@ -131,35 +224,72 @@ async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: str
     describeVpc(ec2, req.vpcId),
     describeSubnets(ec2, req.subnetIds),
     req.ipAssignment.mode === 'sequential' ? usedIps(ec2, req.subnetIds) : Promise.resolve({}),
-    'existingId' in req.securityGroup ? describeSecurityGroup(ec2, req.securityGroup.existingId) : Promise.resolve(undefined),
+    'existingId' in req.securityGroup
+      ? describeSecurityGroup(ec2, req.securityGroup.existingId)
+      : Promise.resolve(undefined),
     deps.confluent.listGateways(req.environmentId),
-    'existingId' in req.gateway ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId) : Promise.resolve(undefined),
+    'existingId' in req.gateway
+      ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId)
+      : Promise.resolve(undefined),
   ]);
-  const pniGateways = gateways.filter(isPniGateway).filter((g) => g.status?.phase !== 'DEPROVISIONING')
+  const pniGateways = gateways
+    .filter(isPniGateway)
+    .filter((g) => g.status?.phase !== 'DEPROVISIONING')
     .map((g) => ({ id: g.id!, displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }));
   let existing: LiveFacts['existingGateway'];
   if ('existingId' in req.gateway) {
     const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing = existingGateway && cfg
-      ? { id: existingGateway.id!, region: cfg.region ?? '', zones: cfg.zones ?? [], phase: String(existingGateway.status?.phase ?? 'UNKNOWN') }
-      : null;
+    existing =
+      existingGateway && cfg
+        ? {
+            id: existingGateway.id!,
+            region: cfg.region ?? '',
+            zones: cfg.zones ?? [],
+            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
+          }
+        : null;
   }
   return {
-    vpc, subnets, usedIps: used, pniGateways, existingGateway: existing,
-    existingSecurityGroup, ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
+    vpc,
+    subnets,
+    usedIps: used,
+    pniGateways,
+    existingGateway: existing,
+    existingSecurityGroup,
+    ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
   };
 }
 
 /** A schema-invalid request is recorded as REJECTED unless that would overwrite a live record. */
-async function recordRejection(deps: Deps, requestId: string, source: RequestSource, executionArn: string, err: RequestInvalid, raw: unknown) {
+async function recordRejection(
+  deps: Deps,
+  requestId: string,
+  source: RequestSource,
+  executionArn: string,
+  err: RequestInvalid,
+  raw: unknown,
+) {
   const error = { name: err.name, message: err.message };
   const existing = await deps.store.get(requestId);
   const now = deps.now().toISOString();
   try {
     if (!existing) {
-      await deps.store.create({ requestId, status: 'REJECTED', source, executionArn, attempt: 1, attemptStartedAt: now, error, rawRequest: safeRaw(raw) });
+      await deps.store.create({
+        requestId,
+        status: 'REJECTED',
+        source,
+        executionArn,
+        attempt: 1,
+        attemptStartedAt: now,
+        error,
+        rawRequest: safeRaw(raw),
+      });
     } else if (NOTHING_LEFT_STATUSES.includes(existing.status)) {
-      await deps.store.update(requestId, { status: 'REJECTED', executionArn, error, attempt: existing.attempt + 1, attemptStartedAt: now }, { version: existing.version });
+      await deps.store.update(
+        requestId,
+        { status: 'REJECTED', executionArn, error, attempt: existing.attempt + 1, attemptStartedAt: now },
+        { version: existing.version },
+      );
     }
   } catch (e) {
     // A lost race only means another execution owns the record; the rejection itself still stands.
@@ -168,9 +298,18 @@ async function recordRejection(deps: Deps, requestId: string, source: RequestSou
 }
 
 function safeRaw(raw: unknown): unknown {
-  try { const s = JSON.stringify(raw); return s && s.length < 20000 ? JSON.parse(s) : undefined; } catch { return undefined; }
+  try {
+    const s = JSON.stringify(raw);
+    return s && s.length < 20000 ? JSON.parse(s) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function markRejected(deps: Deps, rec: RequestRecord, executionArn: string, err: Error) {
-  await deps.store.update(rec.requestId, { status: 'REJECTED', error: { name: err.name, message: errorMessage(err) } }, { executionArn });
+  await deps.store.update(
+    rec.requestId,
+    { status: 'REJECTED', error: { name: err.name, message: errorMessage(err) } },
+    { executionArn },
+  );
 }

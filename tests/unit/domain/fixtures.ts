@@ -58,9 +58,30 @@ export function canonical(overrides: Partial<CanonicalRequest> = {}): CanonicalR
 
 export function subnetFacts(): SubnetFact[] {
   return [
-    { subnetId: SUBNET_A, vpcId: VPC, cidr: '10.0.1.0/24', zoneId: 'usw2-az1', zoneName: 'us-west-2a', availableIps: 251 },
-    { subnetId: SUBNET_B, vpcId: VPC, cidr: '10.0.2.0/24', zoneId: 'usw2-az2', zoneName: 'us-west-2b', availableIps: 251 },
-    { subnetId: SUBNET_C, vpcId: VPC, cidr: '10.0.3.0/24', zoneId: 'usw2-az3', zoneName: 'us-west-2c', availableIps: 251 },
+    {
+      subnetId: SUBNET_A,
+      vpcId: VPC,
+      cidr: '10.0.1.0/24',
+      zoneId: 'usw2-az1',
+      zoneName: 'us-west-2a',
+      availableIps: 251,
+    },
+    {
+      subnetId: SUBNET_B,
+      vpcId: VPC,
+      cidr: '10.0.2.0/24',
+      zoneId: 'usw2-az2',
+      zoneName: 'us-west-2b',
+      availableIps: 251,
+    },
+    {
+      subnetId: SUBNET_C,
+      vpcId: VPC,
+      cidr: '10.0.3.0/24',
+      zoneId: 'usw2-az3',
+      zoneName: 'us-west-2c',
+      availableIps: 251,
+    },
   ];
 }
 
