@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Harness, SandboxState } from '../tests/integration/harness.js';
+import type { Harness, SandboxState } from '#tests/integration/harness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

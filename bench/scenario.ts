@@ -11,7 +11,7 @@
  * `BENCH_RESULT {json}`.
  */
 import './quiet.js';
-import { Harness, sampleRequest } from '../tests/integration/harness.js';
+import { Harness, sampleRequest } from '#tests/integration/harness.js';
 import {
   CountingProxy,
   benchTargets,

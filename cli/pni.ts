@@ -11,12 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { Sandbox, PROJECT_ROOT } from '../sandbox/server.js';
-import { isProfileName } from '../sandbox/profiles.js';
-import { DEFAULT_PORT, SEED } from '../sandbox/seed.js';
-import type { ProfileName } from '../sandbox/types.js';
+import { Sandbox, PROJECT_ROOT } from '#sandbox/server.js';
+import { isProfileName } from '#sandbox/profiles.js';
+import { DEFAULT_PORT, SEED } from '#sandbox/seed.js';
+import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '../functions/lib/steps/common.js';
+import { causeMessage } from '#lib/steps/common.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
 
 export class UsageError extends Error {

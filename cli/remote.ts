@@ -17,8 +17,8 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '../functions/lib/steps/common.js';
-import { REQUEST_ID_PATTERN } from '../functions/lib/request/schema.js';
+import { causeMessage } from '#lib/steps/common.js';
+import { REQUEST_ID_PATTERN } from '#lib/request/schema.js';
 
 export interface RemoteTarget {
   provisionArn: string;

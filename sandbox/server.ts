@@ -29,7 +29,7 @@ import { PROFILES, isProfileName } from './profiles.js';
 import { DEFAULT_PORT, SEED } from './seed.js';
 import { pathToFileURL } from 'node:url';
 import type { Profile, ProfileName, SandboxRequest, SandboxResponse } from './types.js';
-import { STATE_TABLE_DEFINITION } from '../functions/lib/state.js';
+import { STATE_TABLE_DEFINITION } from '#lib/state.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SANDBOX_STATE_TABLE = 'pni-provisioner-sandbox-state';

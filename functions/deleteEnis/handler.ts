@@ -1,5 +1,5 @@
-import { makeHandler } from '../lib/handler.js';
-import { defaultDeps } from '../lib/deps.js';
-import { deleteEnis, type TeardownContext } from '../lib/steps/teardown.js';
+import { makeHandler } from '#lib/handler.js';
+import { defaultDeps } from '#lib/deps.js';
+import { deleteEnis, type TeardownContext } from '#lib/steps/teardown.js';
 
 export const handler = makeHandler('deleteEnis', (input: TeardownContext) => deleteEnis(input, defaultDeps()));

@@ -4,7 +4,7 @@
  * Assertions come from the sandbox's own state (/_sandbox/state), the state record and the emitted events.
  */
 import { Harness, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
-import { SEED } from '../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 
 interface Row {
   name: string;

@@ -8,9 +8,9 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Sandbox, SANDBOX_STATE_TABLE } from '../../sandbox/server.js';
-import { SEED } from '../../sandbox/seed.js';
-import type { ProfileName } from '../../sandbox/types.js';
+import { Sandbox, SANDBOX_STATE_TABLE } from '#sandbox/server.js';
+import { SEED } from '#sandbox/seed.js';
+import type { ProfileName } from '#sandbox/types.js';
 
 export const credentials = { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey };
 

@@ -3,7 +3,7 @@
  * not the workflow's own story.
  */
 import { Harness, eventsFor, leftoversOf, sampleRequest } from './harness.js';
-import { SEED } from '../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 
 let h: Harness;
 beforeAll(async () => {

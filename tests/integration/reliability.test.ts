@@ -5,7 +5,7 @@
 import { CreateNetworkInterfaceCommand, DeleteNetworkInterfacePermissionCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { StopExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { Harness, credentials, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
-import { SEED } from '../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 
 let h: Harness;
 beforeAll(async () => {

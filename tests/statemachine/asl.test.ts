@@ -13,12 +13,8 @@ import {
   LAMBDA_SERVICE_ERROR_NAMES,
   NOT_YET_VISIBLE_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
-} from '../../functions/lib/errors.js';
-import {
-  ACCESS_POINT_POLL_SECONDS,
-  DELETION_POLL_SECONDS,
-  GATEWAY_POLL_SECONDS,
-} from '../../functions/lib/constants.js';
+} from '#lib/errors.js';
+import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '#lib/constants.js';
 
 type State = Record<string, any>;
 type Machine = { StartAt: string; States: Record<string, State>; TimeoutSeconds?: number };

@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
-import { DETAIL_TYPES, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '../../functions/lib/constants.js';
-import { STATE_TABLE_DEFINITION } from '../../functions/lib/state.js';
+import { DETAIL_TYPES, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '#lib/constants.js';
+import { STATE_TABLE_DEFINITION } from '#lib/state.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STAGE = 'ci';

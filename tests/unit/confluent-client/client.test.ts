@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { ConfluentRequestFailed, ConfluentTransientError } from '../../../functions/lib/errors.js';
+import { ConfluentRequestFailed, ConfluentTransientError } from '#lib/errors.js';
 import {
   ConfluentClient,
   gatewayAccount,
@@ -9,7 +9,7 @@ import {
   type ConfluentClientOptions,
   type ConfluentRetryInfo,
   type Gateway,
-} from '../../../functions/lib/confluent/index.js';
+} from '#lib/confluent/index.js';
 import { startScriptedServer, type ScriptedServer } from './scripted-server.js';
 
 const KEY = 'CKEYABCDEF123456';

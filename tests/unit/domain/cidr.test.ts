@@ -8,7 +8,7 @@ import {
   parseCidr,
   parseIpv4,
   usableAddressCount,
-} from '../../../functions/lib/cidr.js';
+} from '#lib/cidr.js';
 
 describe('parseIpv4 / formatIpv4', () => {
   it('round-trips addresses across the whole range', () => {

@@ -1,5 +1,5 @@
-import { clientToken, planEnis, sequentialAddresses } from '../../../functions/lib/eniPlan.js';
-import { RequestInvalid } from '../../../functions/lib/errors.js';
+import { clientToken, planEnis, sequentialAddresses } from '#lib/eniPlan.js';
+import { RequestInvalid } from '#lib/errors.js';
 import { canonical, subnetFacts, SUBNET_A, SUBNET_B, SUBNET_C } from './fixtures.js';
 
 describe('clientToken', () => {

@@ -1,7 +1,7 @@
 /** Shared inputs for the domain tests: ARCHITECTURE section 3's example request and matching facts. */
-import type { CanonicalRequest, SubnetFact } from '../../../functions/lib/types.js';
-import type { ProvisioningRequestInput } from '../../../functions/lib/request/schema.js';
-import type { LiveFacts } from '../../../functions/lib/request/live.js';
+import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
+import type { ProvisioningRequestInput } from '#lib/request/schema.js';
+import type { LiveFacts } from '#lib/request/live.js';
 
 export const SUBNET_A = 'subnet-0123456789abcdefa';
 export const SUBNET_B = 'subnet-0123456789abcdefb';

@@ -1,7 +1,7 @@
-import { RequestInvalid } from '../../../functions/lib/errors.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from '../../../functions/lib/request/live.js';
-import { parseRequest } from '../../../functions/lib/request/parse.js';
-import type { CanonicalRequest } from '../../../functions/lib/types.js';
+import { RequestInvalid } from '#lib/errors.js';
+import { checkLiveFacts, withDefaults, type LiveFacts } from '#lib/request/live.js';
+import { parseRequest } from '#lib/request/parse.js';
+import type { CanonicalRequest } from '#lib/types.js';
 import { canonical, exampleRequest, liveFacts, subnetFacts, SUBNET_A, SUBNET_B, SUBNET_C, VPC } from './fixtures.js';
 
 function failure(req: CanonicalRequest, facts: LiveFacts): RequestInvalid {

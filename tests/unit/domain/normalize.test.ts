@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  canonicalJson,
-  egressWarnings,
-  normalizeInput,
-  parseRequest,
-  requestHash,
-} from '../../../functions/lib/request/parse.js';
+import { canonicalJson, egressWarnings, normalizeInput, parseRequest, requestHash } from '#lib/request/parse.js';
 import { canonical, exampleRequest, minimalRequest } from './fixtures.js';
 
 const STACK_ID =

@@ -1,6 +1,6 @@
-import { RequestInvalid } from '../../../functions/lib/errors.js';
-import { parseRequest, requestIdFromHint, formatFieldPath } from '../../../functions/lib/request/parse.js';
-import { MAX_INGRESS_CIDRS, MIN_ENIS_PER_SUBNET } from '../../../functions/lib/request/schema.js';
+import { RequestInvalid } from '#lib/errors.js';
+import { parseRequest, requestIdFromHint, formatFieldPath } from '#lib/request/parse.js';
+import { MAX_INGRESS_CIDRS, MIN_ENIS_PER_SUBNET } from '#lib/request/schema.js';
 import { exampleRequest, minimalRequest, SUBNET_A, SUBNET_B, SUBNET_C, VPC } from './fixtures.js';
 
 type Req = Record<string, any>;

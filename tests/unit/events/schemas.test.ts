@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { events, type EmittedEvent } from '../../../functions/lib/events.js';
-import { DETAIL_TYPES, EVENT_DETAIL_VERSION, PHASES } from '../../../functions/lib/constants.js';
-import { provisioningRequestSchema } from '../../../functions/lib/request/schema.js';
-import { parseRequest } from '../../../functions/lib/request/parse.js';
-import type { Leftover } from '../../../functions/lib/types.js';
+import { events, type EmittedEvent } from '#lib/events.js';
+import { DETAIL_TYPES, EVENT_DETAIL_VERSION, PHASES } from '#lib/constants.js';
+import { provisioningRequestSchema } from '#lib/request/schema.js';
+import { parseRequest } from '#lib/request/parse.js';
+import type { Leftover } from '#lib/types.js';
 
 type AjvClass = typeof Ajv2020Import.default;
 const Ajv2020 = ((Ajv2020Import as unknown as { default?: AjvClass }).default ?? Ajv2020Import) as AjvClass;

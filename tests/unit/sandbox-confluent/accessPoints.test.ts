@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { ENV, ENV2, eniId, startHarness, type Harness } from './harness.js';
 
 const GW = '/networking/v1/gateways';

@@ -2,11 +2,11 @@
  * Test harness for the Confluent emulator: a fake clock, an in-memory fake Ec2View, the test server,
  * and `api()`, which calls it with node's fetch and validates EVERY answer against the OpenAPI specs.
  */
-import { ConfluentEmulator, type Ec2View } from '../../../sandbox/confluent/index.js';
-import { startConfluentTestServer } from '../../../sandbox/confluent/testServer.js';
-import { FaultRegistry } from '../../../sandbox/faults.js';
-import { SEED } from '../../../sandbox/seed.js';
-import type { Clock, Profile } from '../../../sandbox/types.js';
+import { ConfluentEmulator, type Ec2View } from '#sandbox/confluent/index.js';
+import { startConfluentTestServer } from '#sandbox/confluent/testServer.js';
+import { FaultRegistry } from '#sandbox/faults.js';
+import { SEED } from '#sandbox/seed.js';
+import type { Clock, Profile } from '#sandbox/types.js';
 import { OpenApiValidators, type SpecName } from './openapi.js';
 
 export const validators = new OpenApiValidators();

@@ -5,7 +5,7 @@
 import { DeleteNetworkInterfaceCommand } from '@aws-sdk/client-ec2';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { CONFLUENT, startHarness, SUBNET_A, SUBNET_B, VPC, type Harness } from './helpers.js';
 
 /** `AWS_CLI` if set, else the Debian package's /usr/bin/aws, else `aws` on PATH. */

@@ -11,7 +11,7 @@ import {
   DescribeSubnetsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { CONFLUENT, ec2Error, startHarness, SUBNET_A, VPC, type Harness } from './helpers.js';
 
 let h: Harness;

@@ -1,10 +1,10 @@
 /** Shared set-up for the EC2 emulator tests: an emulator behind a loopback server and a real EC2Client. */
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
-import { FaultRegistry } from '../../../sandbox/faults.js';
-import { SEED } from '../../../sandbox/seed.js';
-import type { Profile } from '../../../sandbox/types.js';
-import { Ec2Emulator } from '../../../sandbox/ec2/index.js';
-import { startEc2TestServer } from '../../../sandbox/ec2/testServer.js';
+import { FaultRegistry } from '#sandbox/faults.js';
+import { SEED } from '#sandbox/seed.js';
+import type { Profile } from '#sandbox/types.js';
+import { Ec2Emulator } from '#sandbox/ec2/index.js';
+import { startEc2TestServer } from '#sandbox/ec2/testServer.js';
 
 export class FakeClock {
   constructor(public t = 1_700_000_000_000) {}

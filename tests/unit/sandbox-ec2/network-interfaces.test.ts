@@ -10,7 +10,7 @@ import {
   type CreateNetworkInterfaceCommandInput,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import {
   CONFLUENT,
   ec2Error,

@@ -11,7 +11,7 @@ import {
   paginateDescribeSecurityGroups,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { ec2Error, OTHER_VPC, startHarness, SUBNET_A, VPC, type Harness } from './helpers.js';
 
 let h: Harness;

@@ -7,7 +7,7 @@ import {
   paginateDescribeSubnets,
   type Subnet,
 } from '@aws-sdk/client-ec2';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { ec2Error, OTHER_VPC, startHarness, SUBNET_A, SUBNET_B, SUBNET_TINY, VPC, type Harness } from './helpers.js';
 
 let h: Harness;

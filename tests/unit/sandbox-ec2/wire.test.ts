@@ -6,8 +6,8 @@ import {
   DescribeAvailabilityZonesCommand,
   DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
-import { regionFromAuthorization } from '../../../sandbox/ec2/index.js';
-import { SEED } from '../../../sandbox/seed.js';
+import { regionFromAuthorization } from '#sandbox/ec2/index.js';
+import { SEED } from '#sandbox/seed.js';
 import { ec2Error, startHarness, SUBNET_A, type Harness } from './helpers.js';
 
 let h: Harness;

@@ -2,11 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaultRegistry } from '../../../sandbox/faults.js';
-import { loadServerlessConfig, type ServerlessConfig } from '../../../sandbox/serverlessConfig.js';
-import { StepFunctionsService } from '../../../sandbox/stepfunctions/index.js';
-import { EventBridgeService } from '../../../sandbox/eventbridge/index.js';
-import type { Profile, SandboxRequest, SandboxResponse } from '../../../sandbox/types.js';
+import { FaultRegistry } from '#sandbox/faults.js';
+import { loadServerlessConfig, type ServerlessConfig } from '#sandbox/serverlessConfig.js';
+import { StepFunctionsService } from '#sandbox/stepfunctions/index.js';
+import { EventBridgeService } from '#sandbox/eventbridge/index.js';
+import type { Profile, SandboxRequest, SandboxResponse } from '#sandbox/types.js';
 import { fixtureState, type FixtureState } from './fixtures/functions/state.js';
 
 export const FIXTURE_ROOT = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -1,4 +1,4 @@
-import { applyInputTransformer, matchesPattern } from '../../../sandbox/eventbridge/index.js';
+import { applyInputTransformer, matchesPattern } from '#sandbox/eventbridge/index.js';
 
 const event = {
   version: '0',

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerlessConfig } from '../../../sandbox/serverlessConfig.js';
+import { loadServerlessConfig } from '#sandbox/serverlessConfig.js';
 import { FIXTURE_ROOT } from './helpers.js';
 
 describe('loadServerlessConfig', () => {

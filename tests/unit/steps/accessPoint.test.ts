@@ -1,6 +1,6 @@
 /** CreateAccessPoint (ENIs by slot, customer account, routes, find-before-create) and GetAccessPointStatus. */
 import 'aws-sdk-client-mock-jest';
-import { createAccessPoint, getAccessPointStatus, type EniResult } from '../../../functions/lib/steps/provision.js';
+import { createAccessPoint, getAccessPointStatus, type EniResult } from '#lib/steps/provision.js';
 import {
   CUSTOMER_ACCOUNT,
   ENV,

@@ -11,13 +11,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
-import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '../../../functions/lib/state.js';
-import { EventPublisher } from '../../../functions/lib/publisher.js';
-import { readConfig } from '../../../functions/lib/config.js';
-import type { Deps } from '../../../functions/lib/deps.js';
-import type { AccessPoint, ConfluentClient, Gateway } from '../../../functions/lib/confluent/index.js';
-import type { CanonicalRequest, ProvisionContext, SubnetFact } from '../../../functions/lib/types.js';
-import { planEnis } from '../../../functions/lib/eniPlan.js';
+import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '#lib/state.js';
+import { EventPublisher } from '#lib/publisher.js';
+import { readConfig } from '#lib/config.js';
+import type { Deps } from '#lib/deps.js';
+import type { AccessPoint, ConfluentClient, Gateway } from '#lib/confluent/index.js';
+import type { CanonicalRequest, ProvisionContext, SubnetFact } from '#lib/types.js';
+import { planEnis } from '#lib/eniPlan.js';
 
 // ------------------------------------------------------------------ constants of the scenario
 

@@ -6,13 +6,8 @@ import {
   DescribeNetworkInterfacePermissionsCommand,
   type NetworkInterfacePermission,
 } from '@aws-sdk/client-ec2';
-import {
-  createEni,
-  grantPermissions,
-  type CreateEniInput,
-  type EniResult,
-} from '../../../functions/lib/steps/provision.js';
-import { planEnis } from '../../../functions/lib/eniPlan.js';
+import { createEni, grantPermissions, type CreateEniInput, type EniResult } from '#lib/steps/provision.js';
+import { planEnis } from '#lib/eniPlan.js';
 import {
   CONFLUENT_ACCOUNT,
   EXEC_ARN,

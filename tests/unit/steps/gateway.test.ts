@@ -1,7 +1,7 @@
 /** CreateGateway (find-before-create, record the id at once) and GetGatewayStatus (phases -> ready / GatewayFailed). */
 import 'aws-sdk-client-mock-jest';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { createGateway, getGatewayStatus, recordPhase } from '../../../functions/lib/steps/provision.js';
+import { createGateway, getGatewayStatus, recordPhase } from '#lib/steps/provision.js';
 import {
   CONFLUENT_ACCOUNT,
   ENV,

@@ -1,15 +1,15 @@
 /** The thin-handler wrapper: errors leave with their explicit name and one `[functionKey] ` prefix. */
 import type { Context } from 'aws-lambda';
-import { Ec2RequestFailed, GatewayFailed, RequestInvalid } from '../../../functions/lib/errors.js';
+import { Ec2RequestFailed, GatewayFailed, RequestInvalid } from '#lib/errors.js';
 import { awsError } from './deps.js';
 
-type HandlerModule = typeof import('../../../functions/lib/handler.js');
+type HandlerModule = typeof import('#lib/handler.js');
 let mod: HandlerModule;
 
 beforeAll(async () => {
   // The Powertools logger reads its level when the module loads: keep the test output quiet.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  mod = await import('../../../functions/lib/handler.js');
+  mod = await import('#lib/handler.js');
 });
 
 const context = {

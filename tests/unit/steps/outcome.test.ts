@@ -7,9 +7,9 @@ import {
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { recordOutcome } from '../../../functions/lib/steps/outcome.js';
-import { validateRequest } from '../../../functions/lib/steps/validate.js';
-import type { Leftover } from '../../../functions/lib/types.js';
+import { recordOutcome } from '#lib/steps/outcome.js';
+import { validateRequest } from '#lib/steps/validate.js';
+import type { Leftover } from '#lib/types.js';
 import {
   CONFLUENT_ACCOUNT,
   CUSTOMER_ACCOUNT,

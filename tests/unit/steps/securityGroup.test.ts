@@ -9,7 +9,7 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { createSecurityGroupStep } from '../../../functions/lib/steps/provision.js';
+import { createSecurityGroupStep } from '#lib/steps/provision.js';
 import {
   SG_ID,
   VPC,
@@ -272,13 +272,11 @@ describe('createSecurityGroupStep', () => {
       },
     ]);
     // EC2's real message does not repeat the code.
-    ec2Mock
-      .on(RevokeSecurityGroupEgressCommand)
-      .rejects(
-        awsError('InvalidPermission.NotFound', {
-          message: 'The specified rule does not exist in this security group.',
-        }),
-      );
+    ec2Mock.on(RevokeSecurityGroupEgressCommand).rejects(
+      awsError('InvalidPermission.NotFound', {
+        message: 'The specified rule does not exist in this security group.',
+      }),
+    );
     await expect(createSecurityGroupStep(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
   });
 
@@ -294,13 +292,11 @@ describe('createSecurityGroupStep', () => {
         IpPermissionsEgress: [egress(5432, '10.10.1.0/24')],
       },
     ]);
-    ec2Mock
-      .on(AuthorizeSecurityGroupIngressCommand)
-      .rejects(
-        awsError('InvalidPermission.Duplicate', {
-          message: 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 443, to port: 443, ALLOW" already exists',
-        }),
-      );
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(
+      awsError('InvalidPermission.Duplicate', {
+        message: 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 443, to port: 443, ALLOW" already exists',
+      }),
+    );
     await expect(createSecurityGroupStep(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
   });
 

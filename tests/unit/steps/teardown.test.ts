@@ -21,8 +21,8 @@ import {
   getDeletionStatus,
   revokePermissions,
   type TeardownContext,
-} from '../../../functions/lib/steps/teardown.js';
-import type { RequestRecord } from '../../../functions/lib/state.js';
+} from '#lib/steps/teardown.js';
+import type { RequestRecord } from '#lib/state.js';
 import {
   CONFLUENT_ACCOUNT,
   ENV,

@@ -9,8 +9,8 @@ import {
   type Subnet,
 } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { validateRequest } from '../../../functions/lib/steps/validate.js';
-import { clientToken } from '../../../functions/lib/eniPlan.js';
+import { validateRequest } from '#lib/steps/validate.js';
+import { clientToken } from '#lib/eniPlan.js';
 import {
   CUSTOMER_ACCOUNT,
   ENV,
