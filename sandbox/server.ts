@@ -8,6 +8,8 @@
  *   x-amz-target AWSStepFunctions.*    Step Functions (aws-local-stepfunctions, real handlers in-process)
  *   x-amz-target secretsmanager.*      Secrets Manager (GetSecretValue of the seeded Confluent key)
  *   POST / Action=...                  EC2 Query protocol
+ *   POST /2015-03-31/functions/{name}/invocations   Lambda Invoke (every serverless.yml function, in-process)
+ *   PUT|GET /_sandbox/cfn-responses/...              CloudFormation ResponseURL receiver (Service Catalog)
  */
 import './polyfills.js';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,6 +32,8 @@ import { DEFAULT_PORT, SEED } from './seed.js';
 import { pathToFileURL } from 'node:url';
 import type { Profile, ProfileName, SandboxRequest, SandboxResponse } from './types.js';
 import { STATE_TABLE_DEFINITION } from '#lib/state.js';
+import { LambdaInvokeApi } from './lambda/invokeApi.js';
+import { CfnResponseReceiver } from './cloudformation/responses.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SANDBOX_STATE_TABLE = 'pni-provisioner-sandbox-state';
@@ -55,6 +59,10 @@ export class Sandbox {
   readonly confluent: ConfluentEmulator;
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: EventBridgeService;
+  /** Service Catalog (issue 9): Lambda's Invoke API and CloudFormation's ResponseURL receiver. */
+  readonly lambdaApi: LambdaInvokeApi;
+  readonly cfnResponses = new CfnResponseReceiver();
+  private readonly functionEnv: Record<string, string>;
   private profileValue: Profile;
   private server?: http.Server;
   private dynamo?: http.Server;
@@ -83,6 +91,11 @@ export class Sandbox {
       stepFunctions: this.stepFunctions,
       accountId: SEED.accountId,
       region: SEED.region,
+    });
+    this.lambdaApi = new LambdaInvokeApi({ config, invoke: this.stepFunctions.invokeLambda });
+    this.functionEnv = functionEnvironment(config, (logicalId) => {
+      const sm = Object.values(config.stateMachines).find((m) => m.logicalId === logicalId);
+      return sm ? this.stepFunctions.stateMachineArn(sm.key) : undefined;
     });
   }
 
@@ -136,6 +149,7 @@ export class Sandbox {
       POWERTOOLS_LOG_LEVEL: process.env.PNI_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_SERVICE_NAME: 'pni-provisioner',
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      ...this.functionEnv,
       ...this.opts.env,
     };
   }
@@ -182,8 +196,10 @@ export class Sandbox {
 
   /** Back to the seed: EC2 and Confluent resources, executions, events, faults and the state table. */
   async reset(): Promise<void> {
+    await this.lambdaApi.settled();
     this.stepFunctions.reset();
     this.eventBridge.reset();
+    this.cfnResponses.reset();
     this.faults.clear();
     this.ec2.reset();
     this.confluent.reset();
@@ -232,7 +248,9 @@ export class Sandbox {
     let out: SandboxResponse;
     try {
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (reqPath.startsWith('/_sandbox/')) out = await this.control(sreq);
+      if (this.cfnResponses.matches(sreq)) out = this.cfnResponses.handle(sreq);
+      else if (this.lambdaApi.matches(sreq)) out = await this.lambdaApi.handle(sreq);
+      else if (reqPath.startsWith('/_sandbox/')) out = await this.control(sreq);
       else if (reqPath.startsWith('/networking/v1/')) out = await this.confluent.handle(sreq);
       else if (target.startsWith('DynamoDB_')) {
         await this.proxyDynamo(req, body, res);
@@ -391,4 +409,26 @@ export class Sandbox {
         return json(404, { message: `unknown control route ${route}` });
     }
   }
+}
+
+/**
+ * Function-level `environment` of serverless.yml, for the in-process handlers (they share one process, so the
+ * variables of all functions are merged; names do not collide). `{ Ref: <state machine logical id> }` becomes the
+ * sandbox's ARN of that machine; other CloudFormation objects are left out.
+ */
+function functionEnvironment(
+  config: ReturnType<typeof loadServerlessConfig>,
+  stateMachineArn: (logicalId: string) => string | undefined,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const fn of Object.values(config.functions)) {
+    for (const [k, v] of Object.entries(fn.environment ?? {})) {
+      if (typeof v === 'string' || typeof v === 'number') env[k] = String(v);
+      else if (v && typeof v === 'object' && typeof (v as { Ref?: unknown }).Ref === 'string') {
+        const arn = stateMachineArn((v as { Ref: string }).Ref);
+        if (arn) env[k] = arn;
+      }
+    }
+  }
+  return env;
 }

@@ -32,6 +32,8 @@ export interface FunctionConfig {
   /** Deployed function name: `${service}-${stage}-${key}` unless serverless.yml sets `name`. */
   name: string;
   memorySize: number;
+  /** functions.<key>.environment, resolved (CloudFormation objects such as { Ref: ProvisionStateMachine } kept). */
+  environment: Record<string, unknown>;
 }
 
 export interface StateMachineConfig {
@@ -271,6 +273,7 @@ export function loadServerlessConfig(
       timeoutSeconds: typeof fn.timeout === 'number' ? fn.timeout : providerTimeout,
       name: typeof fn.name === 'string' ? fn.name : `${service}-${stage}-${key}`,
       memorySize: typeof fn.memorySize === 'number' ? fn.memorySize : providerMemory,
+      environment: (fn.environment ?? {}) as Record<string, unknown>,
     };
   }
 

@@ -27,14 +27,18 @@ export function ec2(region: string): EC2Client {
   return c;
 }
 
+let doc: DynamoDBDocumentClient | undefined;
+/** The DynamoDB document client every store of the state table shares. */
+export function documentClient(): DynamoDBDocumentClient {
+  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return doc;
+}
+
 let store: StateStore | undefined;
 export function stateStore(): StateStore {
-  store ??= new StateStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    }),
-    config().stateTable,
-  );
+  store ??= new StateStore(documentClient(), config().stateTable);
   return store;
 }
 
@@ -65,11 +69,15 @@ export function confluent(): ConfluentClient {
 }
 
 let sfnClient: SFNClient | undefined;
+/** The Step Functions client (one per process). */
+export function sfn(): SFNClient {
+  sfnClient ??= new SFNClient({ maxAttempts });
+  return sfnClient;
+}
 /** The status of a Step Functions execution (RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT), or undefined if unknown. */
 export async function executionStatus(executionArn: string): Promise<string | undefined> {
-  sfnClient ??= new SFNClient({ maxAttempts });
   try {
-    return (await sfnClient.send(new DescribeExecutionCommand({ executionArn }))).status;
+    return (await sfn().send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (err) {
     if ((err as Error).name === 'ExecutionDoesNotExist') return undefined;
     throw err;

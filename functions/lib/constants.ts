@@ -55,6 +55,9 @@ export const DETAIL_TYPES = {
   failed: 'PNI Provisioning Failed',
   teardownSucceeded: 'PNI Teardown Succeeded',
   teardownFailed: 'PNI Teardown Failed',
+  /** In-place update (statemachine/update.asl.json; Service Catalog Update today). */
+  updateSucceeded: 'PNI Update Succeeded',
+  updateFailed: 'PNI Update Failed',
 } as const;
 
 export const PHASES = ['GATEWAY_READY', 'ENIS_CREATED', 'PERMISSIONS_GRANTED', 'ACCESS_POINT_READY'] as const;

@@ -17,6 +17,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
   type EC2Client,
   type Filter,
   type IpPermission,
@@ -462,4 +463,58 @@ export async function deletePermission(ec2: EC2Client, permissionId: string): Pr
       throw new ResourceInUse(`permission ${permissionId}: ${(err as Error).message}`);
     throw mapEc2Error(err, `revoking permission ${permissionId}`);
   }
+}
+
+// ---------------------------------------------------------------- in-place update (statemachine/update.asl.json)
+
+/**
+ * Make the group's ingress exactly change by `add` / `remove` (TCP, one port per rule): idempotent, so a retried
+ * step neither fails on a rule already added nor on one already revoked.
+ */
+export async function changeIngress(
+  ec2: EC2Client,
+  groupId: string,
+  toAdd: { cidr: string; port: number }[],
+  toRemove: { cidr: string; port: number }[],
+): Promise<{ authorized: number; revoked: number }> {
+  const group = (
+    await must(`describing security group ${groupId}`, () =>
+      ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })),
+    )
+  ).SecurityGroups?.[0];
+  const has = (r: { cidr: string; port: number }) =>
+    (group?.IpPermissions ?? []).some((p) => sameRange(p, 'tcp', r.port, r.port, r.cidr));
+  const add = toAdd.filter((r) => !has(r));
+  const remove = toRemove.filter(has);
+  const perms = (rules: { cidr: string; port: number }[]): IpPermission[] =>
+    rules.map((r) => ({
+      IpProtocol: 'tcp',
+      FromPort: r.port,
+      ToPort: r.port,
+      IpRanges: [{ CidrIp: r.cidr, Description: `Confluent PNI ${r.port === 443 ? 'HTTPS' : 'Kafka'}` }],
+    }));
+  if (add.length) {
+    await call(
+      `authorizing ingress on ${groupId}`,
+      () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: perms(add) })),
+      { done: ['InvalidPermission.Duplicate'] },
+    );
+  }
+  if (remove.length) {
+    await call(
+      `revoking ingress on ${groupId}`,
+      () =>
+        ec2.send(
+          new RevokeSecurityGroupIngressCommand({
+            GroupId: groupId,
+            IpPermissions: perms(remove).map(({ IpRanges, ...p }) => ({
+              ...p,
+              IpRanges: (IpRanges ?? []).map(({ CidrIp }) => ({ CidrIp })),
+            })),
+          }),
+        ),
+      { done: ['InvalidPermission.NotFound'] },
+    );
+  }
+  return { authorized: add.length, revoked: remove.length };
 }

@@ -48,6 +48,19 @@ export interface TeardownFailedDetail extends EventBase {
   leftovers: Leftover[];
 }
 
+/** What an in-place update changed (or was asked to change). */
+export interface UpdateChanges {
+  egressRoutes: { from: string[]; to: string[] };
+  ingressCidrs: { added: string[]; removed: string[] };
+}
+export interface UpdateSucceededDetail extends EventBase {
+  changes: UpdateChanges;
+}
+export interface UpdateFailedDetail extends EventBase {
+  error: { name: string; message: string };
+  failedStep: string;
+}
+
 export interface EmittedEvent {
   detailType: string;
   detail: Record<string, unknown>;
@@ -73,6 +86,14 @@ export const events = {
   }),
   teardownFailed: (d: TeardownFailedDetail): EmittedEvent => ({
     detailType: DETAIL_TYPES.teardownFailed,
+    detail: withVersion(d),
+  }),
+  updateSucceeded: (d: UpdateSucceededDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.updateSucceeded,
+    detail: withVersion(d),
+  }),
+  updateFailed: (d: UpdateFailedDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.updateFailed,
     detail: withVersion(d),
   }),
 };

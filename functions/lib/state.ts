@@ -44,9 +44,20 @@ export interface RequestRecord {
   failedStep?: string;
   leftovers?: Leftover[];
   teardownExecutionArn?: string;
+  /** The latest in-place update (statemachine/update.asl.json): who runs it and how it ended. */
+  lastUpdate?: UpdateRecord;
   createdAt: string;
   updatedAt: string;
   version: number;
+}
+
+export interface UpdateRecord {
+  executionArn: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  startedAt: string;
+  finishedAt?: string;
+  error?: { name: string; message: string };
+  failedStep?: string;
 }
 
 export interface EniRecord {

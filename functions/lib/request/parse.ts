@@ -177,12 +177,20 @@ export function normalizeInput(
       const { StackId, LogicalResourceId } = cfn;
       const requestIdHint =
         typeof StackId === 'string' && typeof LogicalResourceId === 'string'
-          ? `sc-${hashHex(`${StackId}|${LogicalResourceId}`).slice(0, 16)}`
+          ? serviceCatalogRequestId(StackId, LogicalResourceId)
           : executionName;
       return { source: 'servicecatalog', requestIdHint, request: requestFromCfnProperties(cfn.ResourceProperties) };
     }
   }
   return { source: 'console', requestIdHint: executionName, request: input };
+}
+
+/**
+ * The request id of a Service Catalog (CloudFormation custom resource) connection: 'sc-' + 16 hex of
+ * sha256(StackId|LogicalResourceId). Stable across Create, Update, Delete and retried deliveries.
+ */
+export function serviceCatalogRequestId(stackId: string, logicalResourceId: string): string {
+  return `sc-${hashHex(`${stackId}|${logicalResourceId}`).slice(0, 16)}`;
 }
 
 /** JSON with object keys sorted at every level (undefined members dropped, as JSON does). */

@@ -112,6 +112,20 @@ const built: Record<string, EmittedEvent> = {
   }),
   teardownSucceeded: events.teardownSucceeded({ ...base, ...ids, mode: 'teardown' }),
   teardownFailed: events.teardownFailed({ ...base, ...ids, mode: 'teardown', leftovers }),
+  updateSucceeded: events.updateSucceeded({
+    ...base,
+    ...ids,
+    changes: {
+      egressRoutes: { from: [], to: ['10.10.0.0/16'] },
+      ingressCidrs: { added: ['10.1.0.0/16'], removed: ['10.0.0.0/16'] },
+    },
+  }),
+  updateFailed: events.updateFailed({
+    ...base,
+    ...ids,
+    error: { name: 'RequestInvalid', message: 'vpcId: cannot change in place; create a new connection' },
+    failedStep: 'validateUpdate',
+  }),
 };
 
 describe('events/schemas', () => {

@@ -1,0 +1,7 @@
+import { makeHandler } from '#lib/handler.js';
+import { catalogDeps } from '#lib/catalog/deps.js';
+import { serviceCatalogResource } from '#lib/catalog/resource.js';
+
+export const handler = makeHandler('serviceCatalogResource', (event: unknown) =>
+  serviceCatalogResource(event, catalogDeps()),
+);
