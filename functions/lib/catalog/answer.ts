@@ -80,7 +80,7 @@ export function answerFromRecord(
         status: 'FAILED',
         reason: failureReason(
           rec.error ?? fallbackError,
-          rec.failedStep,
+          rec.failedStep ?? (rec.status === 'REJECTED' ? 'validateRequest' : undefined),
           [`connection ${requestId} is ${rec.status}`, leftoverText(rec)].filter(Boolean).join('; '),
         ),
       };
