@@ -160,7 +160,10 @@ describe('sending', () => {
     let n = 0;
     expect(
       await sendAnswer(
-        deps(s.store, async () => (n++, 403)),
+        deps(s.store, async () => {
+          n += 1;
+          return 403;
+        }),
         item,
         { status: 'SUCCESS' },
       ),
