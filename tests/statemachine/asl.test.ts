@@ -2,7 +2,8 @@
  * Structural rules over statemachine/*.asl.json (the one source of each definition):
  * valid ASL; every Task bounded and retried correctly; no blanket retries on forward steps;
  * every forward step of provision reaches the rollback; every polling loop has a deadline;
- * teardown runs in the safe order.
+ * teardown runs in the safe order; the update machine follows the same rules; the Service Catalog answer states never
+ * change an outcome.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,11 @@ const load = (name: string): Machine =>
   JSON.parse(fs.readFileSync(path.join(root, 'statemachine', `${name}.asl.json`), 'utf8'));
 const provision = load('provision');
 const teardown = load('teardown');
+const update = load('update');
+/** Service Catalog (issue 9): the AnswerCloudFormation states, reached from the outcome states, never change it. */
+const isAnswer = (s: State) => JSON.stringify(s.Resource ?? '').includes('answerCloudFormation');
+/** Entry points that no state machine invokes (CloudFormation calls serviceCatalogResource). */
+const ENTRY_POINT_FUNCTIONS = ['serviceCatalogResource'];
 
 /** Replace CloudFormation objects the way the deploy plugin resolves them, so asl-validator can check ARNs. */
 function resolveCfn(v: unknown): unknown {
@@ -75,6 +81,7 @@ function reachable(m: Machine, from: string): Set<string> {
 describe.each([
   ['provision', provision],
   ['teardown', teardown],
+  ['update', update],
 ] as const)('%s.asl.json', (_name, machine) => {
   test('is valid ASL (asl-validator, ARNs and paths checked)', () => {
     const result = aslValidator(structuredClone(resolveCfn(machine)), { checkPaths: true, checkArn: true });
@@ -134,6 +141,7 @@ describe.each([
     const used = new Set(
       allStates(provision)
         .concat(allStates(teardown))
+        .concat(allStates(update))
         .map(({ state }) => lambdaKey(state))
         .filter(Boolean),
     );
@@ -142,7 +150,7 @@ describe.each([
       const file = sls.functions[key!].handler.replace(/\.[^.]+$/, '.ts');
       expect(fs.existsSync(path.join(root, file))).toBe(true);
     }
-    expect(Object.keys(sls.functions).sort()).toEqual([...used].sort());
+    expect(Object.keys(sls.functions).sort()).toEqual([...used, ...ENTRY_POINT_FUNCTIONS].sort());
   });
 
   test('every polling loop has a deadline: a Choice back to a Wait also compares a counter with a limit and exits', () => {
@@ -165,13 +173,13 @@ describe.each([
         expect(reachable(m, deadline.Next).has(n)).toBe(false);
       }
     }
-    expect(loops).toBeGreaterThanOrEqual(2);
+    expect(loops).toBeGreaterThanOrEqual(machine === update ? 1 : 2);
   });
 });
 
 describe('provision', () => {
   const forward = [...reachable(provision, 'ProvisionResources')].filter(
-    (n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n),
+    (n) => !reachable(provision, 'Rollback').has(n) && !isAnswer(provision.States[n]),
   );
 
   test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
@@ -201,7 +209,12 @@ describe('provision', () => {
     for (const n of forward) {
       const s = provision.States[n];
       if (s.Type === 'Fail') throw new Error(`${n} fails without rollback`);
-      expect(reachable(provision, n).has('Rollback') || s.End === true || s.Type === 'Succeed').toBe(true);
+      expect(
+        reachable(provision, n).has('Rollback') ||
+          s.End === true ||
+          s.Type === 'Succeed' ||
+          successors(s).every((x) => isAnswer(provision.States[x]) || provision.States[x].Type === 'Succeed'),
+      ).toBe(true);
     }
   });
 
@@ -212,7 +225,8 @@ describe('provision', () => {
     expect(r.Parameters.Input.mode).toBe('rollback');
     expect(r.Next).toBe('RecordFailed');
     expect(r.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailed' });
-    expect(provision.States.RecordFailed.Next).toBe('ProvisioningFailed');
+    expect(provision.States.RecordFailed.Next).toBe('AnswerProvisionFailed');
+    expect(provision.States.AnswerProvisionFailed.Next).toBe('ProvisioningFailed');
     expect(provision.States.ProvisioningFailed.Type).toBe('Fail');
   });
 
@@ -288,9 +302,79 @@ describe('teardown', () => {
             'CheckTeardownOutcome',
             'IsNothingToDo',
             'BeginTeardown',
+            'TeardownRefused',
           ].includes(n) ||
+          isAnswer(teardown.States[n]) ||
           r.has('NothingToTearDown'),
       ).toBe(true);
     }
+  });
+});
+
+describe('Service Catalog answer states (issue 9)', () => {
+  const machines = { provision, teardown, update } as const;
+  test.each(Object.keys(machines))(
+    '%s: every answer state passes the outcome on unchanged, even when it fails',
+    (name) => {
+      const m = machines[name as keyof typeof machines];
+      const answers = allStates(m).filter(({ state }) => isAnswer(state));
+      expect(answers.length).toBeGreaterThanOrEqual(2);
+      for (const { name: n, state } of answers) {
+        expect({ n, resultPath: state.ResultPath }).toEqual({ n, resultPath: null });
+        expect({ n, catch: state.Catch }).toEqual({
+          n,
+          catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: state.Next }],
+        });
+        expect(state.Parameters['input.$']).toBe('$$.Execution.Input');
+        expect(state.Parameters['executionArn.$']).toBe('$$.Execution.Id');
+      }
+    },
+  );
+  test('provision answers at each end: succeeded, failed (after the rollback), rejected; and at the deadline while waiting', () => {
+    expect(provision.States.RecordSucceeded.Next).toBe('AnswerProvisionSucceeded');
+    expect(provision.States.AnswerProvisionSucceeded.Next).toBe('ProvisioningSucceeded');
+    expect(provision.States.RejectRequest.Next).toBe('AnswerRequestRejected');
+    expect(provision.States.AnswerRequestRejected.Next).toBe('RequestRejected');
+    expect(reachable(provision, 'Rollback').has('AnswerProvisionFailed')).toBe(true);
+    expect(provision.States.AnswerCloudFormationIfDue.Parameters.interim).toBe(true);
+    expect(reachable(provision, 'WaitForAccessPoint').has('AnswerCloudFormationIfDue')).toBe(true);
+  });
+  test('teardown answers at each end: done, failed, nothing to do, refused', () => {
+    // No end is reachable from the start without passing an answer state.
+    const seen = new Set<string>();
+    const stack = [teardown.StartAt];
+    while (stack.length) {
+      const n = stack.pop() as string;
+      if (seen.has(n) || isAnswer(teardown.States[n])) continue;
+      seen.add(n);
+      stack.push(...successors(teardown.States[n]));
+    }
+    for (const end of ['TeardownDone', 'TeardownFailed', 'NothingToTearDown', 'TeardownRefused'])
+      expect({ end, withoutAnswer: seen.has(end) }).toEqual({ end, withoutAnswer: false });
+  });
+});
+
+describe('update', () => {
+  test('validates first; every failure is recorded (lastUpdate, lock, event) and answered before the execution fails', () => {
+    expect(update.StartAt).toBe('ValidateUpdate');
+    for (const { name: n, state } of allStates(update).filter(
+      ({ state }) => state.Type === 'Task' && !isAnswer(state),
+    )) {
+      if (n === 'RecordUpdateFailed') continue;
+      expect({ n, next: state.Catch?.[0]?.Next }).toEqual({ n, next: 'RecordUpdateFailed' });
+    }
+    expect(update.States.RecordUpdateFailed.Next).toBe('AnswerUpdateFailed');
+    expect(update.States.AnswerUpdateFailed.Next).toBe('UpdateFailed');
+    expect(update.States.UpdateFailed).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
+  });
+  test('routes are PATCHed and the access point is READY again before the security group changes', () => {
+    expect(reachable(update, 'UpdateAccessPointRoutes').has('GetAccessPointStatus')).toBe(true);
+    const ready = update.States.IsAccessPointReady.Choices.find((c: State) => c.BooleanEquals === true);
+    expect(ready.Next).toBe('UpdateSecurityGroupIngress');
+    expect(update.States.WaitForAccessPoint.Seconds).toBe(ACCESS_POINT_POLL_SECONDS);
   });
 });

@@ -50,6 +50,7 @@ const aslFunctions = {
   TeardownStateMachine: referencedFunctions(
     JSON.parse(readFileSync(join(root, 'statemachine/teardown.asl.json'), 'utf8')),
   ),
+  UpdateStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/update.asl.json'), 'utf8'))),
 };
 
 // ------------------------------------------------------------------ package once
@@ -211,7 +212,7 @@ describe('osls package (offline)', () => {
     expect(Object.keys(resources).length).toBeGreaterThan(40);
   });
 
-  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)(
+  test.each(['ProvisionStateMachine', 'TeardownStateMachine', 'UpdateStateMachine'] as const)(
     '%s: definition references its own Lambdas',
     (id) => {
       const sm = resources[id];
@@ -232,7 +233,7 @@ describe('osls package (offline)', () => {
       expect(lambdas).toEqual(aslFunctions[id].map(logicalFn).sort());
       for (const l of lambdas) expect(resources[l]?.Type).toBe('AWS::Lambda::Function');
       expect(sm.Properties.StateMachineName).toBe(
-        `${SERVICE}-${STAGE}-${id === 'ProvisionStateMachine' ? 'provision' : 'teardown'}`,
+        `${SERVICE}-${STAGE}-${id.replace('StateMachine', '').toLowerCase()}`,
       );
     },
   );
@@ -242,7 +243,7 @@ describe('osls package (offline)', () => {
     expect(Object.values(vars)).toContainEqual({ Ref: 'TeardownStateMachine' });
   });
 
-  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)(
+  test.each(['ProvisionStateMachine', 'TeardownStateMachine', 'UpdateStateMachine'] as const)(
     '%s: execution logging at ERROR without data',
     (id) => {
       const lc = resources[id].Properties.LoggingConfiguration;
@@ -256,7 +257,7 @@ describe('osls package (offline)', () => {
   );
 
   test('state machine roles invoke exactly their own functions', () => {
-    for (const id of ['ProvisionStateMachine', 'TeardownStateMachine'] as const) {
+    for (const id of ['ProvisionStateMachine', 'TeardownStateMachine', 'UpdateStateMachine'] as const) {
       const roleId = getAttTarget(resources[id].Properties.RoleArn)!;
       expect(invokableFunctions(roleId)).toEqual(aslFunctions[id].map(logicalFn).sort());
     }
@@ -366,6 +367,34 @@ describe('osls package (offline)', () => {
     expect(template.Outputs.TeardownStateMachineArn.Value).toEqual({ Ref: 'TeardownStateMachine' });
     expect(template.Outputs.StateTableName.Value).toEqual({ Ref: 'StateTable' });
     expect(template.Outputs.TriggerDeadLetterQueueUrl.Value).toEqual({ Ref: 'TriggerDeadLetterQueue' });
+    expect(template.Outputs.UpdateStateMachineArn.Value).toEqual({ Ref: 'UpdateStateMachine' });
+  });
+
+  test('Service Catalog: the custom-resource function ARN is exported for the product template', () => {
+    const out = template.Outputs.ServiceCatalogResourceArn;
+    expect(out.Value).toEqual({ 'Fn::GetAtt': ['ServiceCatalogResourceLambdaFunction', 'Arn'] });
+    expect(out.Export.Name).toBe(`${SERVICE}-${STAGE}-ServiceCatalogResourceArn`);
+    const product = readFileSync(join(root, 'servicecatalog/pni-connection.yaml'), 'utf8');
+    expect(product).toContain('-ServiceCatalogResourceArn');
+    const env = resources.ServiceCatalogResourceLambdaFunction.Properties.Environment.Variables;
+    expect(env).toMatchObject({
+      PROVISION_STATE_MACHINE_ARN: { Ref: 'ProvisionStateMachine' },
+      TEARDOWN_STATE_MACHINE_ARN: { Ref: 'TeardownStateMachine' },
+      UPDATE_STATE_MACHINE_ARN: { Ref: 'UpdateStateMachine' },
+    });
+  });
+
+  test('Service Catalog role: start the three machines; stop only provisioning executions', () => {
+    const stmts = roleStatements(roleOfFunction('serviceCatalogResource'));
+    const withAction = (a: string) => stmts.filter((s) => actionsOf(s).includes(a));
+    expect(withAction('states:StartExecution').map((s) => s.Resource)).toEqual([
+      [{ Ref: 'ProvisionStateMachine' }, { Ref: 'TeardownStateMachine' }, { Ref: 'UpdateStateMachine' }],
+    ]);
+    const [stop, ...more] = withAction('states:StopExecution');
+    expect(more).toHaveLength(0);
+    expect(actionsOf(stop)).toEqual(['states:StopExecution']);
+    expect(resourceText(stop)).toContain(`:execution:${SERVICE}-${STAGE}-provision:*`);
+    expect(resourceText(stop)).not.toContain('-teardown');
   });
 });
 
@@ -509,6 +538,24 @@ describe('IAM least privilege', () => {
     deleteEnis: [...READ, ...UPDATE, 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface'],
     deleteSecurityGroup: [...READ, 'ec2:DescribeSecurityGroups', 'ec2:DeleteSecurityGroup'],
     deleteGateway: [...READ, ...SECRET],
+    // Service Catalog + in-place update (issue 9)
+    serviceCatalogResource: [
+      ...READ,
+      ...UPDATE,
+      ...CREATE,
+      'states:StartExecution',
+      'states:DescribeExecution',
+      'states:StopExecution',
+    ],
+    answerCloudFormation: [...READ, ...UPDATE],
+    validateUpdate: [...READ, ...UPDATE, ...CREATE, 'ec2:DescribeVpcs', 'states:DescribeExecution'],
+    updateAccessPoint: [...SECRET],
+    updateSecurityGroup: [
+      'ec2:DescribeSecurityGroups',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupIngress',
+    ],
+    recordUpdate: [...READ, ...UPDATE, ...EMIT],
     finishTeardown: [
       ...READ,
       ...UPDATE,
@@ -585,6 +632,11 @@ describe('IAM least privilege', () => {
       ['grantPermissions', ['ec2:CreateNetworkInterfacePermission'], ':network-interface/*'],
       ['deleteEnis', ['ec2:DeleteNetworkInterface'], ':network-interface/*'],
       ['deleteSecurityGroup', ['ec2:DeleteSecurityGroup'], ':security-group/*'],
+      [
+        'updateSecurityGroup',
+        ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+        ':security-group/*',
+      ],
     ];
     for (const [key, actions, resource] of scoped) {
       for (const action of actions) {
