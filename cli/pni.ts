@@ -18,6 +18,19 @@ import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
 import { causeMessage } from '#lib/steps/common.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
+import { CatalogUsageError, catalogCommand } from './catalog.js';
+
+/** `catalog` arguments: the subcommand and its positionals, and the flags. */
+function catalogArgs(rest: string[]): [string[], Flags] {
+  const { flags, positionals } = parseFlags(rest, {
+    json: 'bool',
+    name: 'string',
+    endpoint: 'string',
+    function: 'string',
+    timeout: 'string',
+  });
+  return [positionals, flags];
+}
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -80,6 +93,9 @@ const HELP = `pni — Confluent PNI provisioning on AWS, with a local sandbox
       tear a provisioned connection down (safe order), or finish a failed teardown
   pni status REQUEST_ID [--json] [--table NAME]
       the state record: status, ids, error, leftovers
+  pni catalog launch FILE.json [--name NAME] | update NAME FILE.json | terminate NAME  [--json] [--endpoint URL]
+      rehearse the Service Catalog product on a running sandbox: plays CloudFormation (FILE.json holds the
+      parameters of servicecatalog/pni-connection.yaml) and prints the stack's outputs
   (provision/teardown/status use the AWS SDK's configuration: AWS_ENDPOINT_URL for a running sandbox;
    PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN, PNI_STATE_TABLE for a deployed stack)
 `;
@@ -107,6 +123,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         if (command === 'teardown') return await teardownCommand(positionals[0], flags, io);
         return await statusCommand(positionals[0], flags, io);
       }
+      case 'catalog': // Service Catalog rehearsal (cli/catalog.ts)
+        return await catalogCommand(...catalogArgs(rest), io, { root: PROJECT_ROOT });
       case undefined:
       case 'help':
       case '--help':
@@ -119,6 +137,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   } catch (err) {
     if (err instanceof UsageError) {
       io.err.write(`pni: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (err instanceof CatalogUsageError) {
+      io.err.write(`pni catalog: ${err.message}\n`);
       return 2;
     }
     io.err.write(`pni: ${(err as Error).message}\n`);
