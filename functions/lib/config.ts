@@ -26,7 +26,7 @@ export interface Config {
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
-  if (!v || !v.trim()) throw new ConfigError(`environment variable ${name} is required`);
+  if (!v?.trim()) throw new ConfigError(`environment variable ${name} is required`);
   return v.trim();
 }
 function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {

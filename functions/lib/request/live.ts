@@ -53,9 +53,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * Throws RequestInvalid for the first violated rule (field + rule); returns the subnets in
  * req.subnetIds order and the warnings for the record and the Started event.
  */
-export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subnets: SubnetFact[]; warnings: string[] } {
+export function checkLiveFacts(
+  req: CanonicalRequest,
+  facts: LiveFacts,
+): { vpc: NonNullable<LiveFacts['vpc']>; subnets: SubnetFact[]; warnings: string[] } {
   // 1. The VPC exists (in the request's region: the facts come from a client for that region).
-  if (!facts.vpc || facts.vpc.vpcId !== req.vpcId) {
+  const vpc = facts.vpc;
+  if (!vpc || vpc.vpcId !== req.vpcId) {
     throw new RequestInvalid('vpcId', `VPC ${req.vpcId} was not found in region ${req.region}`);
   }
 
@@ -167,5 +171,5 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
     }
   }
 
-  return { subnets, warnings: egressWarnings(req) };
+  return { vpc, subnets, warnings: egressWarnings(req) };
 }

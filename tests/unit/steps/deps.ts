@@ -15,8 +15,9 @@ import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '#lib/sta
 import { EventPublisher } from '#lib/publisher.js';
 import { readConfig } from '#lib/config.js';
 import type { Deps } from '#lib/deps.js';
-import type { AccessPoint, ConfluentClient, Gateway } from '#lib/confluent/index.js';
-import type { CanonicalRequest, ProvisionContext, SubnetFact } from '#lib/types.js';
+import type { AccessPoint, Gateway } from '#lib/confluent/index.js';
+import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
+import type { ProvisionContext } from '#lib/contracts.js';
 import { planEnis } from '#lib/eniPlan.js';
 
 // ------------------------------------------------------------------ constants of the scenario
@@ -451,7 +452,7 @@ export async function makeHarness(d: Dynamo, env: Record<string, string> = {}): 
       ec2Regions.push(region);
       return ec2Client;
     },
-    confluent: confluent as unknown as ConfluentClient,
+    confluent,
     executionStatus: async (arn: string) => executions.get(arn),
     now,
     sleep: async (ms: number) => {
