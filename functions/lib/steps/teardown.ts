@@ -16,7 +16,7 @@ import {
   securityGroupExists,
   tagValue,
 } from '../ec2ops.js';
-import { TAG_REQUEST_ID } from '../constants.js';
+import { EC2_DELETE_CONCURRENCY, NOTHING_LEFT_STATUSES, PROVISIONING_STATUSES, TAG_REQUEST_ID } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { type ClaimedRecord, claimed } from '../state.js';
 import type { Leftover } from '../types.js';
@@ -76,7 +76,7 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
   });
   if (!rec) return noop(`no request with id ${requestId} is known: nothing to tear down`);
   if (mode === 'teardown') {
-    if (['TORN_DOWN', 'ROLLED_BACK', 'REJECTED'].includes(rec.status))
+    if (NOTHING_LEFT_STATUSES.includes(rec.status))
       return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);
     if (
       rec.status === 'TEARING_DOWN' &&
@@ -85,7 +85,7 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
     ) {
       throw new RequestInProgress(`request ${requestId} is already being torn down by ${rec.teardownExecutionArn}`);
     }
-    if (['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+    if (PROVISIONING_STATUSES.includes(rec.status)) {
       // Only a stopped, timed-out or failed-without-record execution leaves such a status behind: then tearing down is safe.
       const owner = rec.status === 'ROLLING_BACK' ? (rec.teardownExecutionArn ?? rec.executionArn) : rec.executionArn;
       const ownerStatus = await deps.executionStatus(owner);
@@ -102,7 +102,7 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
     );
   } else {
     // Rollback mode belongs to the provisioning execution that owns the record, while it provisions.
-    if (startedBy !== rec.executionArn || !['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+    if (startedBy !== rec.executionArn || !PROVISIONING_STATUSES.includes(rec.status)) {
       throw new RequestInvalid(
         'mode',
         `"rollback" is reserved for the rollback of request ${requestId} by its own provisioning execution; start a teardown instead`,
@@ -111,7 +111,7 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
     await deps.store.update(
       requestId,
       { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn },
-      { status: ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'], executionArn: startedBy },
+      { status: [...PROVISIONING_STATUSES], executionArn: startedBy },
     );
   }
   const { environmentId, region, vpcId } = claimed(rec);
@@ -197,7 +197,7 @@ export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promi
   const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map(eniIdOf);
   const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(perms, 5, (p) =>
+  const results = await mapLimit(perms, EC2_DELETE_CONCURRENCY, (p) =>
     withThrottleRetry(() => deletePermission(ec2, p.permissionId), backoff),
   );
   throwIfInUse(results, 'ENI permissions are');
@@ -209,7 +209,9 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
   const ec2 = deps.ec2(rec.region);
   const ids = await ourEniIds(deps, rec);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(ids, 5, (id) => withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff));
+  const results = await mapLimit(ids, EC2_DELETE_CONCURRENCY, (id) =>
+    withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff),
+  );
   const enis = await deps.store.listEnis(rec.requestId);
   await Promise.all(
     enis
