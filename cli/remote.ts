@@ -42,8 +42,7 @@ export function remoteTarget(flags: Record<string, unknown>, env = process.env):
       'no AWS region is configured: set AWS_REGION for a deployed stack, or run `pni sandbox` and paste the export lines it prints',
     );
   }
-  const sandboxArn = (m: string) =>
-    `arn:aws:states:${region}:${SEED.accountId}:stateMachine:pni-provisioner-dev-${m}`;
+  const sandboxArn = (m: string) => `arn:aws:states:${region}:${SEED.accountId}:stateMachine:pni-provisioner-dev-${m}`;
   return {
     provisionArn: String(flags['state-machine'] ?? env.PNI_PROVISION_STATE_MACHINE_ARN ?? sandboxArn('provision')),
     teardownArn: String(
@@ -135,9 +134,7 @@ export async function provisionCommand(file: string, flags: Record<string, unkno
   try {
     const input = JSON.stringify(request);
     const { name, running } = await executionName(sfn, target.provisionArn, request.requestId, input);
-    const executionArn =
-      running ??
-      (await startExecution(sfn, target.provisionArn, name, input));
+    const executionArn = running ?? (await startExecution(sfn, target.provisionArn, name, input));
     const asJson = flags.json === true;
     if (!asJson) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
     return await finish(
@@ -162,9 +159,7 @@ export async function teardownCommand(requestId: string, flags: Record<string, u
   try {
     const input = JSON.stringify({ requestId });
     const { name, running } = await executionName(sfn, target.teardownArn, `${requestId}-teardown`, input);
-    const executionArn =
-      running ??
-      (await startExecution(sfn, target.teardownArn, name, input));
+    const executionArn = running ?? (await startExecution(sfn, target.teardownArn, name, input));
     if (flags.json !== true) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
     return await finish(sfn, executionArn, 0, flags, io);
   } finally {

@@ -3,4 +3,6 @@ import { defaultDeps } from '#lib/deps.js';
 import type { TeardownContext } from '#lib/contracts.js';
 import { deleteAccessPoint } from '#lib/steps/teardown.js';
 
-export const handler = makeHandler('deleteAccessPoint', (input: TeardownContext) => deleteAccessPoint(input, defaultDeps()));
+export const handler = makeHandler('deleteAccessPoint', (input: TeardownContext) =>
+  deleteAccessPoint(input, defaultDeps()),
+);

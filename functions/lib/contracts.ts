@@ -3,16 +3,7 @@
  * (`...Input`) and what it answers (`...Output`). One file, so a change to a contract is one diff next to the
  * ASL that carries it. Domain shapes (the canonical request, subnets, ENI slots, leftovers) live in types.ts.
  */
-import type {
-  CanonicalRequest,
-  EniSlot,
-  Leftover,
-  Limits,
-  Phase,
-  RequestSource,
-  Status,
-  SubnetFact,
-} from './types.js';
+import type { CanonicalRequest, EniSlot, Leftover, Limits, Phase, RequestSource, Status, SubnetFact } from './types.js';
 
 /** The Step Functions error object a Catch puts on the payload (`ResultPath`). */
 export interface StateError {

@@ -1,5 +1,5 @@
 /** The forward steps of provisioning after validation. Each is idempotent and records ids the moment they exist. */
-import { ENI_PERMISSION, PERMISSION_GRANT_CONCURRENCY, TAG_REQUEST_ID, TAG_SLOT, } from '../constants.js';
+import { ENI_PERMISSION, PERMISSION_GRANT_CONCURRENCY, TAG_REQUEST_ID, TAG_SLOT } from '../constants.js';
 import {
   AccessPointFailed,
   Ec2RequestFailed,
@@ -215,10 +215,7 @@ export async function recordPhase(input: RecordPhaseInput, deps: Deps): Promise<
 // ------------------------------------------------------------------ permissions
 
 /** INSTANCE-ATTACH for the gateway's account on every ENI, at most PERMISSION_GRANT_CONCURRENCY in flight. */
-export async function grantPermissions(
-  input: GrantPermissionsInput,
-  deps: Deps,
-): Promise<GrantPermissionsOutput> {
+export async function grantPermissions(input: GrantPermissionsInput, deps: Deps): Promise<GrantPermissionsOutput> {
   if (!/^\d{12}$/.test(input.account ?? ''))
     throw new GatewayFailed(`the gateway reported no valid Confluent AWS account (got "${input.account}")`);
   const ec2 = deps.ec2(input.region);
@@ -242,10 +239,7 @@ export async function grantPermissions(
 
 // ------------------------------------------------------------------ access point
 
-export async function createAccessPoint(
-  ctx: CreateAccessPointInput,
-  deps: Deps,
-): Promise<CreateAccessPointOutput> {
+export async function createAccessPoint(ctx: CreateAccessPointInput, deps: Deps): Promise<CreateAccessPointOutput> {
   const req = ctx.request;
   const rec = await fence(deps, ctx.requestId, ctx.executionArn);
   if (rec.accessPointId) return { accessPointId: rec.accessPointId };

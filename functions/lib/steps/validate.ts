@@ -213,7 +213,11 @@ async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: str
   const pniGateways = gateways
     .filter(isPniGateway)
     .filter((g) => g.status?.phase !== 'DEPROVISIONING')
-    .map((g) => ({ id: present(g.id, 'a gateway id'), displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }));
+    .map((g) => ({
+      id: present(g.id, 'a gateway id'),
+      displayName: g.spec?.display_name,
+      phase: String(g.status?.phase ?? 'UNKNOWN'),
+    }));
   let existing: LiveFacts['existingGateway'];
   if ('existingId' in req.gateway) {
     const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
