@@ -14,7 +14,7 @@ import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '#lib/state.js';
 import { EventPublisher } from '#lib/publisher.js';
 import { readConfig } from '#lib/config.js';
-import type { Deps } from '#lib/deps.js';
+import type { ConfluentApi, Deps } from '#lib/deps.js';
 import type { AccessPoint, Gateway } from '#lib/confluent/index.js';
 import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
 import type { ProvisionContext } from '#lib/contracts.js';
@@ -193,7 +193,7 @@ type GwEntry = Gateway & { env: string };
 type ApEntry = AccessPoint & { env: string };
 
 /** In-memory stand-in for ConfluentClient with the methods the steps use; records every call. */
-export class FakeConfluent {
+export class FakeConfluent implements ConfluentApi {
   gateways = new Map<string, GwEntry>();
   accessPoints = new Map<string, ApEntry>();
   calls: Call[] = [];
