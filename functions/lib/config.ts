@@ -6,6 +6,7 @@ import { ConfigError } from './errors.js';
 import {
   ACCESS_POINT_POLL_SECONDS,
   DEFAULT_ACCESS_POINT_DEADLINE_SECONDS,
+  DEFAULT_CATALOG_ANSWER_DEADLINE_SECONDS,
   DEFAULT_DELETION_DEADLINE_SECONDS,
   DEFAULT_ENI_MAX_CONCURRENCY,
   DEFAULT_GATEWAY_DEADLINE_SECONDS,
@@ -31,6 +32,11 @@ export const ENV_VARS = {
   awsMaxAttempts: 'AWS_MAX_ATTEMPTS',
   /** Powertools' service name, for the logger. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  // Service Catalog (issue 9): the workflows serviceCatalogResource starts, and when a Create must be answered.
+  provisionStateMachineArn: 'PROVISION_STATE_MACHINE_ARN',
+  teardownStateMachineArn: 'TEARDOWN_STATE_MACHINE_ARN',
+  updateStateMachineArn: 'UPDATE_STATE_MACHINE_ARN',
+  catalogAnswerDeadlineSeconds: 'CATALOG_ANSWER_DEADLINE_SECONDS',
 } as const;
 
 export interface Config {
@@ -58,6 +64,24 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number
   if (!Number.isInteger(n) || n <= 0)
     throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
   return n;
+}
+
+/** The state machines the Service Catalog function starts (only that function has them). */
+export function readWorkflowArns(env: NodeJS.ProcessEnv = process.env): {
+  provision: string;
+  teardown: string;
+  update: string;
+} {
+  return {
+    provision: required(env, ENV_VARS.provisionStateMachineArn),
+    teardown: required(env, ENV_VARS.teardownStateMachineArn),
+    update: required(env, ENV_VARS.updateStateMachineArn),
+  };
+}
+
+/** Seconds after a Create arrived at which it is answered even if the access point is not READY yet. */
+export function readCatalogAnswerDeadlineSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveInt(env, ENV_VARS.catalogAnswerDeadlineSeconds, DEFAULT_CATALOG_ANSWER_DEADLINE_SECONDS);
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {

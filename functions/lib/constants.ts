@@ -89,6 +89,8 @@ export const DEFAULT_GATEWAY_DEADLINE_SECONDS = 2 * 3600;
 export const DEFAULT_ACCESS_POINT_DEADLINE_SECONDS = 6 * 3600;
 export const DEFAULT_DELETION_DEADLINE_SECONDS = 5 * 3600;
 export const DEFAULT_ENI_MAX_CONCURRENCY = 10;
+/** CloudFormation waits at most an hour for a custom resource: answer a Create by then (Service Catalog). */
+export const DEFAULT_CATALOG_ANSWER_DEADLINE_SECONDS = 55 * 60;
 /** CreateNetworkInterfacePermission shares EC2's 50-token / 5-per-second mutating bucket. */
 export const PERMISSION_GRANT_CONCURRENCY = 5;
 /** Teardown's permission revokes and ENI deletes: the same bucket, the same bound. */

@@ -21,6 +21,8 @@ export type ConfluentApi = Pick<
   | 'getAccessPoint'
   | 'createAccessPoint'
   | 'deleteAccessPoint'
+  // in-place update (statemachine/update.asl.json): PATCH of egress_routes
+  | 'updateAccessPoint'
 >;
 
 /** Where the workflow's events go (EventPublisher puts them on EventBridge). */

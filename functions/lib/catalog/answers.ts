@@ -14,6 +14,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { AwsServiceUnavailable, RecordConflict, isRetryableAwsError } from '../errors.js';
+import { requestPk } from '../tableKeys.js';
 import type { CfnStatus } from './response.js';
 
 export type CfnRequestType = 'Create' | 'Update' | 'Delete';
@@ -39,9 +40,12 @@ export interface CatalogAnswer {
   updatedAt: string;
 }
 
+/** Sort-key prefix of the answer items in a request's partition. */
+export const CFN_SK_PREFIX = 'CFN#';
+
 export const answerKey = (requestId: string, responseUrl: string) => ({
-  pk: `REQUEST#${requestId}`,
-  sk: `CFN#${createHash('sha256').update(responseUrl).digest('hex').slice(0, 24)}`,
+  pk: requestPk(requestId),
+  sk: `${CFN_SK_PREFIX}${createHash('sha256').update(responseUrl).digest('hex').slice(0, 24)}`,
 });
 
 function fail(err: unknown, what: string): never {
@@ -105,7 +109,7 @@ export class CatalogAnswerStore {
           new QueryCommand({
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cfn)',
-            ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}`, ':cfn': 'CFN#' },
+            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':cfn': CFN_SK_PREFIX },
             ExclusiveStartKey: start,
             ConsistentRead: true,
           }),

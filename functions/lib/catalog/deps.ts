@@ -6,14 +6,11 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { documentClient, sfn, stateStore } from '../clients.js';
-import { config } from '../config.js';
-import { ConfigError, isRetryableAwsError, AwsServiceUnavailable } from '../errors.js';
-import type { StateStore } from '../state.js';
+import { config, readCatalogAnswerDeadlineSeconds, readWorkflowArns } from '../config.js';
+import { isRetryableAwsError, AwsServiceUnavailable } from '../errors.js';
+import type { RequestStore } from '../state.js';
 import { CatalogAnswerStore } from './answers.js';
 import { putResponse } from './response.js';
-
-/** Default deadline for answering CloudFormation (it waits at most an hour for a custom resource). */
-export const DEFAULT_CATALOG_ANSWER_DEADLINE_SECONDS = 55 * 60;
 
 export interface Executions {
   /** Start (or find, when one with this name already exists) an execution; answers its ARN. */
@@ -23,7 +20,7 @@ export interface Executions {
 }
 
 export interface CatalogDeps {
-  store: StateStore;
+  store: RequestStore;
   answers: CatalogAnswerStore;
   executions: Executions;
   /** PUT a body to a pre-signed ResponseURL; the HTTP status. */
@@ -74,24 +71,6 @@ const sfnExecutions: Executions = {
   },
 };
 
-function requiredEnv(name: string): string {
-  const v = process.env[name]?.trim();
-  if (!v) throw new ConfigError(`environment variable ${name} is required`);
-  return v;
-}
-
-/** CATALOG_ANSWER_DEADLINE_SECONDS, a positive integer (default 55 minutes). */
-export function answerDeadlineSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.CATALOG_ANSWER_DEADLINE_SECONDS;
-  if (raw === undefined || raw === '') return DEFAULT_CATALOG_ANSWER_DEADLINE_SECONDS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new ConfigError(
-      `environment variable CATALOG_ANSWER_DEADLINE_SECONDS must be a positive integer, got "${raw}"`,
-    );
-  return n;
-}
-
 let cached: CatalogDeps | undefined;
 /**
  * The real dependencies. The state machine ARNs are read only by the function that starts executions
@@ -104,13 +83,9 @@ export function catalogDeps(): CatalogDeps {
     executions: sfnExecutions,
     respond: putResponse,
     get machines() {
-      return {
-        provision: requiredEnv('PROVISION_STATE_MACHINE_ARN'),
-        teardown: requiredEnv('TEARDOWN_STATE_MACHINE_ARN'),
-        update: requiredEnv('UPDATE_STATE_MACHINE_ARN'),
-      };
+      return readWorkflowArns();
     },
-    answerDeadlineSeconds: answerDeadlineSeconds(),
+    answerDeadlineSeconds: readCatalogAnswerDeadlineSeconds(),
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

@@ -5,7 +5,7 @@
  * still not READY, it answers a Create whose deadline (CATALOG_ANSWER_DEADLINE_SECONDS) has passed with SUCCESS
  * and Status = PROVISIONING. An execution no CloudFormation request waits for costs one Query.
  */
-import { requestIdOf } from '../steps/validate.js';
+import { requestIdOf } from '../request/parse.js';
 import { errorMessage } from '../errors.js';
 import { answerFromRecord, outputsOf, sendAnswer } from './answer.js';
 import type { CatalogDeps } from './deps.js';

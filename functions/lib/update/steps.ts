@@ -15,7 +15,8 @@ import { parseRequest, requestHash } from '../request/parse.js';
 import type { Deps } from '../deps.js';
 import type { UpdateRecord } from '../state.js';
 import type { CanonicalRequest, Limits } from '../types.js';
-import { causeMessage, eventBase, stepOf } from '../steps/common.js';
+import { eventBase } from '../recordViews.js';
+import { causeMessage, stepOf } from '../stepErrors.js';
 import { immutableChanges, planUpdate, type UpdatePlan } from './diff.js';
 
 export interface UpdateInput {

@@ -383,6 +383,18 @@ export class FakeConfluent implements ConfluentApi {
     this.accessPoints.set(id, ap);
     return this.strip(ap);
   }
+  async updateAccessPoint(
+    environmentId: string,
+    id: string,
+    patch: { displayName?: string; egressRoutes?: string[]; networkInterfaces?: string[] },
+  ): Promise<AccessPoint> {
+    this.rec('updateAccessPoint', [environmentId, id, patch]);
+    const ap = this.accessPoints.get(id);
+    if (!ap || ap.env !== environmentId) throw new Error(`access point ${id} not found`);
+    const config = ap.spec?.config as { egress_routes?: string[] } | undefined;
+    if (patch.egressRoutes && config) config.egress_routes = [...patch.egressRoutes];
+    return this.strip(ap);
+  }
   async deleteAccessPoint(environmentId: string, id: string): Promise<'deleting' | 'gone'> {
     this.rec('deleteAccessPoint', [environmentId, id]);
     const ap = this.accessPoints.get(id);
