@@ -3,6 +3,7 @@
  * (`...Input`) and what it answers (`...Output`). One file, so a change to a contract is one diff next to the
  * ASL that carries it. Domain shapes (the canonical request, subnets, ENI slots, leftovers) live in types.ts.
  */
+import type { UpdatePlan } from './update/diff.js';
 import type { CanonicalRequest, EniSlot, Leftover, Limits, Phase, RequestSource, Status, SubnetFact } from './types.js';
 
 /** The Step Functions error object a Catch puts on the payload (`ResultPath`). */
@@ -196,4 +197,90 @@ export interface FinishTeardownOutput {
   mode: TeardownMode;
   outcome: string;
   leftovers: Leftover[];
+}
+
+// ------------------------------------------------------------------ update (statemachine/update.asl.json, issue 9)
+
+/** The update machine's input: the connection and its full desired request (THE request contract). */
+export interface UpdateInput {
+  requestId: string;
+  request: unknown;
+  source?: string;
+}
+
+/** ValidateUpdate: the raw input and the execution (from the context object). */
+export interface ValidateUpdateInput {
+  input: unknown;
+  execution: { arn: string; name: string };
+}
+
+/** Output of ValidateUpdate, the payload every later update state carries. */
+export interface UpdateContext {
+  requestId: string;
+  executionArn: string;
+  environmentId: string;
+  region: string;
+  accessPointId: string;
+  securityGroupId: string;
+  /** The desired request after the update (defaults applied): becomes the record's request. */
+  request: CanonicalRequest;
+  plan: UpdatePlan;
+  limits: Limits;
+}
+
+export interface UpdateAccessPointOutput {
+  patched: boolean;
+}
+export interface UpdateSecurityGroupOutput {
+  authorized: number;
+  revoked: number;
+}
+
+export type RecordUpdateInput =
+  | { outcome: 'SUCCEEDED'; context: UpdateContext }
+  | { outcome: 'FAILED'; context: { input: unknown; executionArn: string; error?: StateError } };
+export type RecordUpdateOutput =
+  | { requestId: string; status: 'SUCCEEDED' }
+  | { error: { Error: string; Cause: string } };
+
+// ------------------------------------------------------------------ Service Catalog (issue 9)
+
+export type CfnRequestType = 'Create' | 'Update' | 'Delete';
+
+/** CloudFormation's custom-resource request (every property value a string or a list of strings). */
+export interface CfnRequest {
+  RequestType: CfnRequestType;
+  ResponseURL: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  ResourceType?: string;
+  PhysicalResourceId?: string;
+  ResourceProperties?: Record<string, unknown>;
+  OldResourceProperties?: Record<string, unknown>;
+}
+
+/** What serviceCatalogResource returns to its (asynchronous) invoker. */
+export interface CatalogResult {
+  requestId: string;
+  requestType: CfnRequestType;
+  /** What happened: answered at once, or which execution will answer. */
+  outcome: 'ANSWERED' | 'ALREADY_ANSWERED' | 'STARTED' | 'FOLLOWING';
+  executionArn?: string;
+}
+
+/** AnswerCloudFormation: the terminal (or, with `interim`, waiting) states of the three machines. */
+export interface AnswerCloudFormationInput {
+  machine: 'provision' | 'update' | 'teardown';
+  executionArn: string;
+  executionName: string;
+  /** The execution's input ($$.Execution.Input): where the request id comes from. */
+  input: unknown;
+  /** The error the execution ends with, if any (used when the record has none). */
+  error?: StateError;
+  interim?: boolean;
+}
+export interface AnswerCloudFormationOutput {
+  requestId?: string;
+  answered: number;
 }

@@ -1,5 +1,6 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { recordUpdate, type RecordUpdateInput } from '#lib/update/steps.js';
+import type { RecordUpdateInput } from '#lib/contracts.js';
+import { recordUpdate } from '#lib/steps/update.js';
 
 export const handler = makeHandler('recordUpdate', (input: RecordUpdateInput) => recordUpdate(input, defaultDeps()));

@@ -1,7 +1,6 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { updateAccessPointRoutes, type UpdateContext } from '#lib/update/steps.js';
+import type { UpdateContext } from '#lib/contracts.js';
+import { updateAccessPoint } from '#lib/steps/update.js';
 
-export const handler = makeHandler('updateAccessPoint', (ctx: UpdateContext) =>
-  updateAccessPointRoutes(ctx, defaultDeps()),
-);
+export const handler = makeHandler('updateAccessPoint', (ctx: UpdateContext) => updateAccessPoint(ctx, defaultDeps()));

@@ -1,7 +1,8 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { updateSecurityGroupIngress, type UpdateContext } from '#lib/update/steps.js';
+import type { UpdateContext } from '#lib/contracts.js';
+import { updateSecurityGroup } from '#lib/steps/update.js';
 
 export const handler = makeHandler('updateSecurityGroup', (ctx: UpdateContext) =>
-  updateSecurityGroupIngress(ctx, defaultDeps()),
+  updateSecurityGroup(ctx, defaultDeps()),
 );

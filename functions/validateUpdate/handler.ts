@@ -1,8 +1,6 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { validateUpdate } from '#lib/update/steps.js';
+import type { ValidateUpdateInput } from '#lib/contracts.js';
+import { validateUpdate } from '#lib/steps/update.js';
 
-export const handler = makeHandler(
-  'validateUpdate',
-  (ev: { input: unknown; execution: { arn: string; name: string } }) => validateUpdate(ev, defaultDeps()),
-);
+export const handler = makeHandler('validateUpdate', (ev: ValidateUpdateInput) => validateUpdate(ev, defaultDeps()));

@@ -6,7 +6,8 @@
 import { NOTHING_LEFT_STATUSES } from '../constants.js';
 import { AwsServiceUnavailable, errorMessage } from '../errors.js';
 import type { RequestRecord } from '../state.js';
-import type { CatalogAnswer, CfnRequestType } from './answers.js';
+import type { CfnRequestType } from '../contracts.js';
+import type { CatalogAnswer } from './answers.js';
 import type { CatalogDeps } from './deps.js';
 import { propertyOfField } from './properties.js';
 import { type CfnStatus, responseBody } from './response.js';

@@ -15,9 +15,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { AwsServiceUnavailable, RecordConflict, isRetryableAwsError } from '../errors.js';
 import { requestPk } from '../tableKeys.js';
+import type { CfnRequestType } from '../contracts.js';
 import type { CfnStatus } from './response.js';
 
-export type CfnRequestType = 'Create' | 'Update' | 'Delete';
 export type AnswerState = 'PENDING' | 'SENDING' | 'ANSWERED';
 
 export interface CatalogAnswer {

@@ -14,30 +14,18 @@ import { withDefaults } from '../request/live.js';
 import { parseRequest, requestHash } from '../request/parse.js';
 import type { Deps } from '../deps.js';
 import type { UpdateRecord } from '../state.js';
-import type { CanonicalRequest, Limits } from '../types.js';
+import type {
+  RecordUpdateInput,
+  RecordUpdateOutput,
+  UpdateAccessPointOutput,
+  UpdateContext,
+  UpdateInput,
+  UpdateSecurityGroupOutput,
+  ValidateUpdateInput,
+} from '../contracts.js';
 import { eventBase } from '../recordViews.js';
 import { causeMessage, stepOf } from '../stepErrors.js';
-import { immutableChanges, planUpdate, type UpdatePlan } from './diff.js';
-
-export interface UpdateInput {
-  requestId: string;
-  request: unknown;
-  source?: string;
-}
-
-/** What every update state carries after ValidateUpdate. */
-export interface UpdateContext {
-  requestId: string;
-  executionArn: string;
-  environmentId: string;
-  region: string;
-  accessPointId: string;
-  securityGroupId: string;
-  /** The desired request after the update (defaults applied): becomes the record's request. */
-  request: CanonicalRequest;
-  plan: UpdatePlan;
-  limits: Limits;
-}
+import { immutableChanges, planUpdate } from '../update/diff.js';
 
 function inputOf(raw: unknown): UpdateInput {
   const i = (raw ?? {}) as Partial<UpdateInput>;
@@ -49,10 +37,7 @@ function inputOf(raw: unknown): UpdateInput {
 }
 
 /** The same schema as provisioning; only the routes and the ingress may differ from the connection as it is. */
-export async function validateUpdate(
-  ev: { input: unknown; execution: { arn: string; name: string } },
-  deps: Deps,
-): Promise<UpdateContext> {
+export async function validateUpdate(ev: ValidateUpdateInput, deps: Deps): Promise<UpdateContext> {
   const { requestId, request } = inputOf(ev.input);
   const parsed = parseRequest({ ...(request as Record<string, unknown>), requestId }, requestId);
   const rec = await deps.store.get(requestId);
@@ -105,17 +90,14 @@ export async function validateUpdate(
 }
 
 /** PATCH the access point's egress_routes (Confluent replaces the list whole); nothing when they did not change. */
-export async function updateAccessPointRoutes(ctx: UpdateContext, deps: Deps): Promise<{ patched: boolean }> {
+export async function updateAccessPoint(ctx: UpdateContext, deps: Deps): Promise<UpdateAccessPointOutput> {
   if (!ctx.plan.routes.changed) return { patched: false };
   await deps.confluent.updateAccessPoint(ctx.environmentId, ctx.accessPointId, { egressRoutes: ctx.plan.routes.to });
   return { patched: true };
 }
 
 /** Authorize / revoke exactly the difference (both PNI ports per CIDR). */
-export async function updateSecurityGroupIngress(
-  ctx: UpdateContext,
-  deps: Deps,
-): Promise<{ authorized: number; revoked: number }> {
+export async function updateSecurityGroup(ctx: UpdateContext, deps: Deps): Promise<UpdateSecurityGroupOutput> {
   const { add, remove } = ctx.plan.ingress;
   if (!add.length && !remove.length) return { authorized: 0, revoked: 0 };
   return changeIngress(deps.ec2(ctx.region), ctx.securityGroupId, add, remove);
@@ -126,21 +108,11 @@ const cidrsOf = (rules: { cidr: string; port: number }[]) =>
     PNI_INGRESS_PORTS.every((p) => rules.some((r) => r.cidr === c && r.port === p)),
   );
 
-export type RecordUpdateInput =
-  | { outcome: 'SUCCEEDED'; context: UpdateContext }
-  | {
-      outcome: 'FAILED';
-      context: { input: unknown; executionArn: string; error?: { Error?: string; Cause?: string } };
-    };
-
 /**
  * The update's end: SUCCEEDED stores the new desired request; FAILED keeps the previous one. Both record
  * `lastUpdate` (what the Service Catalog answer reads), release the lock this execution took and emit the event.
  */
-export async function recordUpdate(
-  input: RecordUpdateInput,
-  deps: Deps,
-): Promise<{ requestId: string; status: 'SUCCEEDED' } | { error: { Error: string; Cause: string } }> {
+export async function recordUpdate(input: RecordUpdateInput, deps: Deps): Promise<RecordUpdateOutput> {
   const now = deps.now().toISOString();
   if (input.outcome === 'SUCCEEDED') {
     const ctx = input.context;

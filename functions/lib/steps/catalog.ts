@@ -1,44 +1,37 @@
 /**
- * The Service Catalog entry point: CloudFormation's custom-resource request for a `Custom::PniConnection`
- * (servicecatalog/pni-connection.yaml) becomes a provisioning, an update or a teardown of one connection.
+ * The Service Catalog steps (issue 9).
  *
+ * serviceCatalogResource — the entry point: CloudFormation's custom-resource request for a `Custom::PniConnection`
+ * (servicecatalog/pni-connection.yaml) becomes a provisioning, an update or a teardown of one connection.
  * - The connection's request id is derived from StackId + LogicalResourceId (request/parse.ts
  *   serviceCatalogRequestId), so a redelivered request is the same request, and Update/Delete find it.
- * - Every CloudFormation request is registered as an answer item first (answers.ts) and bound to the execution
- *   whose end answers it (the AnswerCloudFormation states of the three machines); requests that can be decided
- *   at once (invalid properties, a refused change, nothing to delete) are answered here.
+ * - Every CloudFormation request is registered as an answer item first (catalog/answers.ts) and bound to the
+ *   execution whose end answers it; requests that can be decided at once (invalid properties, a refused change,
+ *   nothing to delete) are answered here.
+ *
+ * answerCloudFormation — the AnswerCloudFormation states of the three machines (succeeded, failed, rejected,
+ * nothing to do) answer the CloudFormation requests bound to their execution from the record, which the state
+ * before has just made final. With `interim` (called while the gateway or access point is still not READY) it
+ * answers a Create whose deadline (CATALOG_ANSWER_DEADLINE_SECONDS) has passed with SUCCESS and
+ * Status = PROVISIONING. An execution no CloudFormation request waits for costs one Query.
  */
 import { createHash } from 'node:crypto';
 import { NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestInvalid } from '../errors.js';
-import { serviceCatalogRequestId } from '../request/parse.js';
+import { requestIdOf, serviceCatalogRequestId } from '../request/parse.js';
 import { immutableChanges } from '../update/diff.js';
 import type { RequestRecord } from '../state.js';
-import { type Answer, answerFromRecord, sendAnswer } from './answer.js';
-import type { CatalogAnswer, CfnRequestType } from './answers.js';
-import { type CatalogDeps, executionArnOf } from './deps.js';
-import { catalogRequest, describeInvalid, propertyOfField, requestFromProperties } from './properties.js';
-
-/** CloudFormation's custom-resource request (every property value a string or a list of strings). */
-export interface CfnRequest {
-  RequestType: CfnRequestType;
-  ResponseURL: string;
-  StackId: string;
-  RequestId: string;
-  LogicalResourceId: string;
-  ResourceType?: string;
-  PhysicalResourceId?: string;
-  ResourceProperties?: Record<string, unknown>;
-  OldResourceProperties?: Record<string, unknown>;
-}
-
-export interface CatalogResult {
-  requestId: string;
-  requestType: CfnRequestType;
-  /** What happened: answered at once, or which execution will answer. */
-  outcome: 'ANSWERED' | 'ALREADY_ANSWERED' | 'STARTED' | 'FOLLOWING';
-  executionArn?: string;
-}
+import { type Answer, answerFromRecord, outputsOf, sendAnswer } from '../catalog/answer.js';
+import type {
+  AnswerCloudFormationInput,
+  AnswerCloudFormationOutput,
+  CatalogResult,
+  CfnRequest,
+  CfnRequestType,
+} from '../contracts.js';
+import { RequestInvalid, errorMessage } from '../errors.js';
+import type { CatalogAnswer } from '../catalog/answers.js';
+import { type CatalogDeps, executionArnOf } from '../catalog/deps.js';
+import { catalogRequest, describeInvalid, propertyOfField, requestFromProperties } from '../catalog/properties.js';
 
 const REQUEST_TYPES: readonly CfnRequestType[] = ['Create', 'Update', 'Delete'];
 
@@ -242,4 +235,36 @@ async function stopProvisioning(deps: CatalogDeps, rec: RequestRecord): Promise<
       status: 'FAILED',
       reason: `ProvisioningStopped: the connection ${rec.requestId} was deleted while it was being provisioned`,
     });
+}
+
+// ------------------------------------------------------------------ answerCloudFormation
+
+export async function answerCloudFormation(
+  ev: AnswerCloudFormationInput,
+  deps: Pick<CatalogDeps, 'store' | 'answers' | 'respond' | 'now' | 'sleep' | 'answerDeadlineSeconds'>,
+): Promise<AnswerCloudFormationOutput> {
+  let requestId: string;
+  try {
+    requestId = requestIdOf(ev.input, ev.executionName).requestId;
+  } catch (err) {
+    return { answered: 0, requestId: `unknown (${errorMessage(err)})` };
+  }
+  const waiting = (await deps.answers.list(requestId)).filter(
+    (a) => a.state === 'PENDING' && a.executionArn === ev.executionArn,
+  );
+  if (!waiting.length) return { requestId, answered: 0 };
+  const rec = await deps.store.get(requestId);
+  let answered = 0;
+  for (const item of waiting) {
+    if (ev.interim) {
+      const due = Date.parse(item.receivedAt) + deps.answerDeadlineSeconds * 1000 <= deps.now().getTime();
+      if (item.kind !== 'Create' || !due || !rec) continue;
+      if (await sendAnswer(deps, item, { status: 'SUCCESS', data: outputsOf(rec, 'PROVISIONING') }, true)) answered++;
+      continue;
+    }
+    const fallback = ev.error?.Error ? { name: ev.error.Error, message: ev.error.Cause ?? ev.error.Error } : undefined;
+    if (await sendAnswer(deps, item, answerFromRecord(item.kind, requestId, rec, fallback, ev.executionArn)))
+      answered++;
+  }
+  return { requestId, answered };
 }
