@@ -82,15 +82,19 @@ function renderConnections() {
   };
   $('connections').replaceChildren(metas.length
     ? h('table.list', {},
-      h('thead', {}, h('tr', {}, ['request', 'status', 'environment', 'VPC', 'phase', 'provision', 'teardown'].map((c) => h('th', {}, c)))),
+      h('thead', {}, h('tr', {}, ['request', 'status', 'environment', 'VPC', 'phase', 'attempt', 'provisioning took', 'teardown took', 'updated'].map((c) => h('th', {}, c)))),
       h('tbody', {}, metas.map((r) => h('tr.clickable', {
         'data-request': r.requestId, class: `clickable${requestIdOf(selectedArn() ?? '') === r.requestId ? ' selected' : ''}`,
         onclick: () => select(r.executionArn),
       },
       h('td', {}, r.requestId), h('td', { 'data-testid': 'connection-status' }, pill(r.status)), h('td', {}, r.environmentId ?? ''),
-      h('td', {}, r.vpcId ?? ''), h('td', {}, r.phase ?? ''), h('td', {}, took(r.executionArn)), h('td', {}, r.teardownExecutionArn ? took(r.teardownExecutionArn) : '')))))
+      h('td', {}, r.vpcId ?? ''), h('td', {}, r.phase ?? ''), h('td', {}, r.attempt ?? ''), h('td', {}, took(r.executionArn)),
+      h('td', {}, r.teardownExecutionArn ? took(r.teardownExecutionArn) : ''), h('td', {}, time(r.updatedAt))))))
     : h('p.muted', {}, 'No requests yet: start the sample provisioning.'));
 }
+
+/** UUID names (nested executions) shortened to their first group. */
+const shortName = (name) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(name) ? `${name.slice(0, 8)}…` : name.length > 30 ? `${name.slice(0, 29)}…` : name);
 
 function renderExecutions() {
   const current = selectedArn();
@@ -100,7 +104,7 @@ function renderExecutions() {
       h('tbody', {}, latest.executions.map((e) => h('tr', {
         class: `clickable${e.executionArn === current ? ' selected' : ''}`, 'data-execution': e.name, onclick: () => select(e.executionArn),
       },
-      h('td', { title: e.executionArn }, e.name.length > 28 ? `${e.name.slice(0, 27)}…` : e.name), h('td', {}, machines.get(e.stateMachineArn)?.kind ?? ''),
+      h('td', { title: e.executionArn }, shortName(e.name)), h('td', {}, machines.get(e.stateMachineArn)?.kind ?? ''),
       h('td', {}, pill(e.status)), h('td', {}, time(e.startDate)), h('td', {}, e.stopDate ? duration(e.startDate, e.stopDate) : '…')))))
     : h('p.muted', {}, 'No executions yet.'));
 }

@@ -25,23 +25,22 @@ function layout(machine) {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
   g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 34, edgesep: 12, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
+  const isBlock = (info) => info.type === 'Parallel' || info.type === 'Map';
   for (const [name, info] of machine.states) {
     g.setNode(name, { label: name, width: Math.max(96, textWidth(name) + 28), height: 40, kind: info.type });
-    if (info.type === 'Parallel' || info.type === 'Map') {
+    if (isBlock(info)) {
       g.setNode(`cluster:${name}`, { cluster: true });
       g.setNode(endNode(name), { width: 14, height: 14, kind: 'join' });
-      g.setParent(endNode(name), `cluster:${name}`);
-      g.setParent(name, `cluster:${name}`);
-    }
-    if (info.parent) g.setParent(name, `cluster:${info.parent}`);
-    if (info.parent && machine.states.get(info.parent)) {
-      const cluster = `cluster:${info.parent}`;
-      if (!g.hasNode(cluster)) g.setNode(cluster, { cluster: true });
     }
   }
-  // Clusters nest: a Parallel inside a Parallel's branch.
+  // A block's own node and join sit inside its cluster; its cluster (or a plain state) inside the enclosing block's.
   for (const [name, info] of machine.states) {
-    if ((info.type === 'Parallel' || info.type === 'Map') && info.parent) g.setParent(`cluster:${name}`, `cluster:${info.parent}`);
+    const outer = info.parent ? `cluster:${info.parent}` : undefined;
+    if (isBlock(info)) {
+      g.setParent(name, `cluster:${name}`);
+      g.setParent(endNode(name), `cluster:${name}`);
+      if (outer) g.setParent(`cluster:${name}`, outer);
+    } else if (outer) g.setParent(name, outer);
   }
   machine.edges.forEach((e, i) => {
     const label = e.label ? { width: Math.min(220, textWidth(e.label) * 0.85 + 8), height: 14, labelpos: 'c' } : {};
