@@ -39,6 +39,10 @@ async function setProfile(body: Record<string, unknown>): Promise<void> {
   if (r.status !== 200) throw new Error(`profile refused: ${await r.text()}`);
 }
 
+async function attributes(selector: string, name: string): Promise<(string | null)[]> {
+  return Promise.all((await page.locator(selector).all()).map((l) => l.getAttribute(name)));
+}
+
 async function openTab(name: 'graph' | 'resources' | 'events'): Promise<void> {
   await page.click(`[data-tab=${name}]`);
 }
@@ -48,14 +52,14 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
   await setProfile({ name: 'fast', accessPointProvisionMs: 3000 });
   await page.goto(sb.consoleUrl);
   await page.getByRole('button', { name: 'Start provisioning (sample)' }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=exec-status]')?.getAttribute('data-status') === 'RUNNING'
-    && ['WaitForAccessPoint', 'GetAccessPointStatus'].some((s) => document.querySelector(`g.state[data-state=${s}]`)?.getAttribute('data-status') === 'running'), undefined, WAIT);
+  // The graph and the status pill come from the same poll: a running state means a running execution.
+  await page.waitForSelector(':is(g.state[data-state=WaitForAccessPoint], g.state[data-state=GetAccessPointStatus])[data-status=running]', WAIT);
   expect(await statusOf('CreateAccessPoint')).toBe('succeeded');
   expect(await statusOf('RecordSucceeded')).toBe('notrun');
   await page.screenshot({ path: path.join(ARTIFACTS, 'console-running-graph.png'), fullPage: true });
   await page.waitForSelector('[data-testid=exec-status][data-status=SUCCEEDED]', WAIT);
   await setProfile({ name: 'fast' });
-  await page.waitForFunction(() => document.querySelector('g.state[data-state=RecordSucceeded]')?.getAttribute('data-status') === 'succeeded', undefined, WAIT);
+  await page.waitForSelector('g.state[data-state=RecordSucceeded][data-status=succeeded]', WAIT);
 
   // Every state of statemachine/provision.asl.json is drawn; the ones the run took are green.
   const asl = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'statemachine/provision.asl.json'), 'utf8'));
@@ -71,7 +75,7 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
   await openTab('resources');
   await expect(page.locator('[data-testid=live-count]').textContent()).resolves.toBe('51 ENIs live');
   expect(await page.locator('.az').count()).toBe(3);
-  expect(await page.locator('.az').evaluateAll((azs) => azs.map((a) => (a as HTMLElement).dataset.az))).toEqual(['usw2-az1', 'usw2-az2', 'usw2-az3']);
+  expect(await attributes('.az', 'data-az')).toEqual(['usw2-az1', 'usw2-az2', 'usw2-az3']);
   expect(await page.locator('[data-testid=az-eni-count]').allTextContents()).toEqual(['17', '17', '17']);
   expect(await page.locator('li.eni .perm-granted').count()).toBe(51);
   expect(await page.locator('[data-testid=gateway] .pill').textContent()).toBe('READY');
@@ -80,7 +84,7 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
   await page.screenshot({ path: path.join(ARTIFACTS, 'console-provisioned-resources.png'), fullPage: true });
 
   await openTab('events');
-  const types = await page.locator('li.event').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.type));
+  const types = await attributes('li.event', 'data-type');
   expect(types[0]).toBe('PNI Provisioning Started');
   expect(types.at(-1)).toBe('PNI Provisioning Succeeded');
   await page.locator('li.event summary').first().click();
@@ -97,7 +101,7 @@ test('an ENI fault from the console fails the provisioning, the graph shows the 
   await openTab('graph');
   await page.getByRole('button', { name: 'Start provisioning (sample)' }).click();
   await page.waitForSelector('[data-testid=exec-status][data-status=FAILED]', WAIT);
-  await page.waitForFunction(() => document.querySelector('g.state[data-state=ProvisioningFailed]')?.getAttribute('data-status') === 'failed', undefined, WAIT);
+  await page.waitForSelector('g.state[data-state=ProvisioningFailed][data-status=failed]', WAIT);
   expect(await page.locator('[data-testid=exec-error]').textContent()).toContain('InsufficientFreeAddressesInSubnet');
   expect(await statusOf('CreateEni')).toBe('failed');
   expect(await statusOf('ProvisionResources')).toBe('caught');
@@ -116,13 +120,13 @@ test('an ENI fault from the console fails the provisioning, the graph shows the 
   await page.screenshot({ path: path.join(ARTIFACTS, 'console-rollback-resources.png'), fullPage: true });
 
   await openTab('events');
-  const types = await page.locator('li.event').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.type));
+  const types = await attributes('li.event', 'data-type');
   expect(types.at(-1)).toBe('PNI Provisioning Failed');
 
   // The nested rollback is linked: open it and see the teardown machine's graph.
   await openTab('graph');
   await page.locator('#selected-links [data-testid=execution-link]').first().click();
-  await page.waitForFunction(() => document.querySelector('g.state[data-state=FinishTeardown]')?.getAttribute('data-status') === 'succeeded', undefined, WAIT);
+  await page.waitForSelector('g.state[data-state=FinishTeardown][data-status=succeeded]', WAIT);
   expect(await page.locator('[data-testid=exec-status]').getAttribute('data-status')).toBe('SUCCEEDED');
   expect(await statusOf('DeleteEnis')).toBe('succeeded');
   expect(await page.locator('#selected-links').textContent()).toContain('Started by');

@@ -104,7 +104,7 @@ export function renderResources(host, view, requestId) {
     summary, azs,
     removed.length ? h('div.removed', { 'data-testid': 'removed' }, h('h4', {}, `Removed by ${record?.status === 'TORN_DOWN' ? 'the teardown' : 'the rollback / teardown'}`),
       h('p', {}, `${removedEnis.length} ENIs`, removedOther.map((r) => `, ${r.type} ${r.id}`).join('')),
-      removedEnis.length ? h('p.muted.small', {}, removedEnis.map((r) => `#${r.slot} ${r.id}`).join('  ')) : '') : '',
+      removedEnis.length ? h('details', {}, h('summary.muted', {}, 'which ENIs'), h('p.muted.small', {}, removedEnis.map((r) => `#${r.slot} ${r.id}`).join('  '))) : '') : '',
     leftovers.length ? h('div.leftovers', { 'data-testid': 'leftovers' }, h('h4', {}, `Leftovers (${leftovers.length})`),
       h('ul', {}, leftovers.map((l) => h('li', {}, h('code', {}, `${l.type} ${l.id}`), ` ${l.reason ?? ''}`)))) : '',
   );
