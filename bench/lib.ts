@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Harness, SandboxState } from '../tests/integration/harness.js';
+import type { Harness, SandboxState } from '#tests/integration/harness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,7 +32,13 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 // ------------------------------------------------------------------ counting proxy
 
-const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException']);
+const THROTTLING = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+]);
 
 /** The error code of an AWS error body (EC2 XML <Code>, JSON __type / code), if any. */
 function errorCode(body: string): string | undefined {
@@ -84,37 +90,48 @@ export class CountingProxy {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     return self;
   }
-  get url(): string { return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`; }
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
 
   private count(service: string, status: number): void {
     const cls = `${Math.floor(status / 100)}xx`;
-    const s = (this.answers[service] ??= {});
+    this.answers[service] ??= {};
+    const s = this.answers[service];
     s[cls] = (s[cls] ?? 0) + 1;
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const service = serviceOf(req);
     const t = new URL(this.target);
-    const up = http.request({
-      host: t.hostname, port: t.port, method: req.method, path: req.url, agent: this.agent,
-      headers: { ...req.headers, host: t.host },
-    }, (r) => {
-      const status = r.statusCode ?? 0;
-      this.count(service, status);
-      if (status >= 500) {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const code = errorCode(body) ?? String(status);
-          const key = `${service}:${code}`;
-          this.fiveXxByCode[key] = (this.fiveXxByCode[key] ?? 0) + 1;
-          if (!THROTTLING.has(code) && this.fiveXx.length < 20) this.fiveXx.push({ service, status, path: req.url ?? '', body: body.slice(0, 300) });
-        });
-      }
-      res.writeHead(status, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      {
+        host: t.hostname,
+        port: t.port,
+        method: req.method,
+        path: req.url,
+        agent: this.agent,
+        headers: { ...req.headers, host: t.host },
+      },
+      (r) => {
+        const status = r.statusCode ?? 0;
+        this.count(service, status);
+        if (status >= 500) {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            const code = errorCode(body) ?? String(status);
+            const key = `${service}:${code}`;
+            this.fiveXxByCode[key] = (this.fiveXxByCode[key] ?? 0) + 1;
+            if (!THROTTLING.has(code) && this.fiveXx.length < 20)
+              this.fiveXx.push({ service, status, path: req.url ?? '', body: body.slice(0, 300) });
+          });
+        }
+        res.writeHead(status, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', (err) => {
       this.proxyErrors++;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -125,7 +142,9 @@ export class CountingProxy {
 
   /** 5xx answers that are not throttling: the sandbox's own errors. */
   serverErrors(): number {
-    return Object.entries(this.fiveXxByCode).filter(([k]) => !THROTTLING.has(k.split(':')[1])).reduce((n, [, c]) => n + c, 0);
+    return Object.entries(this.fiveXxByCode)
+      .filter(([k]) => !THROTTLING.has(k.split(':')[1]))
+      .reduce((n, [, c]) => n + c, 0);
   }
   totalRequests(): number {
     return Object.values(this.answers).reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
@@ -133,13 +152,22 @@ export class CountingProxy {
 
   async stop(): Promise<void> {
     this.agent.destroy();
-    await new Promise<void>((resolve) => { this.server.closeAllConnections?.(); this.server.close(() => resolve()); });
+    await new Promise<void>((resolve) => {
+      this.server.closeAllConnections?.();
+      this.server.close(() => resolve());
+    });
   }
 }
 
 // ------------------------------------------------------------------ bench seed
 
-export interface BenchTarget { requestId: string; environmentId: string; vpcId: string; cidr: string; subnetIds: string[] }
+export interface BenchTarget {
+  requestId: string;
+  environmentId: string;
+  vpcId: string;
+  cidr: string;
+  subnetIds: string[];
+}
 
 /**
  * `n` client VPCs (10.101.0.0/16 .. : the forbidden 10.100.0.0/16 and 10.255.0.0/16 are avoided), each with three
@@ -155,59 +183,106 @@ export function benchTargets(n: number, prefix: string): { seed: unknown; target
     const vpcId = `vpc-0b0000000000000${xx}`;
     const cidr = `10.${100 + i}.0.0/16`;
     const subnets = ['a', 'b', 'c'].map((z, k) => ({
-      subnetId: `subnet-0b000000000000${xx}${k + 1}`, cidr: `10.${100 + i}.${k + 1}.0/24`, zoneName: `us-west-2${z}`, name: `bench-${xx}-${z}`,
+      subnetId: `subnet-0b000000000000${xx}${k + 1}`,
+      cidr: `10.${100 + i}.${k + 1}.0/24`,
+      zoneName: `us-west-2${z}`,
+      name: `bench-${xx}-${z}`,
     }));
     vpcs.push({ vpcId, cidr, name: `bench-${xx}`, subnets });
     const environmentId = `env-bench${String(Math.ceil(i / 2)).padStart(2, '0')}`;
     envs.add(environmentId);
-    targets.push({ requestId: `${prefix}-${xx}`, environmentId, vpcId, cidr, subnetIds: subnets.map((s) => s.subnetId) });
+    targets.push({
+      requestId: `${prefix}-${xx}`,
+      environmentId,
+      vpcId,
+      cidr,
+      subnetIds: subnets.map((s) => s.subnetId),
+    });
   }
   return { seed: { vpcs, confluentEnvironments: [...envs] }, targets };
 }
 
 export async function postSeed(url: string, seed: unknown): Promise<void> {
-  const r = await fetch(`${url}/_sandbox/seed`, { method: 'POST', body: JSON.stringify(seed), headers: { 'content-type': 'application/json' } });
+  const r = await fetch(`${url}/_sandbox/seed`, {
+    method: 'POST',
+    body: JSON.stringify(seed),
+    headers: { 'content-type': 'application/json' },
+  });
   if (r.status !== 200) throw new Error(`POST /_sandbox/seed refused (${r.status}): ${await r.text()}`);
 }
 
 export function requestFor(t: BenchTarget): Record<string, unknown> {
   return {
-    requestId: t.requestId, environmentId: t.environmentId, region: 'us-west-2', vpcId: t.vpcId, subnetIds: t.subnetIds,
-    securityGroup: { ingressCidrs: [t.cidr], egressRules: [] }, tags: { team: 'bench' },
+    requestId: t.requestId,
+    environmentId: t.environmentId,
+    region: 'us-west-2',
+    vpcId: t.vpcId,
+    subnetIds: t.subnetIds,
+    securityGroup: { ingressCidrs: [t.cidr], egressRules: [] },
+    tags: { team: 'bench' },
   };
 }
 
 // ------------------------------------------------------------------ executions
 
 export interface ExecutionResult {
-  requestId: string; executionArn: string; status: string; error?: string; cause?: string; durationMs: number | null;
+  requestId: string;
+  executionArn: string;
+  status: string;
+  error?: string;
+  cause?: string;
+  durationMs: number | null;
 }
 
 /** Start all at once over the wire, wait for all (bounded by `deadline`, epoch ms): unfinished ones are reported as TIMED_OUT_IN_BENCH. */
-export async function runAll(h: Harness, machine: 'provision' | 'teardown', inputs: { requestId: string; input: unknown; name: string }[], deadline: number): Promise<ExecutionResult[]> {
-  const started = await Promise.all(inputs.map(async (x) => {
-    try {
-      return { x, arn: await h.start(machine, x.input, x.name) };
-    } catch (err) {
-      return { x, err: err as Error };
-    }
-  }));
-  return Promise.all(started.map(async (s): Promise<ExecutionResult> => {
-    if (!('arn' in s) || !s.arn) return { requestId: s.x.requestId, executionArn: '', status: 'NOT_STARTED', error: (s as { err: Error }).err.name, cause: (s as { err: Error }).err.message, durationMs: null };
-    const remaining = deadline - Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      h.sb.stepFunctions.waitForExecution(s.arn).then(() => true),
-      new Promise<false>((r) => { timer = setTimeout(() => r(false), Math.max(0, remaining)); }),
-    ]);
-    clearTimeout(timer);
-    if (!finished) return { requestId: s.x.requestId, executionArn: s.arn, status: 'TIMED_OUT_IN_BENCH', durationMs: null };
-    const d = await h.sfn.send(new DescribeExecutionCommand({ executionArn: s.arn }));
-    return {
-      requestId: s.x.requestId, executionArn: s.arn, status: d.status ?? 'UNKNOWN', error: d.error, cause: d.cause?.slice(0, 500),
-      durationMs: d.startDate && d.stopDate ? d.stopDate.getTime() - d.startDate.getTime() : null,
-    };
-  }));
+export async function runAll(
+  h: Harness,
+  machine: 'provision' | 'teardown',
+  inputs: { requestId: string; input: unknown; name: string }[],
+  deadline: number,
+): Promise<ExecutionResult[]> {
+  const started = await Promise.all(
+    inputs.map(async (x) => {
+      try {
+        return { x, arn: await h.start(machine, x.input, x.name) };
+      } catch (err) {
+        return { x, err: err as Error };
+      }
+    }),
+  );
+  return Promise.all(
+    started.map(async (s): Promise<ExecutionResult> => {
+      if (!('arn' in s) || !s.arn)
+        return {
+          requestId: s.x.requestId,
+          executionArn: '',
+          status: 'NOT_STARTED',
+          error: (s as { err: Error }).err.name,
+          cause: (s as { err: Error }).err.message,
+          durationMs: null,
+        };
+      const remaining = deadline - Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        h.sb.stepFunctions.waitForExecution(s.arn).then(() => true),
+        new Promise<false>((r) => {
+          timer = setTimeout(() => r(false), Math.max(0, remaining));
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished)
+        return { requestId: s.x.requestId, executionArn: s.arn, status: 'TIMED_OUT_IN_BENCH', durationMs: null };
+      const d = await h.sfn.send(new DescribeExecutionCommand({ executionArn: s.arn }));
+      return {
+        requestId: s.x.requestId,
+        executionArn: s.arn,
+        status: d.status ?? 'UNKNOWN',
+        error: d.error,
+        cause: d.cause?.slice(0, 500),
+        durationMs: d.startDate && d.stopDate ? d.stopDate.getTime() - d.startDate.getTime() : null,
+      };
+    }),
+  );
 }
 
 export function summarizeRuns(results: ExecutionResult[]) {
@@ -215,9 +290,13 @@ export function summarizeRuns(results: ExecutionResult[]) {
   const failed = results.filter((r) => r.status !== 'SUCCEEDED');
   const durations = results.map((r) => r.durationMs).filter((d): d is number => d !== null);
   return {
-    total: results.length, ok: ok.length, failed: failed.length,
+    total: results.length,
+    ok: ok.length,
+    failed: failed.length,
     failures: tally(failed.map((r) => `${r.status}${r.error ? `:${r.error}` : ''}`)),
-    failureSamples: failed.slice(0, 5).map((r) => ({ requestId: r.requestId, status: r.status, error: r.error, cause: r.cause })),
+    failureSamples: failed
+      .slice(0, 5)
+      .map((r) => ({ requestId: r.requestId, status: r.status, error: r.error, cause: r.cause })),
     durationMs: { p50: percentile(durations, 50), max: durations.length ? Math.max(...durations) : null },
   };
 }
@@ -233,7 +312,8 @@ function taskFunctions(): Map<string, string> {
       if (st.ItemProcessor ?? st.Iterator) walk((st.ItemProcessor ?? st.Iterator).States);
     }
   };
-  for (const f of ['provision', 'teardown']) walk(JSON.parse(readFileSync(path.join(ROOT, 'statemachine', `${f}.asl.json`), 'utf8')).States);
+  for (const f of ['provision', 'teardown'])
+    walk(JSON.parse(readFileSync(path.join(ROOT, 'statemachine', `${f}.asl.json`), 'utf8')).States);
   return out;
 }
 
@@ -242,7 +322,12 @@ function taskFunctions(): Map<string, string> {
  * each Lambda Task state entry schedules one attempt and each retry schedules another, so retries = scheduled - entered,
  * per function (the history's resource) and in total. Also the error names of the failed attempts.
  */
-export function retriesOf(h: Harness): { retries: number; byFunction: Record<string, number>; failedAttempts: Record<string, number>; executions: number } {
+export function retriesOf(h: Harness): {
+  retries: number;
+  byFunction: Record<string, number>;
+  failedAttempts: Record<string, number>;
+  executions: number;
+} {
   const fnOfState = taskFunctions();
   const entered: Record<string, number> = {};
   const scheduled: Record<string, number> = {};
@@ -271,13 +356,20 @@ export function retriesOf(h: Harness): { retries: number; byFunction: Record<str
   let retries = 0;
   for (const [fn, n] of Object.entries(scheduled)) {
     const r = n - (entered[fn] ?? 0);
-    if (r > 0) { byFunction[fn] = r; retries += r; }
+    if (r > 0) {
+      byFunction[fn] = r;
+      retries += r;
+    }
   }
   return { retries, byFunction, failedAttempts: tally(failedNames), executions: arns.length };
 }
 
 /** EC2 errors answered by the sandbox (Ec2Emulator.stats()), summed per code, and the throttles per action. */
-export function ec2Errors(h: Harness): { byCode: Record<string, number>; throttlesByAction: Record<string, number>; calls: number } {
+export function ec2Errors(h: Harness): {
+  byCode: Record<string, number>;
+  throttlesByAction: Record<string, number>;
+  calls: number;
+} {
   const stats = h.sb.ec2.stats();
   const byCode: Record<string, number> = {};
   const throttlesByAction: Record<string, number> = {};
@@ -294,12 +386,26 @@ export function ec2Errors(h: Harness): { byCode: Record<string, number>; throttl
 export function leaksOf(state: SandboxState) {
   const enis = state.ec2.networkInterfaces.map((e) => e.NetworkInterfaceId as string);
   const permissions = state.ec2.networkInterfacePermissions.map((p) => p.NetworkInterfacePermissionId as string);
-  const securityGroups = state.ec2.securityGroups.filter((g) => g.GroupName !== 'default').map((g) => g.GroupId as string);
+  const securityGroups = state.ec2.securityGroups
+    .filter((g) => g.GroupName !== 'default')
+    .map((g) => g.GroupId as string);
   const accessPoints = state.confluent.accessPoints.map((a) => `${a.id}(${a.status?.phase ?? '?'})`);
   const gateways = state.confluent.gateways.map((g) => `${g.id}(${g.status?.phase ?? '?'})`);
   return {
     total: enis.length + permissions.length + securityGroups.length + accessPoints.length + gateways.length,
-    counts: { enis: enis.length, permissions: permissions.length, securityGroups: securityGroups.length, accessPoints: accessPoints.length, gateways: gateways.length },
-    samples: { enis: enis.slice(0, 5), permissions: permissions.slice(0, 5), securityGroups: securityGroups.slice(0, 5), accessPoints: accessPoints.slice(0, 5), gateways: gateways.slice(0, 5) },
+    counts: {
+      enis: enis.length,
+      permissions: permissions.length,
+      securityGroups: securityGroups.length,
+      accessPoints: accessPoints.length,
+      gateways: gateways.length,
+    },
+    samples: {
+      enis: enis.slice(0, 5),
+      permissions: permissions.slice(0, 5),
+      securityGroups: securityGroups.slice(0, 5),
+      accessPoints: accessPoints.slice(0, 5),
+      gateways: gateways.slice(0, 5),
+    },
   };
 }

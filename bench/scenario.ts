@@ -11,8 +11,18 @@
  * `BENCH_RESULT {json}`.
  */
 import './quiet.js';
-import { Harness, sampleRequest } from '../tests/integration/harness.js';
-import { CountingProxy, benchTargets, ec2Errors, leaksOf, postSeed, requestFor, retriesOf, runAll, summarizeRuns } from './lib.js';
+import { Harness, sampleRequest } from '#tests/integration/harness.js';
+import {
+  CountingProxy,
+  benchTargets,
+  ec2Errors,
+  leaksOf,
+  postSeed,
+  requestFor,
+  retriesOf,
+  runAll,
+  summarizeRuns,
+} from './lib.js';
 
 const args = process.argv.slice(2);
 const scenario = args[0];
@@ -41,12 +51,20 @@ async function parallel(serial: boolean) {
   const h = await Harness.start({ profile: 'realistic', env: serial ? { ENI_MAX_CONCURRENCY: '1' } : {} });
   try {
     const requestId = serial ? 'pni-bench-serial' : 'pni-bench-parallel';
-    const [r] = await runAll(h, 'provision', [{ requestId, input: sampleRequest({ requestId }), name: requestId }], deadline);
+    const [r] = await runAll(
+      h,
+      'provision',
+      [{ requestId, input: sampleRequest({ requestId }), name: requestId }],
+      deadline,
+    );
     const s = await h.state();
     return {
       variant: serial ? 'ENI_MAX_CONCURRENCY=1' : 'default ENI concurrency',
       eniMaxConcurrency: serial ? 1 : 'default',
-      status: r.status, error: r.error, cause: r.cause, durationMs: r.durationMs,
+      status: r.status,
+      error: r.error,
+      cause: r.cause,
+      durationMs: r.durationMs,
       eniPhaseMs: r.executionArn ? stateDurationMs(h, r.executionArn, 'CreateEnis') : null,
       enis: s.ec2.networkInterfaces.length,
       ec2: ec2Errors(h),
@@ -71,15 +89,30 @@ async function concurrent() {
   try {
     const { seed, targets } = benchTargets(n, 'pni-bench-c');
     await postSeed(h.sb.url, seed);
-    log(`seeded ${targets.length} VPCs and ${new Set(targets.map((t) => t.environmentId)).size} Confluent environments; starting ${targets.length} provisionings`);
+    log(
+      `seeded ${targets.length} VPCs and ${new Set(targets.map((t) => t.environmentId)).size} Confluent environments; starting ${targets.length} provisionings`,
+    );
     const t0 = Date.now();
-    const results = await runAll(h, 'provision', targets.map((t) => ({ requestId: t.requestId, input: requestFor(t), name: t.requestId })), deadline);
+    const results = await runAll(
+      h,
+      'provision',
+      targets.map((t) => ({ requestId: t.requestId, input: requestFor(t), name: t.requestId })),
+      deadline,
+    );
     const wallMs = Date.now() - t0;
     const s = await h.state();
     return {
-      profile: 'fast', wallMs, provision: summarizeRuns(results),
-      enis: s.ec2.networkInterfaces.length, gateways: s.confluent.gateways.length, accessPoints: s.confluent.accessPoints.length,
-      sandboxErrors: proxy.serverErrors(), sandbox5xxByCode: proxy.fiveXxByCode, sandboxErrorSamples: proxy.fiveXx.slice(0, 5), proxyErrors: proxy.proxyErrors, requests: proxy.totalRequests(),
+      profile: 'fast',
+      wallMs,
+      provision: summarizeRuns(results),
+      enis: s.ec2.networkInterfaces.length,
+      gateways: s.confluent.gateways.length,
+      accessPoints: s.confluent.accessPoints.length,
+      sandboxErrors: proxy.serverErrors(),
+      sandbox5xxByCode: proxy.fiveXxByCode,
+      sandboxErrorSamples: proxy.fiveXx.slice(0, 5),
+      proxyErrors: proxy.proxyErrors,
+      requests: proxy.totalRequests(),
       ec2: ec2Errors(h),
       retries: retriesOf(h),
     };
@@ -96,13 +129,31 @@ async function soak() {
     await postSeed(h.sb.url, seed);
     log(`seeded; starting ${targets.length} provisionings (realistic profile, EC2 token buckets on)`);
     const t0 = Date.now();
-    const prov = await runAll(h, 'provision', targets.map((t) => ({ requestId: t.requestId, input: requestFor(t), name: t.requestId })), deadline);
+    const prov = await runAll(
+      h,
+      'provision',
+      targets.map((t) => ({ requestId: t.requestId, input: requestFor(t), name: t.requestId })),
+      deadline,
+    );
     const t1 = Date.now();
     const afterProvision = await h.state();
-    log(`provisionings done in ${((t1 - t0) / 1000).toFixed(1)} s: ${prov.filter((r) => r.status === 'SUCCEEDED').length}/${prov.length} ok; starting ${targets.length} teardowns`);
-    const td = await runAll(h, 'teardown', targets.map((t) => ({ requestId: t.requestId, input: { requestId: t.requestId }, name: `${t.requestId}-teardown` })), deadline);
+    log(
+      `provisionings done in ${((t1 - t0) / 1000).toFixed(1)} s: ${prov.filter((r) => r.status === 'SUCCEEDED').length}/${prov.length} ok; starting ${targets.length} teardowns`,
+    );
+    const td = await runAll(
+      h,
+      'teardown',
+      targets.map((t) => ({
+        requestId: t.requestId,
+        input: { requestId: t.requestId },
+        name: `${t.requestId}-teardown`,
+      })),
+      deadline,
+    );
     const t2 = Date.now();
-    log(`teardowns done in ${((t2 - t1) / 1000).toFixed(1)} s: ${td.filter((r) => r.status === 'SUCCEEDED').length}/${td.length} ok`);
+    log(
+      `teardowns done in ${((t2 - t1) / 1000).toFixed(1)} s: ${td.filter((r) => r.status === 'SUCCEEDED').length}/${td.length} ok`,
+    );
     const finalState = await h.state();
     const leaks = leaksOf(finalState);
     const ec2 = ec2Errors(h);
@@ -112,11 +163,18 @@ async function soak() {
     const again = td.filter((r) => r.status !== 'SUCCEEDED').map((r) => r.requestId);
     if (again.length && deadline - Date.now() > 30_000) {
       log(`second teardown pass for ${again.length} request(s)`);
-      const td2 = await runAll(h, 'teardown', again.map((id) => ({ requestId: id, input: { requestId: id }, name: `${id}-teardown-2` })), deadline);
+      const td2 = await runAll(
+        h,
+        'teardown',
+        again.map((id) => ({ requestId: id, input: { requestId: id }, name: `${id}-teardown-2` })),
+        deadline,
+      );
       secondPass = { teardown: summarizeRuns(td2), leaks: leaksOf(await h.state()) };
     }
     return {
-      profile: 'realistic', timeFactor: h.sb.profile.timeFactor, wallMs: { provision: t1 - t0, teardown: t2 - t1 },
+      profile: 'realistic',
+      timeFactor: h.sb.profile.timeFactor,
+      wallMs: { provision: t1 - t0, teardown: t2 - t1 },
       provision: summarizeRuns(prov),
       provisionedEnis: afterProvision.ec2.networkInterfaces.length,
       teardown: summarizeRuns(td),
@@ -124,7 +182,11 @@ async function soak() {
       retries,
       throttles: Object.values(ec2.throttlesByAction).reduce((a, b) => a + b, 0),
       ec2,
-      sandboxErrors: proxy.serverErrors(), sandbox5xxByCode: proxy.fiveXxByCode, sandboxErrorSamples: proxy.fiveXx.slice(0, 5), proxyErrors: proxy.proxyErrors, requests: proxy.totalRequests(),
+      sandboxErrors: proxy.serverErrors(),
+      sandbox5xxByCode: proxy.fiveXxByCode,
+      sandboxErrorSamples: proxy.fiveXx.slice(0, 5),
+      proxyErrors: proxy.proxyErrors,
+      requests: proxy.totalRequests(),
       leaks,
       secondPass,
     };
@@ -136,10 +198,14 @@ async function soak() {
 
 async function main(): Promise<unknown> {
   switch (scenario) {
-    case 'parallel': return parallel(args.includes('--serial'));
-    case 'concurrent': return concurrent();
-    case 'soak': return soak();
-    default: throw new Error(`unknown scenario "${scenario}" (parallel [--serial] | concurrent | soak)`);
+    case 'parallel':
+      return parallel(args.includes('--serial'));
+    case 'concurrent':
+      return concurrent();
+    case 'soak':
+      return soak();
+    default:
+      throw new Error(`unknown scenario "${scenario}" (parallel [--serial] | concurrent | soak)`);
   }
 }
 

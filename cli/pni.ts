@@ -11,30 +11,44 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { Sandbox, PROJECT_ROOT } from '../sandbox/server.js';
-import { isProfileName } from '../sandbox/profiles.js';
-import { DEFAULT_PORT, SEED } from '../sandbox/seed.js';
-import type { ProfileName } from '../sandbox/types.js';
+import { Sandbox, PROJECT_ROOT } from '#sandbox/server.js';
+import { isProfileName } from '#sandbox/profiles.js';
+import { DEFAULT_PORT, SEED } from '#sandbox/seed.js';
+import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '../functions/lib/steps/common.js';
+import { causeMessage } from '#lib/public.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
 
 export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
-interface Flags { [k: string]: string | boolean | undefined }
+interface Flags {
+  [k: string]: string | boolean | undefined;
+}
 
-export function parseFlags(args: string[], spec: Record<string, 'bool' | 'string'>): { flags: Flags; positionals: string[] } {
+export function parseFlags(
+  args: string[],
+  spec: Record<string, 'bool' | 'string'>,
+): { flags: Flags; positionals: string[] } {
   const flags: Flags = {};
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (!a.startsWith('--')) { positionals.push(a); continue; }
+    if (!a.startsWith('--')) {
+      positionals.push(a);
+      continue;
+    }
     const [name, inline] = a.slice(2).split('=', 2);
     const kind = spec[name];
     if (!kind) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'bool') { flags[name] = true; continue; }
+    if (kind === 'bool') {
+      flags[name] = true;
+      continue;
+    }
     const value = inline ?? args[++i];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
     flags[name] = value;
@@ -74,35 +88,60 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'start': return await start(rest, io);
-      case 'sandbox': return await sandbox(rest, io);
-      case 'provision': case 'teardown': case 'status': {
-        const { flags, positionals } = parseFlags(rest, { json: 'bool', 'state-machine': 'string', 'teardown-state-machine': 'string', table: 'string' });
-        if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one ${command === 'provision' ? 'FILE' : 'REQUEST_ID'}`);
+      case 'start':
+        return await start(rest, io);
+      case 'sandbox':
+        return await sandbox(rest, io);
+      case 'provision':
+      case 'teardown':
+      case 'status': {
+        const { flags, positionals } = parseFlags(rest, {
+          json: 'bool',
+          'state-machine': 'string',
+          'teardown-state-machine': 'string',
+          table: 'string',
+        });
+        if (positionals.length !== 1)
+          throw new UsageError(`${command} needs exactly one ${command === 'provision' ? 'FILE' : 'REQUEST_ID'}`);
         if (command === 'provision') return await provisionCommand(positionals[0], flags, io);
         if (command === 'teardown') return await teardownCommand(positionals[0], flags, io);
         return await statusCommand(positionals[0], flags, io);
       }
-      case undefined: case 'help': case '--help': case '-h': io.out.write(HELP); return command ? 0 : 2;
-      default: throw new UsageError(`unknown command "${command}"`);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out.write(HELP);
+        return command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError) { io.err.write(`pni: ${err.message}\n\n${HELP}`); return 2; }
+    if (err instanceof UsageError) {
+      io.err.write(`pni: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
     io.err.write(`pni: ${(err as Error).message}\n`);
     return 1;
   }
 }
 
 function exportLines(env: Record<string, string>): string {
-  return Object.entries(env).map(([k, v]) => `export ${k}=${v}`).join('\n') + '\n';
+  return Object.entries(env)
+    .map(([k, v]) => `export ${k}=${v}\n`)
+    .join('');
 }
 
 async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): Promise<number> {
   const { flags } = parseFlags(args, { port: 'string', profile: 'string' });
   const sb = await Sandbox.start({ port: portFlag(flags.port, DEFAULT_PORT), profile: profileFlag(flags.profile) });
-  io.out.write(`pni sandbox listening on ${sb.url} (profile ${sb.profile.name}, region ${SEED.region}, account ${SEED.accountId})\n`);
+  io.out.write(
+    `pni sandbox listening on ${sb.url} (profile ${sb.profile.name}, region ${SEED.region}, account ${SEED.accountId})\n`,
+  );
   io.out.write(exportLines(sb.clientEnv()));
-  io.out.write(`# AWS CLI: aws --endpoint-url ${sb.url} ec2 describe-network-interfaces   (CLI v2 before 2.13 ignores AWS_ENDPOINT_URL)\n`);
+  io.out.write(
+    `# AWS CLI: aws --endpoint-url ${sb.url} ec2 describe-network-interfaces   (CLI v2 before 2.13 ignores AWS_ENDPOINT_URL)\n`,
+  );
   io.out.write(`# state: curl ${sb.url}/_sandbox/state   reset: curl -X POST ${sb.url}/_sandbox/reset\n`);
   io.out.write(`# console: ${sb.consoleUrl}\n`);
   await new Promise<void>((resolve) => {
@@ -132,27 +171,60 @@ export interface StartSummary {
 }
 
 async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): Promise<number> {
-  const { flags } = parseFlags(args, { json: 'bool', profile: 'string', event: 'string', keep: 'bool', port: 'string' });
-  const eventFile = path.resolve(typeof flags.event === 'string' ? flags.event : path.join(PROJECT_ROOT, 'events/eventbridge-provisioning-requested.json'));
-  const envelope = JSON.parse(fs.readFileSync(eventFile, 'utf8')) as { source: string; 'detail-type': string; detail: { requestId?: string; subnetIds?: unknown[]; enisPerSubnet?: number } };
-  if (!envelope['detail-type'] || !envelope.detail) throw new UsageError(`${eventFile} is not an EventBridge event (needs "detail-type" and "detail")`);
+  const { flags } = parseFlags(args, {
+    json: 'bool',
+    profile: 'string',
+    event: 'string',
+    keep: 'bool',
+    port: 'string',
+  });
+  const eventFile = path.resolve(
+    typeof flags.event === 'string'
+      ? flags.event
+      : path.join(PROJECT_ROOT, 'events/eventbridge-provisioning-requested.json'),
+  );
+  const envelope = JSON.parse(fs.readFileSync(eventFile, 'utf8')) as {
+    source: string;
+    'detail-type': string;
+    detail: { requestId?: string; subnetIds?: unknown[]; enisPerSubnet?: number };
+  };
+  if (!envelope['detail-type'] || !envelope.detail)
+    throw new UsageError(`${eventFile} is not an EventBridge event (needs "detail-type" and "detail")`);
   const asJson = flags.json === true;
   const t0 = Date.now();
   const sb = await Sandbox.start({ port: portFlag(flags.port, 0), profile: profileFlag(flags.profile) });
   try {
-    if (!asJson) io.out.write(`sandbox on ${sb.url} (profile ${sb.profile.name}) — sending "${envelope['detail-type']}" for ${envelope.detail.requestId ?? '(derived id)'}\n`);
-    const planned = (Array.isArray(envelope.detail.subnetIds) ? envelope.detail.subnetIds.length : 3) * (envelope.detail.enisPerSubnet ?? 17);
+    if (!asJson)
+      io.out.write(
+        `sandbox on ${sb.url} (profile ${sb.profile.name}) — sending "${envelope['detail-type']}" for ${envelope.detail.requestId ?? '(derived id)'}\n`,
+      );
+    const planned =
+      (Array.isArray(envelope.detail.subnetIds) ? envelope.detail.subnetIds.length : 3) *
+      (envelope.detail.enisPerSubnet ?? 17);
     const progress = new ProgressDisplay(io.out, planned, !asJson);
     const provisionArn = sb.stepFunctions.stateMachineArn('provision');
     let executionArn: string | undefined;
     const pending: { arn: string; ev: unknown }[] = [];
     const off = sb.stepFunctions.onEvent((arn, ev) => {
-      if (!executionArn) { pending.push({ arn, ev }); return; }
+      if (!executionArn) {
+        pending.push({ arn, ev });
+        return;
+      }
       if (arn === executionArn) progress.onEvent(ev as never);
     });
 
-    const client = new EventBridgeClient({ endpoint: sb.url, region: SEED.region, credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey } });
-    const put = await client.send(new PutEventsCommand({ Entries: [{ Source: envelope.source, DetailType: envelope['detail-type'], Detail: JSON.stringify(envelope.detail) }] }));
+    const client = new EventBridgeClient({
+      endpoint: sb.url,
+      region: SEED.region,
+      credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
+    });
+    const put = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: envelope.source, DetailType: envelope['detail-type'], Detail: JSON.stringify(envelope.detail) },
+        ],
+      }),
+    );
     const eventId = put.Entries?.[0]?.EventId;
     if (!eventId) throw new Error(`EventBridge rejected the event: ${JSON.stringify(put.Entries)}`);
     executionArn = await findExecution(sb, provisionArn, eventId);
@@ -162,11 +234,16 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
     off();
     progress.stop();
     const summary = summarize(sb, done, t0);
-    if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
+    if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.out.write(renderSummary(summary));
     if (flags.keep) {
-      io.out.write(`\nThe sandbox keeps running; watch it in the console at ${sb.consoleUrl}\nor inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`);
-      await new Promise<void>((resolve) => { process.once('SIGINT', () => resolve()); process.once('SIGTERM', () => resolve()); });
+      io.out.write(
+        `\nThe sandbox keeps running; watch it in the console at ${sb.consoleUrl}\nor inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
     }
     return summary.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
@@ -176,8 +253,9 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
 
 async function findExecution(sb: Sandbox, stateMachineArn: string, eventId: string): Promise<string> {
   for (let i = 0; i < 500; i++) {
-    const found = sb.stepFunctions.listExecutions({ stateMachineArn }).executions
-      .map((e) => sb.stepFunctions.describeExecution(e.executionArn))
+    const found = sb.stepFunctions
+      .listExecutions({ stateMachineArn })
+      .executions.map((e) => sb.stepFunctions.describeExecution(e.executionArn))
       .find((d) => (d.input ?? '').includes(eventId));
     if (found) return found.executionArn;
     await new Promise((r) => setTimeout(r, 10));
@@ -185,18 +263,51 @@ async function findExecution(sb: Sandbox, stateMachineArn: string, eventId: stri
   throw new Error(`no execution was started for event ${eventId}: check the EventBridge rule in serverless.yml`);
 }
 
-function summarize(sb: Sandbox, d: { executionArn: string; status: string; output?: string; error?: string; cause?: string; startDate: unknown; stopDate?: unknown }, t0: number): StartSummary {
-  const out = (d.output ? JSON.parse(d.output) : {}) as { requestId?: string; gatewayId?: string; confluentAccount?: string; securityGroupId?: string; accessPointId?: string; eniIds?: string[] };
-  const input = JSON.parse(sb.stepFunctions.describeExecution(d.executionArn).input ?? '{}') as { request?: { requestId?: string } };
+function summarize(
+  sb: Sandbox,
+  d: {
+    executionArn: string;
+    status: string;
+    output?: string;
+    error?: string;
+    cause?: string;
+    startDate: unknown;
+    stopDate?: unknown;
+  },
+  t0: number,
+): StartSummary {
+  const out = (d.output ? JSON.parse(d.output) : {}) as {
+    requestId?: string;
+    gatewayId?: string;
+    confluentAccount?: string;
+    securityGroupId?: string;
+    accessPointId?: string;
+    eniIds?: string[];
+  };
+  const input = JSON.parse(sb.stepFunctions.describeExecution(d.executionArn).input ?? '{}') as {
+    request?: { requestId?: string };
+  };
   const requestId = out.requestId ?? input.request?.requestId ?? '(unknown)';
   const events = (sb.eventBridge.snapshot() as { Source?: string; DetailType?: string; Detail?: string }[])
     .filter((e) => e.Source === 'pni.provisioner' && (e.Detail ?? '').includes(`"requestId":"${requestId}"`))
     .map((e) => e.DetailType ?? '');
   return {
-    requestId, status: d.status, executionArn: d.executionArn, gatewayId: out.gatewayId, confluentAccount: out.confluentAccount,
-    securityGroupId: out.securityGroupId, accessPointId: out.accessPointId, eniCount: out.eniIds?.length ?? 0,
+    requestId,
+    status: d.status,
+    executionArn: d.executionArn,
+    gatewayId: out.gatewayId,
+    confluentAccount: out.confluentAccount,
+    securityGroupId: out.securityGroupId,
+    accessPointId: out.accessPointId,
+    eniCount: out.eniIds?.length ?? 0,
     cause: d.cause === undefined ? undefined : causeMessage(d.cause),
-    durationMs: d.stopDate && d.startDate ? new Date(d.stopDate as string).getTime() - new Date(d.startDate as string).getTime() : Date.now() - t0, events, error: d.error, endpoint: sb.url,
+    durationMs:
+      d.stopDate && d.startDate
+        ? new Date(d.stopDate as string).getTime() - new Date(d.startDate as string).getTime()
+        : Date.now() - t0,
+    events,
+    error: d.error,
+    endpoint: sb.url,
   };
 }
 
@@ -210,7 +321,9 @@ function countEvents(types: string[]): string {
 function renderSummary(s: StartSummary): string {
   const lines = [
     '',
-    s.status === 'SUCCEEDED' ? `PNI connection ${s.requestId} provisioned` : `PNI connection ${s.requestId}: ${s.status}`,
+    s.status === 'SUCCEEDED'
+      ? `PNI connection ${s.requestId} provisioned`
+      : `PNI connection ${s.requestId}: ${s.status}`,
     `  gateway          ${s.gatewayId ?? '-'}`,
     `  access point     ${s.accessPointId ?? '-'}`,
     `  security group   ${s.securityGroupId ?? '-'}`,
@@ -220,5 +333,5 @@ function renderSummary(s: StartSummary): string {
     `  events           ${s.events.length ? countEvents(s.events) : '-'}`,
   ];
   if (s.error) lines.push(`  error            ${s.error}: ${s.cause ?? ''}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -20,13 +20,23 @@ const PHASE_OF_STATE: Record<string, string> = {
   DeleteGateway: 'deleting gateway',
 };
 
-export interface ProgressState { phase: string; enisCreated: number; enisPlanned: number; gatewayReady: boolean; startedAt: number }
+export interface ProgressState {
+  phase: string;
+  enisCreated: number;
+  enisPlanned: number;
+  gatewayReady: boolean;
+  startedAt: number;
+}
 
 export class ProgressDisplay {
   readonly state: ProgressState;
   private lastLine = '';
   private timer?: NodeJS.Timeout;
-  constructor(private readonly out: NodeJS.WriteStream, enisPlanned: number, private readonly enabled = true) {
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    enisPlanned: number,
+    private readonly enabled = true,
+  ) {
     this.state = { phase: 'starting', enisCreated: 0, enisPlanned, gatewayReady: false, startedAt: Date.now() };
     if (enabled && out.isTTY) this.timer = setInterval(() => this.render(), 200);
   }
@@ -38,8 +48,14 @@ export class ProgressDisplay {
       this.state.phase = PHASE_OF_STATE[name];
       this.render(true);
     }
-    if (event.type === 'StateExited' && name === 'CreateEni') { this.state.enisCreated += 1; this.render(); }
-    if (event.type === 'StateEntered' && name === 'RecordGatewayReady') { this.state.gatewayReady = true; this.render(); }
+    if (event.type === 'StateExited' && name === 'CreateEni') {
+      this.state.enisCreated += 1;
+      this.render();
+    }
+    if (event.type === 'StateEntered' && name === 'RecordGatewayReady') {
+      this.state.gatewayReady = true;
+      this.render();
+    }
   }
 
   line(): string {

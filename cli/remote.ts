@@ -6,48 +6,70 @@
  */
 import fs from 'node:fs';
 import {
-  DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand,
-  type DescribeExecutionCommandOutput, type HistoryEvent,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '../functions/lib/steps/common.js';
-import { REQUEST_ID_PATTERN } from '../functions/lib/request/schema.js';
+import { causeMessage, REQUEST_ID_PATTERN, requestKey, type RequestRecord } from '#lib/public.js';
+import { SANDBOX_STATE_TABLE } from '#sandbox/server.js';
+import { SEED } from '#sandbox/seed.js';
 
-export interface RemoteTarget { provisionArn: string; teardownArn: string; stateTable: string }
+export interface RemoteTarget {
+  provisionArn: string;
+  teardownArn: string;
+  stateTable: string;
+}
 
 /** Where to send: flags, else PNI_* environment variables, else the local sandbox's names. */
 export class TargetUnknown extends Error {
-  constructor(message: string) { super(message); this.name = 'TargetUnknown'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetUnknown';
+  }
 }
 
 export function remoteTarget(flags: Record<string, unknown>, env = process.env): RemoteTarget {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) {
-    throw new TargetUnknown('no AWS region is configured: set AWS_REGION for a deployed stack, or run `pni sandbox` and paste the export lines it prints');
+    throw new TargetUnknown(
+      'no AWS region is configured: set AWS_REGION for a deployed stack, or run `pni sandbox` and paste the export lines it prints',
+    );
   }
-  const account = '111122223333';
-  const sandboxArn = (m: string) => `arn:aws:states:${region}:${account}:stateMachine:pni-provisioner-dev-${m}`;
+  const sandboxArn = (m: string) => `arn:aws:states:${region}:${SEED.accountId}:stateMachine:pni-provisioner-dev-${m}`;
   return {
     provisionArn: String(flags['state-machine'] ?? env.PNI_PROVISION_STATE_MACHINE_ARN ?? sandboxArn('provision')),
-    teardownArn: String(flags['teardown-state-machine'] ?? env.PNI_TEARDOWN_STATE_MACHINE_ARN ?? sandboxArn('teardown')),
-    stateTable: String(flags.table ?? env.PNI_STATE_TABLE ?? 'pni-provisioner-sandbox-state'),
+    teardownArn: String(
+      flags['teardown-state-machine'] ?? env.PNI_TEARDOWN_STATE_MACHINE_ARN ?? sandboxArn('teardown'),
+    ),
+    stateTable: String(flags.table ?? env.PNI_STATE_TABLE ?? SANDBOX_STATE_TABLE),
   };
 }
 
 /** The next execution name for `base`: the running one with the same input, else the first free `base[-N]`. */
-export async function executionName(sfn: SFNClient, stateMachineArn: string, base: string, input: string): Promise<{ name: string; running?: string }> {
+export async function executionName(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  base: string,
+  input: string,
+): Promise<{ name: string; running?: string }> {
   const names = new Map<string, string>();
   let token: string | undefined;
   do {
     const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken: token }));
-    for (const e of out.executions ?? []) if (e.name === base || e.name?.startsWith(`${base}-`)) names.set(e.name!, e.status!);
+    for (const e of out.executions ?? [])
+      if (e.name && e.status && (e.name === base || e.name.startsWith(`${base}-`))) names.set(e.name, e.status);
     token = out.nextToken;
   } while (token);
   for (const [name, status] of names) {
     if (status !== 'RUNNING' || !/^(|-\d+)$/.test(name.slice(base.length))) continue;
-    const arn = stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
     if (d.input === input) return { name, running: arn };
   }
@@ -55,8 +77,17 @@ export async function executionName(sfn: SFNClient, stateMachineArn: string, bas
   for (let n = 2; ; n++) if (!names.has(`${base}-${n}`)) return { name: `${base}-${n}` };
 }
 
+async function startExecution(sfn: SFNClient, stateMachineArn: string, name: string, input: string): Promise<string> {
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+  if (!executionArn) throw new Error(`StartExecution of ${name} answered no executionArn`);
+  return executionArn;
+}
 
-async function follow(sfn: SFNClient, executionArn: string, progress: ProgressDisplay): Promise<DescribeExecutionCommandOutput> {
+async function follow(
+  sfn: SFNClient,
+  executionArn: string,
+  progress: ProgressDisplay,
+): Promise<DescribeExecutionCommandOutput> {
   const seen = new Set<number>();
   for (let i = 0; i < 1_000_000; i++) {
     const events: HistoryEvent[] = [];
@@ -67,10 +98,12 @@ async function follow(sfn: SFNClient, executionArn: string, progress: ProgressDi
       token = out.nextToken;
     } while (token);
     for (const e of events) {
-      if (seen.has(e.id!)) continue;
-      seen.add(e.id!);
-      if (e.stateEnteredEventDetails) progress.onEvent({ type: 'StateEntered', state: { name: e.stateEnteredEventDetails.name } });
-      if (e.stateExitedEventDetails) progress.onEvent({ type: 'StateExited', state: { name: e.stateExitedEventDetails.name } });
+      if (e.id === undefined || seen.has(e.id)) continue;
+      seen.add(e.id);
+      if (e.stateEnteredEventDetails)
+        progress.onEvent({ type: 'StateEntered', state: { name: e.stateEnteredEventDetails.name } });
+      if (e.stateExitedEventDetails)
+        progress.onEvent({ type: 'StateExited', state: { name: e.stateExitedEventDetails.name } });
     }
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') return d;
@@ -79,12 +112,21 @@ async function follow(sfn: SFNClient, executionArn: string, progress: ProgressDi
   throw new Error('gave up following the execution');
 }
 
-export interface Io { out: NodeJS.WriteStream; err: NodeJS.WriteStream }
+export interface Io {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
 
 export async function provisionCommand(file: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  const request = JSON.parse(fs.readFileSync(file, 'utf8')) as { requestId?: unknown; subnetIds?: unknown[]; enisPerSubnet?: number };
+  const request = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    requestId?: unknown;
+    subnetIds?: unknown[];
+    enisPerSubnet?: number;
+  };
   if (typeof request.requestId !== 'string' || !REQUEST_ID_PATTERN.test(request.requestId)) {
-    io.err.write(`pni: ${file}: requestId is required (a letter or digit, then up to 63 letters, digits, - and _): the execution is named after it\n`);
+    io.err.write(
+      `pni: ${file}: requestId is required (a letter or digit, then up to 63 letters, digits, - and _): the execution is named after it\n`,
+    );
     return 2;
   }
   const target = remoteTarget(flags);
@@ -92,34 +134,59 @@ export async function provisionCommand(file: string, flags: Record<string, unkno
   try {
     const input = JSON.stringify(request);
     const { name, running } = await executionName(sfn, target.provisionArn, request.requestId, input);
-    const executionArn = running ?? (await sfn.send(new StartExecutionCommand({ stateMachineArn: target.provisionArn, name, input }))).executionArn!;
+    const executionArn = running ?? (await startExecution(sfn, target.provisionArn, name, input));
     const asJson = flags.json === true;
     if (!asJson) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
-    return await finish(sfn, executionArn, (Array.isArray(request.subnetIds) ? request.subnetIds.length : 3) * (request.enisPerSubnet ?? 17), flags, io);
-  } finally { sfn.destroy(); }
+    return await finish(
+      sfn,
+      executionArn,
+      (Array.isArray(request.subnetIds) ? request.subnetIds.length : 3) * (request.enisPerSubnet ?? 17),
+      flags,
+      io,
+    );
+  } finally {
+    sfn.destroy();
+  }
 }
 
 export async function teardownCommand(requestId: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  if (!REQUEST_ID_PATTERN.test(requestId)) { io.err.write('pni: teardown needs a request id\n'); return 2; }
+  if (!REQUEST_ID_PATTERN.test(requestId)) {
+    io.err.write('pni: teardown needs a request id\n');
+    return 2;
+  }
   const target = remoteTarget(flags);
   const sfn = new SFNClient({});
   try {
     const input = JSON.stringify({ requestId });
     const { name, running } = await executionName(sfn, target.teardownArn, `${requestId}-teardown`, input);
-    const executionArn = running ?? (await sfn.send(new StartExecutionCommand({ stateMachineArn: target.teardownArn, name, input }))).executionArn!;
+    const executionArn = running ?? (await startExecution(sfn, target.teardownArn, name, input));
     if (flags.json !== true) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
     return await finish(sfn, executionArn, 0, flags, io);
-  } finally { sfn.destroy(); }
+  } finally {
+    sfn.destroy();
+  }
 }
 
-async function finish(sfn: SFNClient, executionArn: string, planned: number, flags: Record<string, unknown>, io: Io): Promise<number> {
+async function finish(
+  sfn: SFNClient,
+  executionArn: string,
+  planned: number,
+  flags: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
   const asJson = flags.json === true;
   const progress = new ProgressDisplay(io.out, planned, !asJson && flags.wait !== false);
   const d = await follow(sfn, executionArn, progress);
   progress.stop();
   const output = d.output ? JSON.parse(d.output) : undefined;
-  const summary = { executionArn, status: d.status, output, error: d.error, cause: d.cause === undefined ? undefined : causeMessage(d.cause) };
-  if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
+  const summary = {
+    executionArn,
+    status: d.status,
+    output,
+    error: d.error,
+    cause: d.cause === undefined ? undefined : causeMessage(d.cause),
+  };
+  if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     io.out.write(`${d.status}${d.error ? `: ${d.error}` : ''}\n`);
     if (summary.cause) io.out.write(`  ${summary.cause}\n`);
@@ -132,15 +199,38 @@ export async function statusCommand(requestId: string, flags: Record<string, unk
   const target = remoteTarget(flags);
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    const rec = (await doc.send(new GetCommand({ TableName: target.stateTable, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } }))).Item;
-    if (!rec) { io.err.write(`pni: no request ${requestId} in ${target.stateTable}\n`); return 1; }
+    const rec = (await doc.send(new GetCommand({ TableName: target.stateTable, Key: requestKey(requestId) }))).Item as
+      | RequestRecord
+      | undefined;
+    if (!rec) {
+      io.err.write(`pni: no request ${requestId} in ${target.stateTable}\n`);
+      return 1;
+    }
     const view = {
-      requestId: rec.requestId, status: rec.status, phase: rec.phase, attempt: rec.attempt, executionArn: rec.executionArn,
-      gatewayId: rec.gatewayId, confluentAccount: rec.confluentAccount, securityGroupId: rec.securityGroupId,
-      accessPointId: rec.accessPointId, error: rec.error, failedStep: rec.failedStep, leftovers: rec.leftovers, updatedAt: rec.updatedAt,
+      requestId: rec.requestId,
+      status: rec.status,
+      phase: rec.phase,
+      attempt: rec.attempt,
+      executionArn: rec.executionArn,
+      gatewayId: rec.gatewayId,
+      confluentAccount: rec.confluentAccount,
+      securityGroupId: rec.securityGroupId,
+      accessPointId: rec.accessPointId,
+      error: rec.error,
+      failedStep: rec.failedStep,
+      leftovers: rec.leftovers,
+      updatedAt: rec.updatedAt,
     };
-    io.out.write(flags.json === true ? JSON.stringify(view, null, 2) + '\n'
-      : Object.entries(view).filter(([, v]) => v !== undefined).map(([k, v]) => `${k.padEnd(17)}${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n') + '\n');
+    io.out.write(
+      flags.json === true
+        ? `${JSON.stringify(view, null, 2)}\n`
+        : `${Object.entries(view)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => `${k.padEnd(17)}${typeof v === 'object' ? JSON.stringify(v) : v}`)
+            .join('\n')}\n`,
+    );
     return 0;
-  } finally { doc.destroy(); }
+  } finally {
+    doc.destroy();
+  }
 }

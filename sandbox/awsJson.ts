@@ -2,7 +2,10 @@
 import type { SandboxRequest, SandboxResponse } from './types.js';
 
 /** A responder that answers with the protocol's content type and one request id per call. */
-export function awsJsonResponder(version: '1.0' | '1.1', requestId: string): (status: number, body: unknown) => SandboxResponse {
+export function awsJsonResponder(
+  version: '1.0' | '1.1',
+  requestId: string,
+): (status: number, body: unknown) => SandboxResponse {
   return (status, body) => ({
     status,
     headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amzn-requestid': requestId },

@@ -33,14 +33,26 @@ export interface NotFoundFaultRule {
 export type FaultRule = CallFaultRule | PhaseFaultRule | NotFoundFaultRule;
 export type StoredRule = FaultRule & { id: string; matched: number; fired: number };
 
-export interface CallFault { ruleId: string; error: string | number; message?: string; afterSideEffect: boolean }
-
-export class FaultRuleInvalid extends Error {
-  constructor(message: string) { super(message); this.name = 'FaultRuleInvalid'; }
+export interface CallFault {
+  ruleId: string;
+  error: string | number;
+  message?: string;
+  afterSideEffect: boolean;
 }
 
-function isPhaseRule(r: FaultRule): r is PhaseFaultRule { return 'resource' in r; }
-function isNotFoundRule(r: FaultRule): r is NotFoundFaultRule { return 'notFoundForMs' in r; }
+export class FaultRuleInvalid extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaultRuleInvalid';
+  }
+}
+
+function isPhaseRule(r: FaultRule): r is PhaseFaultRule {
+  return 'resource' in r;
+}
+function isNotFoundRule(r: FaultRule): r is NotFoundFaultRule {
+  return 'notFoundForMs' in r;
+}
 
 const PHASES = ['FAILED', 'EXPIRED', 'ERROR', 'DISCONNECTED', 'DEGRADED'];
 
@@ -53,27 +65,47 @@ export function parseRule(raw: unknown): FaultRule {
   }
   if ('resource' in r) {
     if (service !== 'confluent') throw new FaultRuleInvalid('resource: only for service "confluent"');
-    if (r.resource !== 'gateway' && r.resource !== 'accessPoint') throw new FaultRuleInvalid('resource: must be "gateway" or "accessPoint"');
-    if (typeof r.phase !== 'string' || !PHASES.includes(r.phase)) throw new FaultRuleInvalid(`phase: must be one of ${PHASES.join(', ')}`);
-    if (r.when !== undefined && r.when !== 'PROVISIONING' && r.when !== 'READY') throw new FaultRuleInvalid('when: must be "PROVISIONING" or "READY"');
-    return { service, resource: r.resource, phase: r.phase as PhaseFaultRule['phase'], when: (r.when as PhaseFaultRule['when']) ?? 'PROVISIONING' };
+    if (r.resource !== 'gateway' && r.resource !== 'accessPoint')
+      throw new FaultRuleInvalid('resource: must be "gateway" or "accessPoint"');
+    if (typeof r.phase !== 'string' || !PHASES.includes(r.phase))
+      throw new FaultRuleInvalid(`phase: must be one of ${PHASES.join(', ')}`);
+    if (r.when !== undefined && r.when !== 'PROVISIONING' && r.when !== 'READY')
+      throw new FaultRuleInvalid('when: must be "PROVISIONING" or "READY"');
+    return {
+      service,
+      resource: r.resource,
+      phase: r.phase as PhaseFaultRule['phase'],
+      when: (r.when as PhaseFaultRule['when']) ?? 'PROVISIONING',
+    };
   }
-  if (typeof r.action !== 'string' || !r.action) throw new FaultRuleInvalid('action: required (EC2 action, Confluent "METHOD /path" or Lambda function name)');
+  if (typeof r.action !== 'string' || !r.action)
+    throw new FaultRuleInvalid('action: required (EC2 action, Confluent "METHOD /path" or Lambda function name)');
   if ('notFoundForMs' in r) {
     if (service !== 'ec2') throw new FaultRuleInvalid('notFoundForMs: only for service "ec2"');
-    if (typeof r.notFoundForMs !== 'number' || r.notFoundForMs < 0) throw new FaultRuleInvalid('notFoundForMs: must be a number >= 0');
+    if (typeof r.notFoundForMs !== 'number' || r.notFoundForMs < 0)
+      throw new FaultRuleInvalid('notFoundForMs: must be a number >= 0');
     return { service, action: r.action, notFoundForMs: r.notFoundForMs };
   }
-  if (typeof r.error !== 'string' && typeof r.error !== 'number') throw new FaultRuleInvalid('error: required (EC2 code, Confluent HTTP status or Lambda error name)');
-  if (service === 'confluent' && typeof r.error !== 'number') throw new FaultRuleInvalid('error: must be an HTTP status number for service "confluent"');
+  if (typeof r.error !== 'string' && typeof r.error !== 'number')
+    throw new FaultRuleInvalid('error: required (EC2 code, Confluent HTTP status or Lambda error name)');
+  if (service === 'confluent' && typeof r.error !== 'number')
+    throw new FaultRuleInvalid('error: must be an HTTP status number for service "confluent"');
   const onCall = r.onCall ?? 1;
   const times = r.times ?? 1;
-  if (typeof onCall !== 'number' || !Number.isInteger(onCall) || onCall < 1) throw new FaultRuleInvalid('onCall: must be an integer >= 1');
-  if (typeof times !== 'number' || !Number.isInteger(times) || (times < 1 && times !== -1)) throw new FaultRuleInvalid('times: must be an integer >= 1, or -1');
-  if (r.afterSideEffect !== undefined && service !== 'lambda') throw new FaultRuleInvalid('afterSideEffect: only for service "lambda"');
+  if (typeof onCall !== 'number' || !Number.isInteger(onCall) || onCall < 1)
+    throw new FaultRuleInvalid('onCall: must be an integer >= 1');
+  if (typeof times !== 'number' || !Number.isInteger(times) || (times < 1 && times !== -1))
+    throw new FaultRuleInvalid('times: must be an integer >= 1, or -1');
+  if (r.afterSideEffect !== undefined && service !== 'lambda')
+    throw new FaultRuleInvalid('afterSideEffect: only for service "lambda"');
   return {
-    service, action: r.action, error: r.error, message: typeof r.message === 'string' ? r.message : undefined,
-    onCall, times, afterSideEffect: r.afterSideEffect === true,
+    service,
+    action: r.action,
+    error: r.error,
+    message: typeof r.message === 'string' ? r.message : undefined,
+    onCall,
+    times,
+    afterSideEffect: r.afterSideEffect === true,
   };
 }
 
@@ -88,8 +120,12 @@ export class FaultRegistry {
     this.rules.push(...stored);
     return stored;
   }
-  list(): StoredRule[] { return this.rules.map((r) => ({ ...r })); }
-  clear(): void { this.rules = []; }
+  list(): StoredRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+  clear(): void {
+    this.rules = [];
+  }
 
   /**
    * Called once per call of `action` on `service`. Every matching call rule counts the call; the first
@@ -115,13 +151,20 @@ export class FaultRegistry {
   notFoundWindowMs(action: string): number {
     let ms = 0;
     for (const r of this.rules) {
-      if (isNotFoundRule(r) && r.action === action) { r.matched += 1; r.fired += 1; ms = Math.max(ms, r.notFoundForMs); }
+      if (isNotFoundRule(r) && r.action === action) {
+        r.matched += 1;
+        r.fired += 1;
+        ms = Math.max(ms, r.notFoundForMs);
+      }
     }
     return ms;
   }
 
   /** Confluent: the phase the next `resource` leaving `when` goes to instead of its normal next phase (consumed once). */
-  takePhaseOverride(resource: 'gateway' | 'accessPoint', when: 'PROVISIONING' | 'READY'): PhaseFaultRule['phase'] | undefined {
+  takePhaseOverride(
+    resource: 'gateway' | 'accessPoint',
+    when: 'PROVISIONING' | 'READY',
+  ): PhaseFaultRule['phase'] | undefined {
     for (const r of this.rules) {
       if (isPhaseRule(r) && r.resource === resource && (r.when ?? 'PROVISIONING') === when && r.fired === 0) {
         r.matched += 1;

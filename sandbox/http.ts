@@ -7,11 +7,19 @@ export async function readSandboxRequest(req: IncomingMessage): Promise<SandboxR
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body: Buffer.concat(chunks),
+  };
 }
 
 /** A bare server on 127.0.0.1 and a free port that hands every request to `handle` (emulator unit tests). */
-export async function startLoopbackServer(handle: (req: SandboxRequest) => Promise<SandboxResponse>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startLoopbackServer(
+  handle: (req: SandboxRequest) => Promise<SandboxResponse>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     void (async () => {
       let out: SandboxResponse;
@@ -28,9 +36,10 @@ export async function startLoopbackServer(handle: (req: SandboxRequest) => Promi
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

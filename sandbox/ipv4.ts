@@ -11,7 +11,11 @@ export function formatIp(n: number): string {
   return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
-export interface Cidr { base: number; prefix: number; size: number }
+export interface Cidr {
+  base: number;
+  prefix: number;
+  size: number;
+}
 
 export function parseCidr(s: string): Cidr | undefined {
   const m = /^([\d.]+)\/(\d{1,2})$/.exec(s);
@@ -24,7 +28,9 @@ export function parseCidr(s: string): Cidr | undefined {
   return { base, prefix, size };
 }
 
-export function inCidr(c: Cidr, ip: number): boolean { return ip >= c.base && ip < c.base + c.size; }
+export function inCidr(c: Cidr, ip: number): boolean {
+  return ip >= c.base && ip < c.base + c.size;
+}
 
 /** Whether two CIDRs share at least one address. */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {

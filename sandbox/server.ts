@@ -32,7 +32,7 @@ import { DEFAULT_PORT, SEED } from './seed.js';
 import { CONSOLE_PATH, SandboxConsole } from './ui/index.js';
 import { pathToFileURL } from 'node:url';
 import type { Profile, ProfileName, SandboxRequest, SandboxResponse } from './types.js';
-import { STATE_TABLE_DEFINITION } from '../functions/lib/state.js';
+import { STATE_TABLE_DEFINITION } from '#lib/state.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SANDBOX_STATE_TABLE = 'pni-provisioner-sandbox-state';
@@ -47,7 +47,9 @@ export interface SandboxOptions {
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse => ({
-  status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body, null, 2),
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body, null, 2),
 });
 
 export class Sandbox {
@@ -73,8 +75,19 @@ export class Sandbox {
     this.confluent = new ConfluentEmulator({ faults: this.faults, profile, ec2: this.ec2, baseUrl: () => this.url });
     const config = loadServerlessConfig(root, { region: SEED.region });
     this.handlerFiles = Object.values(config.functions).map((f) => f.handlerFile);
-    this.stepFunctions = new StepFunctionsService({ config, accountId: SEED.accountId, region: SEED.region, profile, faults: this.faults });
-    this.eventBridge = new EventBridgeService({ config, stepFunctions: this.stepFunctions, accountId: SEED.accountId, region: SEED.region });
+    this.stepFunctions = new StepFunctionsService({
+      config,
+      accountId: SEED.accountId,
+      region: SEED.region,
+      profile,
+      faults: this.faults,
+    });
+    this.eventBridge = new EventBridgeService({
+      config,
+      stepFunctions: this.stepFunctions,
+      accountId: SEED.accountId,
+      region: SEED.region,
+    });
     this.ui = new SandboxConsole(root);
   }
 
@@ -84,11 +97,19 @@ export class Sandbox {
     return sb;
   }
 
-  get url(): string { return `http://127.0.0.1:${this.portValue}`; }
-  get port(): number { return this.portValue; }
+  get url(): string {
+    return `http://127.0.0.1:${this.portValue}`;
+  }
+  get port(): number {
+    return this.portValue;
+  }
   /** The console page (sandbox/ui/). */
-  get consoleUrl(): string { return `${this.url}${CONSOLE_PATH}`; }
-  get profile(): Profile { return this.profileValue; }
+  get consoleUrl(): string {
+    return `${this.url}${CONSOLE_PATH}`;
+  }
+  get profile(): Profile {
+    return this.profileValue;
+  }
   setProfile(name: ProfileName, overrides: Partial<Profile> = {}): Profile {
     this.profileValue = { ...PROFILES[name], ...overrides, name };
     return this.profileValue;
@@ -133,7 +154,9 @@ export class Sandbox {
     await new Promise<void>((resolve) => this.dynamo!.listen(0, '127.0.0.1', () => resolve()));
     this.dynamoPort = (this.dynamo.address() as AddressInfo).port;
 
-    this.server = http.createServer((req, res) => { void this.serve(req, res); });
+    this.server = http.createServer((req, res) => {
+      void this.serve(req, res);
+    });
     // Idle keep-alive sockets stay open for a minute (as load balancers in front of AWS APIs do): a short timeout
     // races with clients reusing a socket the server is just closing ("socket hang up").
     this.server.keepAliveTimeout = 65_000;
@@ -153,7 +176,8 @@ export class Sandbox {
 
   private async createTable(): Promise<void> {
     const ddb = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${this.dynamoPort}`, region: SEED.region,
+      endpoint: `http://127.0.0.1:${this.dynamoPort}`,
+      region: SEED.region,
       credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
     });
     try {
@@ -187,8 +211,11 @@ export class Sandbox {
       endpoint: this.url,
       profile: this.profileValue,
       ec2: {
-        vpcs: ec2.vpcs, subnets: ec2.subnets, securityGroups: ec2.securityGroups,
-        networkInterfaces: ec2.networkInterfaces, networkInterfacePermissions: ec2.networkInterfacePermissions,
+        vpcs: ec2.vpcs,
+        subnets: ec2.subnets,
+        securityGroups: ec2.securityGroups,
+        networkInterfaces: ec2.networkInterfaces,
+        networkInterfacePermissions: ec2.networkInterfacePermissions,
       },
       confluent: { gateways: confluent.gateways, accessPoints: confluent.accessPoints },
       events: this.eventBridge.snapshot(),
@@ -198,15 +225,21 @@ export class Sandbox {
 
   /** GET /_sandbox/records: every item of the state table (requests, ENI slots, locks), read from DynamoDB itself. */
   async records(): Promise<Record<string, unknown>[]> {
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${this.dynamoPort}`, region: SEED.region, maxAttempts: 1,
-      credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
-    }));
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${this.dynamoPort}`,
+        region: SEED.region,
+        maxAttempts: 1,
+        credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
+      }),
+    );
     const items: Record<string, unknown>[] = [];
     try {
       let start: Record<string, unknown> | undefined;
       do {
-        const out = await doc.send(new ScanCommand({ TableName: SANDBOX_STATE_TABLE, ConsistentRead: true, ExclusiveStartKey: start }));
+        const out = await doc.send(
+          new ScanCommand({ TableName: SANDBOX_STATE_TABLE, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
         items.push(...(out.Items ?? []));
         start = out.LastEvaluatedKey;
       } while (start);
@@ -218,7 +251,10 @@ export class Sandbox {
 
   async stop(): Promise<void> {
     this.stepFunctions.reset();
-    await new Promise<void>((resolve) => { this.server?.closeAllConnections?.(); this.server?.close(() => resolve()); });
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections?.();
+      this.server?.close(() => resolve());
+    });
     this.dynamo?.closeAllConnections?.();
     await new Promise<void>((resolve) => this.dynamo?.close(() => resolve()));
   }
@@ -233,8 +269,10 @@ export class Sandbox {
       const target = String(req.headers['x-amz-target'] ?? '');
       if (reqPath.startsWith('/_sandbox/')) out = await this.control(sreq);
       else if (reqPath.startsWith('/networking/v1/')) out = await this.confluent.handle(sreq);
-      else if (target.startsWith('DynamoDB_')) { await this.proxyDynamo(req, body, res); return; }
-      else if (target.startsWith('AWSEvents.')) out = await this.eventBridge.handle(sreq);
+      else if (target.startsWith('DynamoDB_')) {
+        await this.proxyDynamo(req, body, res);
+        return;
+      } else if (target.startsWith('AWSEvents.')) out = await this.eventBridge.handle(sreq);
       else if (target.startsWith('AWSStepFunctions.')) out = await this.stepFunctions.handle(sreq);
       else if (target.startsWith('secretsmanager.')) out = this.secrets(sreq, target);
       else if (sreq.method === 'POST' && /(^|&)Action=/.test(body.toString('utf8'))) {
@@ -250,19 +288,27 @@ export class Sandbox {
   private proxyDynamo(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     return new Promise((resolve) => {
       const headers = { ...req.headers, host: `127.0.0.1:${this.dynamoPort}` };
-      const up = http.request({ host: '127.0.0.1', port: this.dynamoPort, method: req.method, path: req.url, headers }, (r) => {
-        res.writeHead(r.statusCode ?? 500, r.headers);
-        r.pipe(res);
-        r.on('end', () => resolve());
+      const up = http.request(
+        { host: '127.0.0.1', port: this.dynamoPort, method: req.method, path: req.url, headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 500, r.headers);
+          r.pipe(res);
+          r.on('end', () => resolve());
+        },
+      );
+      up.on('error', (err) => {
+        res.writeHead(500);
+        res.end(String(err));
+        resolve();
       });
-      up.on('error', (err) => { res.writeHead(500); res.end(String(err)); resolve(); });
       up.end(body);
     });
   }
 
   private secrets(req: SandboxRequest, target: string): SandboxResponse {
     const respond = awsJsonResponder('1.1', randomUUID());
-    if (target !== 'secretsmanager.GetSecretValue') return respond(400, { __type: 'UnknownOperationException', message: `${target} is not emulated` });
+    if (target !== 'secretsmanager.GetSecretValue')
+      return respond(400, { __type: 'UnknownOperationException', message: `${target} is not emulated` });
     let body: { SecretId?: string };
     try {
       body = readAwsJsonBody(req, (m) => new Error(m));
@@ -272,11 +318,18 @@ export class Sandbox {
     const name = SEED.confluentSecretArn.split(':secret:')[1];
     const id = body.SecretId;
     if (id !== SEED.confluentSecretArn && id !== name && id !== name.replace(/-[A-Za-z0-9]{6}$/, '')) {
-      return respond(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+      return respond(400, {
+        __type: 'ResourceNotFoundException',
+        message: "Secrets Manager can't find the specified secret.",
+      });
     }
     return respond(200, {
-      ARN: SEED.confluentSecretArn, Name: name, VersionId: '00000000-0000-4000-8000-000000000001', VersionStages: ['AWSCURRENT'],
-      SecretString: JSON.stringify({ key: SEED.confluent.apiKey, secret: SEED.confluent.apiSecret }), CreatedDate: 1767225600,
+      ARN: SEED.confluentSecretArn,
+      Name: name,
+      VersionId: '00000000-0000-4000-8000-000000000001',
+      VersionStages: ['AWSCURRENT'],
+      SecretString: JSON.stringify({ key: SEED.confluent.apiKey, secret: SEED.confluent.apiSecret }),
+      CreatedDate: 1767225600,
     });
   }
 
@@ -288,18 +341,30 @@ export class Sandbox {
     };
     if (this.ui.matches(req.path)) return this.ui.handle(req);
     switch (route) {
-      case 'GET /_sandbox/health': return json(200, { ok: true, profile: this.profileValue.name });
-      case 'GET /_sandbox/state': return json(200, this.state());
-      case 'GET /_sandbox/records': return json(200, { table: SANDBOX_STATE_TABLE, items: await this.records() });
-      case 'POST /_sandbox/reset': await this.reset(); return json(200, { reset: true });
-      case 'GET /_sandbox/faults': return json(200, { rules: this.faults.list() });
-      case 'DELETE /_sandbox/faults': this.faults.clear(); return json(200, { rules: [] });
+      case 'GET /_sandbox/health':
+        return json(200, { ok: true, profile: this.profileValue.name });
+      case 'GET /_sandbox/state':
+        return json(200, this.state());
+      case 'GET /_sandbox/records':
+        return json(200, { table: SANDBOX_STATE_TABLE, items: await this.records() });
+      case 'POST /_sandbox/reset':
+        await this.reset();
+        return json(200, { reset: true });
+      case 'GET /_sandbox/faults':
+        return json(200, { rules: this.faults.list() });
+      case 'DELETE /_sandbox/faults':
+        this.faults.clear();
+        return json(200, { rules: [] });
       case 'POST /_sandbox/faults':
-        try { return json(200, { rules: this.faults.add(bodyJson()) }); } catch (err) {
-          if (err instanceof FaultRuleInvalid || err instanceof SyntaxError) return json(400, { message: (err as Error).message });
+        try {
+          return json(200, { rules: this.faults.add(bodyJson()) });
+        } catch (err) {
+          if (err instanceof FaultRuleInvalid || err instanceof SyntaxError)
+            return json(400, { message: (err as Error).message });
           throw err;
         }
-      case 'GET /_sandbox/profile': return json(200, this.profileValue);
+      case 'GET /_sandbox/profile':
+        return json(200, this.profileValue);
       case 'POST /_sandbox/profile': {
         // { "name": "fast"|"realistic", ...any numeric/boolean Profile field to override (e.g. "gatewayProvisionMs") }
         const b = bodyJson() as Record<string, unknown>;
@@ -309,38 +374,59 @@ export class Sandbox {
         for (const [k, v] of Object.entries(b)) {
           if (k === 'name') continue;
           const base = (PROFILES.fast as unknown as Record<string, unknown>)[k];
-          if (base === undefined) return json(400, { message: `${k}: not a profile setting (${Object.keys(PROFILES.fast).join(', ')})` });
-          if (typeof v !== typeof base || (typeof v === 'number' && v < 0)) return json(400, { message: `${k}: must be a ${typeof base}${typeof base === 'number' ? ' >= 0' : ''}` });
+          if (base === undefined)
+            return json(400, { message: `${k}: not a profile setting (${Object.keys(PROFILES.fast).join(', ')})` });
+          if (typeof v !== typeof base || (typeof v === 'number' && v < 0))
+            return json(400, { message: `${k}: must be a ${typeof base}${typeof base === 'number' ? ' >= 0' : ''}` });
           overrides[k] = v;
         }
         return json(200, this.setProfile(name, overrides as Partial<Profile>));
       }
       case 'POST /_sandbox/seed': {
         // Add to the seed: { "vpcs": [{ vpcId, cidr, name?, subnets: [{ subnetId, cidr, zoneName, name? }] }], "confluentEnvironments": ["env-..."] }
-        const b = bodyJson() as { region?: string; vpcs?: { vpcId: string; cidr: string; name?: string; subnets?: { subnetId: string; cidr: string; zoneName: string; name?: string }[] }[]; confluentEnvironments?: string[] };
+        const b = bodyJson() as {
+          region?: string;
+          vpcs?: {
+            vpcId: string;
+            cidr: string;
+            name?: string;
+            subnets?: { subnetId: string; cidr: string; zoneName: string; name?: string }[];
+          }[];
+          confluentEnvironments?: string[];
+        };
         try {
           for (const v of b.vpcs ?? []) {
-            this.ec2.addVpc(b.region ?? SEED.region, { vpcId: v.vpcId, cidr: v.cidr, name: v.name ?? v.vpcId },
-              (v.subnets ?? []).map((x) => ({ ...x, name: x.name ?? x.subnetId })));
+            this.ec2.addVpc(
+              b.region ?? SEED.region,
+              { vpcId: v.vpcId, cidr: v.cidr, name: v.name ?? v.vpcId },
+              (v.subnets ?? []).map((x) => ({ ...x, name: x.name ?? x.subnetId })),
+            );
           }
           for (const e of b.confluentEnvironments ?? []) this.confluent.addEnvironment(e);
         } catch (err) {
           return json(400, { message: (err as Error).message });
         }
-        return json(200, { vpcs: (b.vpcs ?? []).map((v) => v.vpcId), confluentEnvironments: b.confluentEnvironments ?? [] });
+        return json(200, {
+          vpcs: (b.vpcs ?? []).map((v) => v.vpcId),
+          confluentEnvironments: b.confluentEnvironments ?? [],
+        });
       }
       case 'POST /_sandbox/ec2/attach':
       case 'POST /_sandbox/ec2/detach': {
         const b = bodyJson() as { networkInterfaceId?: string; accountId?: string; region?: string };
         const region = b.region ?? SEED.region;
         if (!b.networkInterfaceId || !this.ec2.getNetworkInterface(region, b.networkInterfaceId)) {
-          return json(404, { message: `networkInterfaceId: no ENI ${b.networkInterfaceId ?? '(missing)'} in ${region}` });
+          return json(404, {
+            message: `networkInterfaceId: no ENI ${b.networkInterfaceId ?? '(missing)'} in ${region}`,
+          });
         }
-        if (route.endsWith('attach')) this.ec2.attach(region, b.networkInterfaceId, b.accountId ?? SEED.confluent.gatewayAccountId);
+        if (route.endsWith('attach'))
+          this.ec2.attach(region, b.networkInterfaceId, b.accountId ?? SEED.confluent.gatewayAccountId);
         else this.ec2.detach(region, b.networkInterfaceId);
         return json(200, this.ec2.getNetworkInterface(region, b.networkInterfaceId));
       }
-      default: return json(404, { message: `unknown control route ${route}` });
+      default:
+        return json(404, { message: `unknown control route ${route}` });
     }
   }
 }

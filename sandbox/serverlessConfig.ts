@@ -108,7 +108,10 @@ function splitFallbacks(expr: string): string[] {
   return out;
 }
 
-export function loadServerlessConfig(root: string, opts: { stage?: string; region?: string; file?: string } = {}): ServerlessConfig {
+export function loadServerlessConfig(
+  root: string,
+  opts: { stage?: string; region?: string; file?: string } = {},
+): ServerlessConfig {
   const absRoot = resolvePath(root);
   const file = opts.file ? resolvePath(absRoot, opts.file) : resolvePath(absRoot, 'serverless.yml');
   if (!existsSync(file)) throw new ServerlessConfigError(`serverless config not found: ${file}`);
@@ -248,7 +251,9 @@ export function loadServerlessConfig(root: string, opts: { stage?: string; regio
     const fn = resolveAll(fnRaw, `functions.${key}`) as Record<string, any>;
     const handler = fn?.handler;
     if (typeof handler !== 'string' || !handler.includes('.')) {
-      throw new ServerlessConfigError(`functions.${key}.handler: expected "path/to/file.export", got ${JSON.stringify(handler)}`);
+      throw new ServerlessConfigError(
+        `functions.${key}.handler: expected "path/to/file.export", got ${JSON.stringify(handler)}`,
+      );
     }
     const dot = handler.lastIndexOf('.');
     const base = handler.slice(0, dot);
@@ -292,7 +297,10 @@ export function loadServerlessConfig(root: string, opts: { stage?: string; regio
     }
     // Variables inside the definition itself (rare), CloudFormation objects are kept.
     definition = resolveAll(definition, `${where}.definition`);
-    const logicalId = typeof sm.id === 'string' ? sm.id : `${key.charAt(0).toUpperCase()}${key.slice(1).replace(/[^A-Za-z0-9]/g, '')}StepFunctionsStateMachine`;
+    const logicalId =
+      typeof sm.id === 'string'
+        ? sm.id
+        : `${key.charAt(0).toUpperCase()}${key.slice(1).replace(/[^A-Za-z0-9]/g, '')}StepFunctionsStateMachine`;
     const name = sm.name !== undefined ? String(resolveAll(sm.name, `${where}.name`)) : `${logicalId}-sandbox`;
     const rules: EventBridgeRuleConfig[] = [];
     const events = Array.isArray(sm.events) ? sm.events : [];
@@ -329,4 +337,3 @@ export function loadServerlessConfig(root: string, opts: { stage?: string; regio
     stateMachines,
   };
 }
-

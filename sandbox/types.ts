@@ -17,7 +17,9 @@ export interface SandboxResponse {
 }
 
 /** Time source. The sandbox uses real milliseconds; phase durations are configured per profile. */
-export interface Clock { now(): number }
+export interface Clock {
+  now(): number;
+}
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** The sandbox's latency profile (ARCHITECTURE section 9). */

@@ -1,1 +1,1 @@
-import '../sandbox/polyfills.js';
+import '#sandbox/polyfills.js';

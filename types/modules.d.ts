@@ -4,6 +4,9 @@ declare module 'dynalite' {
   export default dynalite;
 }
 declare module 'asl-validator' {
-  function validator(definition: unknown, opts?: Record<string, unknown>): { isValid: boolean; errors: unknown[]; errorsText: (sep?: string) => string };
+  function validator(
+    definition: unknown,
+    opts?: Record<string, unknown>,
+  ): { isValid: boolean; errors: unknown[]; errorsText: (sep?: string) => string };
   export = validator;
 }

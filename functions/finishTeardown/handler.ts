@@ -1,5 +1,8 @@
-import { makeHandler } from '../lib/handler.js';
-import { defaultDeps } from '../lib/deps.js';
-import { finishTeardown } from '../lib/steps/teardown.js';
+import { makeHandler } from '#lib/handler.js';
+import { defaultDeps } from '#lib/deps.js';
+import type { FinishTeardownInput } from '#lib/contracts.js';
+import { finishTeardown } from '#lib/steps/teardown.js';
 
-export const handler = makeHandler('finishTeardown', (input: Parameters<typeof finishTeardown>[0]) => finishTeardown(input, defaultDeps()));
+export const handler = makeHandler('finishTeardown', (input: FinishTeardownInput) =>
+  finishTeardown(input, defaultDeps()),
+);

@@ -26,7 +26,9 @@ export function parseIpv4(ip: string): number {
   let n = 0;
   for (const part of parts) {
     if (!OCTET.test(part) || Number(part) > 255) {
-      throw new Error(`"${ip}" is not an IPv4 address (each of the four numbers must be 0..255, without leading zeros)`);
+      throw new Error(
+        `"${ip}" is not an IPv4 address (each of the four numbers must be 0..255, without leading zeros)`,
+      );
     }
     n = n * 256 + Number(part);
   }

@@ -9,13 +9,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { config } from './config.js';
+import { config, sdkMaxAttempts } from './config.js';
 import { ConfigError } from './errors.js';
 import { ConfluentClient } from './confluent/index.js';
 import { StateStore } from './state.js';
 import { EventPublisher } from './publisher.js';
 
-const maxAttempts = Number(process.env.AWS_MAX_ATTEMPTS ?? 2) || 2;
+const maxAttempts = sdkMaxAttempts();
 const ec2Clients = new Map<string, EC2Client>();
 
 export function ec2(region: string): EC2Client {
@@ -29,9 +29,12 @@ export function ec2(region: string): EC2Client {
 
 let store: StateStore | undefined;
 export function stateStore(): StateStore {
-  store ??= new StateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  }), config().stateTable);
+  store ??= new StateStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }),
+    config().stateTable,
+  );
   return store;
 }
 
@@ -48,7 +51,10 @@ export function confluent(): ConfluentClient {
     baseUrl: config().confluentApiUrl,
     maxRetryDelayMs: config().confluentMaxRetryDelayMs,
     credentials: async () => {
-      const secret = await getSecret<{ key?: string; secret?: string }>(config().confluentSecretArn, { transform: 'json', maxAge: 300 });
+      const secret = await getSecret<{ key?: string; secret?: string }>(config().confluentSecretArn, {
+        transform: 'json',
+        maxAge: 300,
+      });
       if (!secret || typeof secret.key !== 'string' || typeof secret.secret !== 'string') {
         throw new ConfigError('the Confluent secret must be JSON {"key": "...", "secret": "..."}');
       }

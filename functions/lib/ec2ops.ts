@@ -3,14 +3,37 @@
  * named errors in one place (`mapEc2Error`).
  */
 import {
-  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateNetworkInterfaceCommand,
-  CreateNetworkInterfacePermissionCommand, CreateSecurityGroupCommand, DeleteNetworkInterfaceCommand,
-  DeleteNetworkInterfacePermissionCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacePermissionsCommand,
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand,
-  RevokeSecurityGroupEgressCommand, type EC2Client, type Filter, type IpPermission, type NetworkInterface, type Tag,
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateNetworkInterfaceCommand,
+  CreateNetworkInterfacePermissionCommand,
+  CreateSecurityGroupCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteNetworkInterfacePermissionCommand,
+  DeleteSecurityGroupCommand,
+  DescribeNetworkInterfacePermissionsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  RevokeSecurityGroupEgressCommand,
+  type EC2Client,
+  type Filter,
+  type IpPermission,
+  type NetworkInterface,
+  type SecurityGroup,
+  type Subnet,
+  type Tag,
+  type Vpc,
 } from '@aws-sdk/client-ec2';
 import {
-  Ec2NotYetVisible, Ec2RequestFailed, Ec2Throttled, Ec2Unavailable, ResourceInUse, isRetryableAwsError,
+  Ec2NotYetVisible,
+  Ec2RequestFailed,
+  Ec2Throttled,
+  Ec2Unavailable,
+  ResourceInUse,
+  isRetryableAwsError,
+  present,
 } from './errors.js';
 import { ENI_PERMISSION, PNI_INGRESS_PORTS, TAG_REQUEST_ID } from './constants.js';
 import type { EgressRule, SubnetFact } from './types.js';
@@ -34,20 +57,31 @@ function isResourceNotFound(err: unknown): boolean {
 export function mapEc2Error(err: unknown, what: string, opts: { visibilityWindow?: boolean } = {}): Error {
   const c = code(err);
   const msg = `${what}: ${(err as AwsErr)?.message ?? String(err)}`;
-  if (c === 'RequestLimitExceeded' || c === 'Throttling' || c === 'ThrottlingException') return new Ec2Throttled(msg, { cause: err });
+  if (c === 'RequestLimitExceeded' || c === 'Throttling' || c === 'ThrottlingException')
+    return new Ec2Throttled(msg, { cause: err });
   if (opts.visibilityWindow && isResourceNotFound(err)) return new Ec2NotYetVisible(msg, { cause: err });
   if (isRetryableAwsError(err)) return new Ec2Unavailable(msg, { cause: err });
   return new Ec2RequestFailed(c, msg, { cause: err });
 }
 
-async function call<T>(what: string, fn: () => Promise<T>, opts?: { visibilityWindow?: boolean; done?: string[] }): Promise<T | undefined> {
-  try { return await fn(); } catch (err) {
+async function call<T>(
+  what: string,
+  fn: () => Promise<T>,
+  opts?: { visibilityWindow?: boolean; done?: string[] },
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
     if (opts?.done?.includes(code(err))) return undefined; // the change is already in place
     throw mapEc2Error(err, what, opts);
   }
 }
 async function must<T>(what: string, fn: () => Promise<T>, opts?: { visibilityWindow?: boolean }): Promise<T> {
-  return (await call(what, fn, opts))!;
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapEc2Error(err, what, opts);
+  }
 }
 
 export function toTags(tags: Record<string, string>): Tag[] {
@@ -59,29 +93,47 @@ export function tagValue(tags: Tag[] | undefined, key: string): string | undefin
 
 // ---------------------------------------------------------------- facts (validation)
 
-export async function describeVpc(ec2: EC2Client, vpcId: string): Promise<{ vpcId: string; cidr: string; ownerId: string } | undefined> {
+export async function describeVpc(
+  ec2: EC2Client,
+  vpcId: string,
+): Promise<{ vpcId: string; cidr: string; ownerId: string } | undefined> {
+  let v: Vpc | undefined;
   try {
-    const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    const v = out.Vpcs?.[0];
-    return v ? { vpcId: v.VpcId!, cidr: v.CidrBlock!, ownerId: v.OwnerId! } : undefined;
+    v = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0];
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw mapEc2Error(err, `describing VPC ${vpcId}`);
   }
+  return v
+    ? {
+        vpcId: present(v.VpcId, `VPC ${vpcId}: VpcId`),
+        cidr: present(v.CidrBlock, `VPC ${vpcId}: CidrBlock`),
+        ownerId: present(v.OwnerId, `VPC ${vpcId}: OwnerId`),
+      }
+    : undefined;
 }
 
 /** The subnets that exist among `subnetIds` (a whole-call NotFound is narrowed with a filter). */
 export async function describeSubnets(ec2: EC2Client, subnetIds: string[]): Promise<SubnetFact[]> {
   if (subnetIds.length === 0) return [];
-  let subnets;
+  let subnets: Subnet[];
   try {
     subnets = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? [];
   } catch (err) {
     if (!isNotFound(err)) throw mapEc2Error(err, 'describing subnets');
-    subnets = (await must('describing subnets', () => ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: subnetIds }] })))).Subnets ?? [];
+    subnets =
+      (
+        await must('describing subnets', () =>
+          ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: subnetIds }] })),
+        )
+      ).Subnets ?? [];
   }
   return subnets.map((s) => ({
-    subnetId: s.SubnetId!, vpcId: s.VpcId!, cidr: s.CidrBlock!, zoneId: s.AvailabilityZoneId!, zoneName: s.AvailabilityZone!,
+    subnetId: present(s.SubnetId, 'a subnet: SubnetId'),
+    vpcId: present(s.VpcId, `subnet ${s.SubnetId}: VpcId`),
+    cidr: present(s.CidrBlock, `subnet ${s.SubnetId}: CidrBlock`),
+    zoneId: present(s.AvailabilityZoneId, `subnet ${s.SubnetId}: AvailabilityZoneId`),
+    zoneName: present(s.AvailabilityZone, `subnet ${s.SubnetId}: AvailabilityZone`),
     availableIps: s.AvailableIpAddressCount ?? 0,
   }));
 }
@@ -90,7 +142,9 @@ async function describeAllEnis(ec2: EC2Client, filters: Filter[]): Promise<Netwo
   const all: NetworkInterface[] = [];
   let token: string | undefined;
   do {
-    const out = await must('describing network interfaces', () => ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })));
+    const out = await must('describing network interfaces', () =>
+      ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })),
+    );
     all.push(...(out.NetworkInterfaces ?? []));
     token = out.NextToken || undefined;
   } while (token);
@@ -102,57 +156,104 @@ export async function usedIps(ec2: EC2Client, subnetIds: string[]): Promise<Reco
   const out: Record<string, string[]> = Object.fromEntries(subnetIds.map((s) => [s, []]));
   if (subnetIds.length === 0) return out;
   for (const eni of await describeAllEnis(ec2, [{ Name: 'subnet-id', Values: subnetIds }])) {
-    for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) out[eni.SubnetId!]?.push(a.PrivateIpAddress);
+    const inSubnet = eni.SubnetId === undefined ? undefined : out[eni.SubnetId];
+    for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) inSubnet?.push(a.PrivateIpAddress);
   }
   return out;
 }
 
-export async function describeSecurityGroup(ec2: EC2Client, groupId: string): Promise<{ groupId: string; vpcId: string } | null> {
+export async function describeSecurityGroup(
+  ec2: EC2Client,
+  groupId: string,
+): Promise<{ groupId: string; vpcId: string } | null> {
+  let g: SecurityGroup | undefined;
   try {
-    const g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
-    return g ? { groupId: g.GroupId!, vpcId: g.VpcId! } : null;
+    g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
   } catch (err) {
     if (isNotFound(err)) return null;
     throw mapEc2Error(err, `describing security group ${groupId}`);
   }
+  return g
+    ? {
+        groupId: present(g.GroupId, `security group ${groupId}: GroupId`),
+        vpcId: present(g.VpcId, `security group ${groupId}: VpcId`),
+      }
+    : null;
 }
 
 // ---------------------------------------------------------------- security group
 
 /** Find our group by name in the VPC; a group of that name without our request tag is someone else's. */
 export async function findSecurityGroupByName(ec2: EC2Client, vpcId: string, name: string) {
-  const out = await must('describing security groups', () => ec2.send(new DescribeSecurityGroupsCommand({
-    Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [name] }],
-  })));
+  const out = await must('describing security groups', () =>
+    ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: [name] },
+        ],
+      }),
+    ),
+  );
   return out.SecurityGroups?.[0];
 }
 
-export async function createSecurityGroup(ec2: EC2Client, input: { vpcId: string; name: string; description: string; tags: Record<string, string> }): Promise<string> {
+export async function createSecurityGroup(
+  ec2: EC2Client,
+  input: { vpcId: string; name: string; description: string; tags: Record<string, string> },
+): Promise<string> {
+  let groupId: string | undefined;
   try {
-    const out = await ec2.send(new CreateSecurityGroupCommand({
-      VpcId: input.vpcId, GroupName: input.name, Description: input.description,
-      TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(input.tags) }],
-    }));
-    return out.GroupId!;
+    const out = await ec2.send(
+      new CreateSecurityGroupCommand({
+        VpcId: input.vpcId,
+        GroupName: input.name,
+        Description: input.description,
+        TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(input.tags) }],
+      }),
+    );
+    groupId = out.GroupId;
   } catch (err) {
     // We looked the name up just before: a duplicate we could not see is most likely our own group from a retried
     // invocation that EC2 does not list yet. Retry (briefly); once visible, the lookup decides whose it is.
-    if (code(err) === 'InvalidGroup.Duplicate') throw new Ec2NotYetVisible(`creating security group ${input.name}: ${(err as Error).message}`, { cause: err });
+    if (code(err) === 'InvalidGroup.Duplicate')
+      throw new Ec2NotYetVisible(`creating security group ${input.name}: ${(err as Error).message}`, { cause: err });
     throw mapEc2Error(err, `creating security group ${input.name}`);
   }
+  return present(groupId, `creating security group ${input.name}: GroupId`);
 }
 
-function sameRange(p: IpPermission, protocol: string, from: number | undefined, to: number | undefined, cidr: string): boolean {
-  return p.IpProtocol === protocol && (protocol === '-1' || (p.FromPort === from && p.ToPort === to)) && (p.IpRanges ?? []).some((r) => r.CidrIp === cidr);
+function sameRange(
+  p: IpPermission,
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+  cidr: string,
+): boolean {
+  return (
+    p.IpProtocol === protocol &&
+    (protocol === '-1' || (p.FromPort === from && p.ToPort === to)) &&
+    (p.IpRanges ?? []).some((r) => r.CidrIp === cidr)
+  );
 }
 
 /**
  * Bring the group to the least-privilege posture: ingress TCP 443/9092 from each client CIDR, the default
  * allow-all egress revoked, and only the explicit egress rules. Each change is skipped when already in place.
  */
-export async function applySecurityGroupRules(ec2: EC2Client, groupId: string, rules: { ingressCidrs: string[]; egressRules: EgressRule[] }): Promise<void> {
-  const describe = async () => (await must(`describing security group ${groupId}`,
-    () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })), { visibilityWindow: true })).SecurityGroups?.[0];
+export async function applySecurityGroupRules(
+  ec2: EC2Client,
+  groupId: string,
+  rules: { ingressCidrs: string[]; egressRules: EgressRule[] },
+): Promise<void> {
+  const describe = async () =>
+    (
+      await must(
+        `describing security group ${groupId}`,
+        () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })),
+        { visibilityWindow: true },
+      )
+    ).SecurityGroups?.[0];
   const group = await describe();
   if (!group) throw new Ec2NotYetVisible(`security group ${groupId} is not visible yet`);
   const ingress = group.IpPermissions ?? [];
@@ -161,28 +262,53 @@ export async function applySecurityGroupRules(ec2: EC2Client, groupId: string, r
   const missingIngress: IpPermission[] = [];
   for (const port of PNI_INGRESS_PORTS) {
     const cidrs = rules.ingressCidrs.filter((c) => !ingress.some((p) => sameRange(p, 'tcp', port, port, c)));
-    if (cidrs.length) missingIngress.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: cidrs.map((CidrIp) => ({ CidrIp, Description: `Confluent PNI ${port === 443 ? 'HTTPS' : 'Kafka'}` })) });
+    if (cidrs.length)
+      missingIngress.push({
+        IpProtocol: 'tcp',
+        FromPort: port,
+        ToPort: port,
+        IpRanges: cidrs.map((CidrIp) => ({ CidrIp, Description: `Confluent PNI ${port === 443 ? 'HTTPS' : 'Kafka'}` })),
+      });
   }
   if (missingIngress.length) {
-    await call(`authorizing ingress on ${groupId}`, () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress })),
-      { visibilityWindow: true, done: ['InvalidPermission.Duplicate'] });
+    await call(
+      `authorizing ingress on ${groupId}`,
+      () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress })),
+      { visibilityWindow: true, done: ['InvalidPermission.Duplicate'] },
+    );
   }
   if (egress.some((p) => sameRange(p, '-1', undefined, undefined, '0.0.0.0/0'))) {
-    await call(`revoking default egress on ${groupId}`, () => ec2.send(new RevokeSecurityGroupEgressCommand({
-      GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-    })), { visibilityWindow: true, done: ['InvalidPermission.NotFound'] });
+    await call(
+      `revoking default egress on ${groupId}`,
+      () =>
+        ec2.send(
+          new RevokeSecurityGroupEgressCommand({
+            GroupId: groupId,
+            IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+          }),
+        ),
+      { visibilityWindow: true, done: ['InvalidPermission.NotFound'] },
+    );
   }
   const missingEgress: IpPermission[] = [];
   for (const rule of rules.egressRules) {
     for (const port of rule.ports) {
       if (!egress.some((p) => sameRange(p, 'tcp', port, port, rule.cidr))) {
-        missingEgress.push({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: rule.cidr, Description: 'Confluent PNI connector egress' }] });
+        missingEgress.push({
+          IpProtocol: 'tcp',
+          FromPort: port,
+          ToPort: port,
+          IpRanges: [{ CidrIp: rule.cidr, Description: 'Confluent PNI connector egress' }],
+        });
       }
     }
   }
   if (missingEgress.length) {
-    await call(`authorizing egress on ${groupId}`, () => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress })),
-      { visibilityWindow: true, done: ['InvalidPermission.Duplicate'] });
+    await call(
+      `authorizing egress on ${groupId}`,
+      () => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress })),
+      { visibilityWindow: true, done: ['InvalidPermission.Duplicate'] },
+    );
   }
 }
 
@@ -192,7 +318,8 @@ export async function deleteSecurityGroup(ec2: EC2Client, groupId: string): Prom
     return 'deleted';
   } catch (err) {
     if (isNotFound(err)) return 'gone';
-    if (['DependencyViolation', 'InvalidGroup.InUse'].includes(code(err))) throw new ResourceInUse(`security group ${groupId}: ${(err as Error).message}`);
+    if (['DependencyViolation', 'InvalidGroup.InUse'].includes(code(err)))
+      throw new ResourceInUse(`security group ${groupId}: ${(err as Error).message}`);
     throw mapEc2Error(err, `deleting security group ${groupId}`);
   }
 }
@@ -203,15 +330,37 @@ export async function securityGroupExists(ec2: EC2Client, groupId: string): Prom
 
 // ---------------------------------------------------------------- ENIs
 
-export async function createNetworkInterface(ec2: EC2Client, input: {
-  subnetId: string; securityGroupId: string; clientToken: string; description: string; privateIp?: string; tags: Record<string, string>;
-}): Promise<{ eniId: string; privateIp: string }> {
-  const out = await must(`creating ENI in ${input.subnetId}`, () => ec2.send(new CreateNetworkInterfaceCommand({
-    SubnetId: input.subnetId, Groups: [input.securityGroupId], ClientToken: input.clientToken, Description: input.description,
-    PrivateIpAddress: input.privateIp, TagSpecifications: [{ ResourceType: 'network-interface', Tags: toTags(input.tags) }],
-  })), { visibilityWindow: true });
-  const ni = out.NetworkInterface!;
-  return { eniId: ni.NetworkInterfaceId!, privateIp: ni.PrivateIpAddress! };
+export async function createNetworkInterface(
+  ec2: EC2Client,
+  input: {
+    subnetId: string;
+    securityGroupId: string;
+    clientToken: string;
+    description: string;
+    privateIp?: string;
+    tags: Record<string, string>;
+  },
+): Promise<{ eniId: string; privateIp: string }> {
+  const out = await must(
+    `creating ENI in ${input.subnetId}`,
+    () =>
+      ec2.send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: input.subnetId,
+          Groups: [input.securityGroupId],
+          ClientToken: input.clientToken,
+          Description: input.description,
+          PrivateIpAddress: input.privateIp,
+          TagSpecifications: [{ ResourceType: 'network-interface', Tags: toTags(input.tags) }],
+        }),
+      ),
+    { visibilityWindow: true },
+  );
+  const ni = present(out.NetworkInterface, 'CreateNetworkInterface: NetworkInterface');
+  return {
+    eniId: present(ni.NetworkInterfaceId, 'CreateNetworkInterface: NetworkInterfaceId'),
+    privateIp: present(ni.PrivateIpAddress, 'CreateNetworkInterface: PrivateIpAddress'),
+  };
 }
 
 /** Every ENI tagged with this request id (teardown's second source besides the record). */
@@ -223,7 +372,7 @@ export async function findRequestEnis(ec2: EC2Client, requestId: string): Promis
 export async function existingEnis(ec2: EC2Client, eniIds: string[]): Promise<NetworkInterface[]> {
   const found: NetworkInterface[] = [];
   for (let i = 0; i < eniIds.length; i += 200) {
-    found.push(...await describeAllEnis(ec2, [{ Name: 'network-interface-id', Values: eniIds.slice(i, i + 200) }]));
+    found.push(...(await describeAllEnis(ec2, [{ Name: 'network-interface-id', Values: eniIds.slice(i, i + 200) }])));
   }
   return found;
 }
@@ -234,7 +383,10 @@ export async function deleteNetworkInterface(ec2: EC2Client, eniId: string): Pro
     return 'deleted';
   } catch (err) {
     if (isNotFound(err)) return 'gone';
-    if (code(err) === 'InvalidNetworkInterface.InUse' || (code(err) === 'InvalidParameterValue' && /in use|attached/i.test((err as Error).message))) {
+    if (
+      code(err) === 'InvalidNetworkInterface.InUse' ||
+      (code(err) === 'InvalidParameterValue' && /in use|attached/i.test((err as Error).message))
+    ) {
       throw new ResourceInUse(`ENI ${eniId} is attached: ${(err as Error).message}`);
     }
     throw mapEc2Error(err, `deleting ENI ${eniId}`);
@@ -243,15 +395,38 @@ export async function deleteNetworkInterface(ec2: EC2Client, eniId: string): Pro
 
 // ---------------------------------------------------------------- permissions
 
-export interface PermissionFact { permissionId: string; eniId: string; account: string; permission: string; state: string }
+export interface PermissionFact {
+  permissionId: string;
+  eniId: string;
+  account: string;
+  permission: string;
+  state: string;
+}
 
-export async function describePermissions(ec2: EC2Client, filters: Filter[], opts?: { visibilityWindow?: boolean }): Promise<PermissionFact[]> {
+export async function describePermissions(
+  ec2: EC2Client,
+  filters: Filter[],
+  opts?: { visibilityWindow?: boolean },
+): Promise<PermissionFact[]> {
   const all: PermissionFact[] = [];
   let token: string | undefined;
   do {
-    const out = await must('describing ENI permissions', () => ec2.send(new DescribeNetworkInterfacePermissionsCommand({ Filters: filters, MaxResults: 255, NextToken: token })), opts);
+    const out = await must(
+      'describing ENI permissions',
+      () =>
+        ec2.send(
+          new DescribeNetworkInterfacePermissionsCommand({ Filters: filters, MaxResults: 255, NextToken: token }),
+        ),
+      opts,
+    );
     for (const p of out.NetworkInterfacePermissions ?? []) {
-      all.push({ permissionId: p.NetworkInterfacePermissionId!, eniId: p.NetworkInterfaceId!, account: p.AwsAccountId ?? '', permission: p.Permission ?? '', state: p.PermissionState?.State ?? '' });
+      all.push({
+        permissionId: present(p.NetworkInterfacePermissionId, 'an ENI permission: NetworkInterfacePermissionId'),
+        eniId: present(p.NetworkInterfaceId, 'an ENI permission: NetworkInterfaceId'),
+        account: p.AwsAccountId ?? '',
+        permission: p.Permission ?? '',
+        state: p.PermissionState?.State ?? '',
+      });
     }
     token = out.NextToken || undefined;
   } while (token);
@@ -262,22 +437,51 @@ export async function describePermissions(ec2: EC2Client, filters: Filter[], opt
 export async function permissionsOn(ec2: EC2Client, eniIds: string[]): Promise<PermissionFact[]> {
   const perms: PermissionFact[] = [];
   for (let i = 0; i < eniIds.length; i += 200) {
-    perms.push(...await describePermissions(ec2, [{ Name: 'network-interface-permission.network-interface-id', Values: eniIds.slice(i, i + 200) }]));
+    perms.push(
+      ...(await describePermissions(ec2, [
+        { Name: 'network-interface-permission.network-interface-id', Values: eniIds.slice(i, i + 200) },
+      ])),
+    );
   }
   return perms;
 }
 
 /** Describe-before-create: an existing INSTANCE-ATTACH grant for `account` is reused. */
-export async function grantAttachPermission(ec2: EC2Client, eniId: string, account: string): Promise<{ permissionId: string; created: boolean }> {
-  const existing = (await describePermissions(ec2, [
-    { Name: 'network-interface-permission.network-interface-id', Values: [eniId] },
-    { Name: 'network-interface-permission.aws-account-id', Values: [account] },
-  ], { visibilityWindow: true })).find((p) => p.permission === ENI_PERMISSION && !/revok/i.test(p.state));
+export async function grantAttachPermission(
+  ec2: EC2Client,
+  eniId: string,
+  account: string,
+): Promise<{ permissionId: string; created: boolean }> {
+  const existing = (
+    await describePermissions(
+      ec2,
+      [
+        { Name: 'network-interface-permission.network-interface-id', Values: [eniId] },
+        { Name: 'network-interface-permission.aws-account-id', Values: [account] },
+      ],
+      { visibilityWindow: true },
+    )
+  ).find((p) => p.permission === ENI_PERMISSION && !/revok/i.test(p.state));
   if (existing) return { permissionId: existing.permissionId, created: false };
-  const out = await must(`granting ${ENI_PERMISSION} on ${eniId}`, () => ec2.send(new CreateNetworkInterfacePermissionCommand({
-    NetworkInterfaceId: eniId, Permission: ENI_PERMISSION, AwsAccountId: account,
-  })), { visibilityWindow: true });
-  return { permissionId: out.InterfacePermission!.NetworkInterfacePermissionId!, created: true };
+  const out = await must(
+    `granting ${ENI_PERMISSION} on ${eniId}`,
+    () =>
+      ec2.send(
+        new CreateNetworkInterfacePermissionCommand({
+          NetworkInterfaceId: eniId,
+          Permission: ENI_PERMISSION,
+          AwsAccountId: account,
+        }),
+      ),
+    { visibilityWindow: true },
+  );
+  return {
+    permissionId: present(
+      out.InterfacePermission?.NetworkInterfacePermissionId,
+      `granting ${ENI_PERMISSION} on ${eniId}: NetworkInterfacePermissionId`,
+    ),
+    created: true,
+  };
 }
 
 export async function deletePermission(ec2: EC2Client, permissionId: string): Promise<'deleted' | 'gone'> {
@@ -286,7 +490,8 @@ export async function deletePermission(ec2: EC2Client, permissionId: string): Pr
     return 'deleted';
   } catch (err) {
     if (isNotFound(err) || /NotFound/i.test(code(err))) return 'gone';
-    if (/InUse|Attached|IncorrectState|OperationNotPermitted/i.test(code(err))) throw new ResourceInUse(`permission ${permissionId}: ${(err as Error).message}`);
+    if (/InUse|Attached|IncorrectState|OperationNotPermitted/i.test(code(err)))
+      throw new ResourceInUse(`permission ${permissionId}: ${(err as Error).message}`);
     throw mapEc2Error(err, `revoking permission ${permissionId}`);
   }
 }

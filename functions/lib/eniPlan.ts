@@ -47,9 +47,8 @@ export function planEnis(req: CanonicalRequest, subnets: SubnetFact[], attempt: 
   }
   const n = req.enisPerSubnet;
   const ip = req.ipAssignment;
-  const addresses = ip.mode === 'sequential'
-    ? subnets.map((s) => sequentialAddresses(s.cidr, ip.startOffset, n))
-    : undefined;
+  const addresses =
+    ip.mode === 'sequential' ? subnets.map((s) => sequentialAddresses(s.cidr, ip.startOffset, n)) : undefined;
   const slots: EniSlot[] = [];
   for (let s = 0; s < subnets.length * n; s++) {
     const i = Math.floor(s / n);

@@ -19,20 +19,39 @@ export interface EventBase {
   eniCount?: number;
 }
 
-export interface StartedDetail extends EventBase { attempt: number; source: RequestSource; warnings: string[] }
-export interface PhaseChangedDetail extends EventBase { phase: Phase }
+export interface StartedDetail extends EventBase {
+  attempt: number;
+  source: RequestSource;
+  warnings: string[];
+}
+export interface PhaseChangedDetail extends EventBase {
+  phase: Phase;
+}
 export interface SucceededDetail extends EventBase {
-  gatewayId: string; gatewayCreatedByUs: boolean; confluentAccount: string; securityGroupId: string; accessPointId: string; eniIds: string[];
+  gatewayId: string;
+  gatewayCreatedByUs: boolean;
+  confluentAccount: string;
+  securityGroupId: string;
+  accessPointId: string;
+  eniIds: string[];
 }
 export interface FailedDetail extends EventBase {
   error: { name: string; message: string };
   failedStep: string;
   rollback: { outcome: 'ROLLED_BACK' | 'ROLLBACK_FAILED'; leftovers: Leftover[] };
 }
-export interface TeardownSucceededDetail extends EventBase { mode: 'teardown' }
-export interface TeardownFailedDetail extends EventBase { mode: 'teardown'; leftovers: Leftover[] }
+export interface TeardownSucceededDetail extends EventBase {
+  mode: 'teardown';
+}
+export interface TeardownFailedDetail extends EventBase {
+  mode: 'teardown';
+  leftovers: Leftover[];
+}
 
-export interface EmittedEvent { detailType: string; detail: Record<string, unknown> }
+export interface EmittedEvent {
+  detailType: string;
+  detail: Record<string, unknown>;
+}
 
 function withVersion<T extends object>(detail: T): Record<string, unknown> {
   const out: Record<string, unknown> = { version: EVENT_DETAIL_VERSION };
@@ -42,9 +61,18 @@ function withVersion<T extends object>(detail: T): Record<string, unknown> {
 
 export const events = {
   started: (d: StartedDetail): EmittedEvent => ({ detailType: DETAIL_TYPES.started, detail: withVersion(d) }),
-  phaseChanged: (d: PhaseChangedDetail): EmittedEvent => ({ detailType: DETAIL_TYPES.phaseChanged, detail: withVersion(d) }),
+  phaseChanged: (d: PhaseChangedDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.phaseChanged,
+    detail: withVersion(d),
+  }),
   succeeded: (d: SucceededDetail): EmittedEvent => ({ detailType: DETAIL_TYPES.succeeded, detail: withVersion(d) }),
   failed: (d: FailedDetail): EmittedEvent => ({ detailType: DETAIL_TYPES.failed, detail: withVersion(d) }),
-  teardownSucceeded: (d: TeardownSucceededDetail): EmittedEvent => ({ detailType: DETAIL_TYPES.teardownSucceeded, detail: withVersion(d) }),
-  teardownFailed: (d: TeardownFailedDetail): EmittedEvent => ({ detailType: DETAIL_TYPES.teardownFailed, detail: withVersion(d) }),
+  teardownSucceeded: (d: TeardownSucceededDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.teardownSucceeded,
+    detail: withVersion(d),
+  }),
+  teardownFailed: (d: TeardownFailedDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.teardownFailed,
+    detail: withVersion(d),
+  }),
 };

@@ -7,16 +7,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.js';
 import { AwsServiceUnavailable, PniError, isRetryableAwsError } from './errors.js';
+import { withStepPrefix } from './stepErrors.js';
 
 export function namedError(functionKey: string, err: unknown): Error {
   let e: Error;
   if (err instanceof PniError) e = err;
-  else if (isRetryableAwsError(err)) e = new AwsServiceUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
+  else if (isRetryableAwsError(err))
+    e = new AwsServiceUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
   else if (err instanceof Error) e = err;
   else e = new Error(String(err));
   if (!e.name || e.name === 'Error') e.name = 'UnexpectedError';
-  const prefix = `[${functionKey}] `;
-  if (!/^\[[A-Za-z0-9]+\] /.test(e.message)) e.message = prefix + e.message;
+  e.message = withStepPrefix(functionKey, e.message);
   return e;
 }
 

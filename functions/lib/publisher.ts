@@ -1,24 +1,38 @@
 /** Publishes the workflow's events to EventBridge (one PutEvents per call, at most 10 entries). */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { AwsServiceUnavailable, isRetryableAwsError } from './errors.js';
 import type { EmittedEvent } from './events.js';
+import type { EventSink } from './deps.js';
 
-export class EventPublisher {
-  constructor(private readonly client: EventBridgeClient, private readonly busName: string, private readonly source: string) {}
+export class EventPublisher implements EventSink {
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+    private readonly source: string,
+  ) {}
 
   async publish(...events: EmittedEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
       const batch = events.slice(i, i + 10);
-      let out;
+      let out: PutEventsCommandOutput;
       try {
-        out = await this.client.send(new PutEventsCommand({
-          Entries: batch.map((e) => ({
-            EventBusName: this.busName, Source: this.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail),
-            Resources: typeof e.detail.executionArn === 'string' && e.detail.executionArn.startsWith('arn:') ? [e.detail.executionArn] : [],
-          })),
-        }));
+        out = await this.client.send(
+          new PutEventsCommand({
+            Entries: batch.map((e) => ({
+              EventBusName: this.busName,
+              Source: this.source,
+              DetailType: e.detailType,
+              Detail: JSON.stringify(e.detail),
+              Resources:
+                typeof e.detail.executionArn === 'string' && e.detail.executionArn.startsWith('arn:')
+                  ? [e.detail.executionArn]
+                  : [],
+            })),
+          }),
+        );
       } catch (err) {
-        if (isRetryableAwsError(err)) throw new AwsServiceUnavailable(`EventBridge PutEvents failed: ${(err as Error).message}`, { cause: err });
+        if (isRetryableAwsError(err))
+          throw new AwsServiceUnavailable(`EventBridge PutEvents failed: ${(err as Error).message}`, { cause: err });
         throw err;
       }
       if (out.FailedEntryCount) {

@@ -1,12 +1,17 @@
 /**
  * The state record (ARCHITECTURE section 5): one DynamoDB table, conditional Put/Update, Get and Query only
- * (dynalite has no transactions).
- *   REQUEST#<id> / META      the request: status, ids, error, leftovers, version
- *   REQUEST#<id> / ENI#<nnn> one planned ENI: subnet, zone, ip, eni id, permission id, status
- *   LOCK#<env>#<vpc> / LOCK  which request holds the (environment, VPC) pair
+ * (dynalite has no transactions). The keys (REQUEST#<id> / META, REQUEST#<id> / ENI#<nnn>, LOCK#<env>#<vpc> / LOCK)
+ * come from tableKeys.ts. Steps depend on the `RequestStore` interface; `StateStore` is its DynamoDB implementation.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AwsServiceUnavailable, RecordConflict, isRetryableAwsError } from './errors.js';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { AwsServiceUnavailable, RecordConflict, RecordIncomplete, isRetryableAwsError } from './errors.js';
+import { ENI_SK_PREFIX, eniKey, lockKey, requestKey, requestPk } from './tableKeys.js';
 import type { CanonicalRequest, Leftover, Phase, RequestSource, Status } from './types.js';
 
 export interface RequestRecord {
@@ -58,18 +63,70 @@ export interface EniRecord {
   updatedAt: string;
 }
 
-export interface LockRecord { pk: string; sk: 'LOCK'; holder?: string; environmentId: string; vpcId: string; acquiredAt?: string; updatedAt: string }
+export interface LockRecord {
+  pk: string;
+  sk: 'LOCK';
+  holder?: string;
+  environmentId: string;
+  vpcId: string;
+  acquiredAt?: string;
+  updatedAt: string;
+}
 
-export const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'META' as const });
-export const eniKey = (requestId: string, slot: number) => ({ pk: `REQUEST#${requestId}`, sk: `ENI#${String(slot).padStart(3, '0')}` });
-export const lockKey = (environmentId: string, vpcId: string) => ({ pk: `LOCK#${environmentId}#${vpcId}`, sk: 'LOCK' as const });
+/**
+ * A record that validation claimed: created (or restarted) by ValidateRequest with the canonical request and
+ * its environment, VPC and region. Only a request rejected by the schema before any claim lacks them (status
+ * REJECTED, `rawRequest` instead of `request`). Everything after validation works on claimed records.
+ */
+export type ClaimedRecord = RequestRecord &
+  Required<Pick<RequestRecord, 'request' | 'environmentId' | 'vpcId' | 'region'>>;
+
+export function isClaimed(rec: RequestRecord): rec is ClaimedRecord {
+  return !!rec.request && !!rec.environmentId && !!rec.vpcId && !!rec.region;
+}
+
+/** Narrow to a claimed record, or fail with RecordIncomplete (a record no step after validation can work on). */
+export function claimed(rec: RequestRecord): ClaimedRecord {
+  if (!isClaimed(rec))
+    throw new RecordIncomplete(
+      `request ${rec.requestId} (status ${rec.status}) was never claimed by validation: it has no request, environment, VPC or region`,
+    );
+  return rec;
+}
+
+/** What the steps need from the state table (StateStore implements it over DynamoDB; tests may pass their own). */
+export interface RequestStore {
+  get(requestId: string): Promise<RequestRecord | undefined>;
+  create(rec: Omit<RequestRecord, 'pk' | 'sk' | 'createdAt' | 'updatedAt' | 'version'>): Promise<RequestRecord>;
+  update(
+    requestId: string,
+    fields: Partial<Omit<RequestRecord, 'pk' | 'sk' | 'version' | 'updatedAt'>>,
+    expect?: { version?: number; status?: Status[]; executionArn?: string },
+  ): Promise<RequestRecord>;
+  putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<void>;
+  updateEni(
+    requestId: string,
+    slot: number,
+    fields: Partial<Pick<EniRecord, 'permissionId' | 'status' | 'eniId'>>,
+  ): Promise<void>;
+  listEnis(requestId: string): Promise<EniRecord[]>;
+  acquireLock(
+    environmentId: string,
+    vpcId: string,
+    requestId: string,
+  ): Promise<{ acquired: true } | { acquired: false; holder: string }>;
+  releaseLock(environmentId: string, vpcId: string, requestId: string): Promise<boolean>;
+  lockHolder(environmentId: string, vpcId: string): Promise<string | undefined>;
+  byStatus(status: Status, limit?: number): Promise<RequestRecord[]>;
+}
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 function mapDynamoError(err: unknown, what: string): never {
   if (isConditionFailure(err)) throw new RecordConflict(`${what}: the record changed meanwhile`);
-  if (isRetryableAwsError(err)) throw new AwsServiceUnavailable(`${what}: DynamoDB is unavailable (${(err as Error).name})`, { cause: err });
+  if (isRetryableAwsError(err))
+    throw new AwsServiceUnavailable(`${what}: DynamoDB is unavailable (${(err as Error).name})`, { cause: err });
   throw err;
 }
 
@@ -82,21 +139,34 @@ function updateParts(fields: Record<string, unknown>, now: string) {
   for (const [k, v] of Object.entries(fields)) {
     names[`#${k}`] = k;
     if (v === undefined) removes.push(`#${k}`);
-    else { values[`:${k}`] = v; sets.push(`#${k} = :${k}`); }
+    else {
+      values[`:${k}`] = v;
+      sets.push(`#${k} = :${k}`);
+    }
   }
   return { expr: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`, names, values };
 }
 
-export class StateStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly now: () => Date = () => new Date()) {}
+export class StateStore implements RequestStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  private iso(): string { return this.now().toISOString(); }
+  private iso(): string {
+    return this.now().toISOString();
+  }
 
   async get(requestId: string): Promise<RequestRecord | undefined> {
     try {
-      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: requestKey(requestId), ConsistentRead: true }));
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: requestKey(requestId), ConsistentRead: true }),
+      );
       return out.Item as RequestRecord | undefined;
-    } catch (err) { return mapDynamoError(err, `reading request ${requestId}`); }
+    } catch (err) {
+      return mapDynamoError(err, `reading request ${requestId}`);
+    }
   }
 
   /** Create the record; fails with RecordConflict when it already exists. */
@@ -104,23 +174,36 @@ export class StateStore {
     const now = this.iso();
     const item: RequestRecord = { ...requestKey(rec.requestId), ...rec, createdAt: now, updatedAt: now, version: 1 };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
       return item;
-    } catch (err) { return mapDynamoError(err, `creating request ${rec.requestId}`); }
+    } catch (err) {
+      return mapDynamoError(err, `creating request ${rec.requestId}`);
+    }
   }
 
   /**
    * Update fields. `expect.version` makes it an optimistic-concurrency write; `expect.status` requires one of
    * these statuses; `expect.executionArn` requires this execution to own the record. Always requires the record to exist.
    */
-  async update(requestId: string, fields: Partial<Omit<RequestRecord, 'pk' | 'sk' | 'version' | 'updatedAt'>>,
-    expect: { version?: number; status?: Status[]; executionArn?: string } = {}): Promise<RequestRecord> {
+  async update(
+    requestId: string,
+    fields: Partial<Omit<RequestRecord, 'pk' | 'sk' | 'version' | 'updatedAt'>>,
+    expect: { version?: number; status?: Status[]; executionArn?: string } = {},
+  ): Promise<RequestRecord> {
     const { expr, names, values } = updateParts(fields as Record<string, unknown>, this.iso());
     const conds = ['attribute_exists(pk)'];
-    if (expect.version !== undefined) { conds.push('#version = :expectedVersion'); values[':expectedVersion'] = expect.version; }
+    if (expect.version !== undefined) {
+      conds.push('#version = :expectedVersion');
+      values[':expectedVersion'] = expect.version;
+    }
     if (expect.status) {
       names['#status'] = 'status';
-      const keys = expect.status.map((s, i) => { values[`:st${i}`] = s; return `:st${i}`; });
+      const keys = expect.status.map((s, i) => {
+        values[`:st${i}`] = s;
+        return `:st${i}`;
+      });
       conds.push(`#status IN (${keys.join(', ')})`);
     }
     if (expect.executionArn !== undefined) {
@@ -129,43 +212,71 @@ export class StateStore {
       conds.push('#executionArn = :expectedExecutionArn');
     }
     try {
-      const out = await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: requestKey(requestId), UpdateExpression: expr,
-        ConditionExpression: conds.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          UpdateExpression: expr,
+          ConditionExpression: conds.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return out.Attributes as RequestRecord;
-    } catch (err) { return mapDynamoError(err, `updating request ${requestId}`); }
+    } catch (err) {
+      return mapDynamoError(err, `updating request ${requestId}`);
+    }
   }
 
   /** Record (or refresh) one ENI slot of an attempt; a later attempt may overwrite an earlier attempt's slot. */
   async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<void> {
     const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, updatedAt: this.iso() };
     try {
-      await this.doc.send(new PutCommand({
-        TableName: this.table, Item: item,
-        ConditionExpression: 'attribute_not_exists(pk) OR attempt <= :attempt',
-        ExpressionAttributeValues: { ':attempt': eni.attempt },
-      }));
-    } catch (err) { mapDynamoError(err, `recording ENI slot ${eni.slot} of ${eni.requestId}`); }
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR attempt <= :attempt',
+          ExpressionAttributeValues: { ':attempt': eni.attempt },
+        }),
+      );
+    } catch (err) {
+      mapDynamoError(err, `recording ENI slot ${eni.slot} of ${eni.requestId}`);
+    }
   }
 
-  async updateEni(requestId: string, slot: number, fields: Partial<Pick<EniRecord, 'permissionId' | 'status' | 'eniId'>>): Promise<void> {
+  async updateEni(
+    requestId: string,
+    slot: number,
+    fields: Partial<Pick<EniRecord, 'permissionId' | 'status' | 'eniId'>>,
+  ): Promise<void> {
     const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':updatedAt': this.iso() };
     const sets = ['#updatedAt = :updatedAt'];
     const removes: string[] = [];
     for (const [k, v] of Object.entries(fields)) {
       names[`#${k}`] = k;
-      if (v === undefined) removes.push(`#${k}`); else { values[`:${k}`] = v; sets.push(`#${k} = :${k}`); }
+      if (v === undefined) removes.push(`#${k}`);
+      else {
+        values[`:${k}`] = v;
+        sets.push(`#${k} = :${k}`);
+      }
     }
     try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: eniKey(requestId, slot),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-      }));
-    } catch (err) { mapDynamoError(err, `updating ENI slot ${slot} of ${requestId}`); }
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: eniKey(requestId, slot),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      mapDynamoError(err, `updating ENI slot ${slot} of ${requestId}`);
+    }
   }
 
   async listEnis(requestId: string): Promise<EniRecord[]> {
@@ -173,31 +284,53 @@ export class StateStore {
     let start: Record<string, unknown> | undefined;
     try {
       do {
-        const out = await this.doc.send(new QueryCommand({
-          TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eni)',
-          ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}`, ':eni': 'ENI#' }, ExclusiveStartKey: start, ConsistentRead: true,
-        }));
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eni)',
+            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':eni': ENI_SK_PREFIX },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        );
         items.push(...((out.Items ?? []) as EniRecord[]));
         start = out.LastEvaluatedKey;
       } while (start);
-    } catch (err) { mapDynamoError(err, `listing ENIs of ${requestId}`); }
+    } catch (err) {
+      mapDynamoError(err, `listing ENIs of ${requestId}`);
+    }
     return items.sort((a, b) => a.slot - b.slot);
   }
 
   /** Take the (environment, VPC) lock for `requestId`; answers the current holder when someone else has it. */
-  async acquireLock(environmentId: string, vpcId: string, requestId: string): Promise<{ acquired: true } | { acquired: false; holder: string }> {
+  async acquireLock(
+    environmentId: string,
+    vpcId: string,
+    requestId: string,
+  ): Promise<{ acquired: true } | { acquired: false; holder: string }> {
     const now = this.iso();
     try {
-      await this.doc.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...lockKey(environmentId, vpcId), holder: requestId, environmentId, vpcId, acquiredAt: now, updatedAt: now } satisfies LockRecord,
-        ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(holder) OR holder = :rid',
-        ExpressionAttributeValues: { ':rid': requestId },
-      }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...lockKey(environmentId, vpcId),
+            holder: requestId,
+            environmentId,
+            vpcId,
+            acquiredAt: now,
+            updatedAt: now,
+          } satisfies LockRecord,
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(holder) OR holder = :rid',
+          ExpressionAttributeValues: { ':rid': requestId },
+        }),
+      );
       return { acquired: true };
     } catch (err) {
       if (!isConditionFailure(err)) return mapDynamoError(err, `locking ${environmentId}/${vpcId}`);
-      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: lockKey(environmentId, vpcId), ConsistentRead: true }));
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: lockKey(environmentId, vpcId), ConsistentRead: true }),
+      );
       const holder = (out.Item as LockRecord | undefined)?.holder;
       if (!holder) return this.acquireLock(environmentId, vpcId, requestId); // released meanwhile
       return { acquired: false, holder };
@@ -207,11 +340,15 @@ export class StateStore {
   /** Release the lock if `requestId` holds it (a no-op otherwise). */
   async releaseLock(environmentId: string, vpcId: string, requestId: string): Promise<boolean> {
     try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: lockKey(environmentId, vpcId),
-        UpdateExpression: 'REMOVE holder, acquiredAt SET updatedAt = :now', ConditionExpression: 'holder = :rid',
-        ExpressionAttributeValues: { ':rid': requestId, ':now': this.iso() },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: lockKey(environmentId, vpcId),
+          UpdateExpression: 'REMOVE holder, acquiredAt SET updatedAt = :now',
+          ConditionExpression: 'holder = :rid',
+          ExpressionAttributeValues: { ':rid': requestId, ':now': this.iso() },
+        }),
+      );
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
@@ -220,33 +357,54 @@ export class StateStore {
   }
 
   async lockHolder(environmentId: string, vpcId: string): Promise<string | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: lockKey(environmentId, vpcId), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: lockKey(environmentId, vpcId), ConsistentRead: true }),
+    );
     return (out.Item as LockRecord | undefined)?.holder;
   }
 
   /** Requests by status, newest first (GSI byStatus). */
   async byStatus(status: Status, limit = 50): Promise<RequestRecord[]> {
     try {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.table, IndexName: 'byStatus', KeyConditionExpression: '#s = :s',
-        ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status }, ScanIndexForward: false, Limit: limit,
-      }));
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': status },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
       return (out.Items ?? []) as RequestRecord[];
-    } catch (err) { return mapDynamoError(err, `listing ${status} requests`); }
+    } catch (err) {
+      return mapDynamoError(err, `listing ${status} requests`);
+    }
   }
 }
 
 /** The table definition (the sandbox and tests create it; serverless.yml declares the same for AWS). */
 export const STATE_TABLE_DEFINITION = {
   AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' },
-    { AttributeName: 'status', AttributeType: 'S' }, { AttributeName: 'updatedAt', AttributeType: 'S' },
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'status', AttributeType: 'S' },
+    { AttributeName: 'updatedAt', AttributeType: 'S' },
   ],
-  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-  GlobalSecondaryIndexes: [{
-    IndexName: 'byStatus',
-    KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }],
-    Projection: { ProjectionType: 'ALL' },
-  }],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'byStatus',
+      KeySchema: [
+        { AttributeName: 'status', KeyType: 'HASH' },
+        { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
   BillingMode: 'PAY_PER_REQUEST',
 } as const;

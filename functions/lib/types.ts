@@ -1,13 +1,14 @@
-/** Shapes shared by the handlers, the state machines and the sandbox. */
+/** Domain shapes: the canonical request, subnet facts, ENI slots, leftovers. The step payloads are in contracts.ts. */
 import type { Phase, Status } from './constants.js';
 
 export type IpAssignment = { mode: 'auto' } | { mode: 'sequential'; startOffset: number };
 
-export interface EgressRule { cidr: string; ports: number[] }
+export interface EgressRule {
+  cidr: string;
+  ports: number[];
+}
 
-export type SecurityGroupRequest =
-  | { existingId: string }
-  | { ingressCidrs?: string[]; egressRules: EgressRule[] };
+export type SecurityGroupRequest = { existingId: string } | { ingressCidrs?: string[]; egressRules: EgressRule[] };
 
 export type GatewayRequest = { existingId: string } | { displayName?: string };
 
@@ -57,39 +58,12 @@ export interface Limits {
   eniMaxConcurrency: number;
 }
 
-/** Output of ValidateRequest, the payload every later provision state carries. */
-export interface ProvisionContext {
-  requestId: string;
-  attempt: number;
-  executionArn: string;
-  source: RequestSource;
-  request: CanonicalRequest;
-  /** The customer's AWS account (owner of the VPC), which owns the ENIs. */
-  customerAccount: string;
-  vpcCidr: string;
-  subnets: SubnetFact[];
-  /** AZ ids, in subnet order: what the Confluent gateway gets. */
-  zones: string[];
-  plan: { slots: EniSlot[] };
-  limits: Limits;
-  warnings: string[];
-  /** Set when the same request already SUCCEEDED: the workflow returns the stored result. */
-  alreadySucceeded?: boolean;
-  result?: ProvisionResult;
+export interface ResourceRef {
+  type: 'accessPoint' | 'networkInterfacePermission' | 'networkInterface' | 'securityGroup' | 'gateway';
+  id: string;
 }
-
-export interface ProvisionResult {
-  requestId: string;
-  status: Status;
-  gatewayId?: string;
-  gatewayCreatedByUs?: boolean;
-  confluentAccount?: string;
-  securityGroupId?: string;
-  accessPointId?: string;
-  eniIds: string[];
+export interface Leftover extends ResourceRef {
+  reason: string;
 }
-
-export interface ResourceRef { type: 'accessPoint' | 'networkInterfacePermission' | 'networkInterface' | 'securityGroup' | 'gateway'; id: string }
-export interface Leftover extends ResourceRef { reason: string }
 
 export type { Phase, Status };

@@ -11,24 +11,62 @@ import type { FaultRegistry } from '../faults.js';
 import { SEED } from '../seed.js';
 import { systemClock, type Clock, type Profile, type SandboxRequest, type SandboxResponse } from '../types.js';
 import {
-  ApiError, badParameter, badRequest, conflict, failureBody, forbidden, injectedError, invalid, notFound,
-  quotaExceeded, unauthenticated,
+  ApiError,
+  badParameter,
+  badRequest,
+  conflict,
+  failureBody,
+  forbidden,
+  injectedError,
+  invalid,
+  notFound,
+  quotaExceeded,
+  unauthenticated,
 } from './errors.js';
 import {
-  MAX_PNI_GATEWAYS_PER_ENVIRONMENT, PNI_ACCESS_POINT_KIND, PNI_GATEWAY_SPEC_KIND, PNI_GATEWAY_STATUS_KIND,
-  environmentIdOf, optionalString, optionalStringArray, parseJsonBody, requireObject, requireString,
-  validateAccessPointKind, validateAccount, validateEgressRoutes, validateGatewayConfig, validateNetworkInterfaces,
-  type Json, type PniGatewayConfig,
+  MAX_PNI_GATEWAYS_PER_ENVIRONMENT,
+  PNI_ACCESS_POINT_KIND,
+  PNI_GATEWAY_SPEC_KIND,
+  PNI_GATEWAY_STATUS_KIND,
+  environmentIdOf,
+  optionalString,
+  optionalStringArray,
+  parseJsonBody,
+  requireObject,
+  requireString,
+  validateAccessPointKind,
+  validateAccount,
+  validateEgressRoutes,
+  validateGatewayConfig,
+  validateNetworkInterfaces,
+  type Json,
+  type PniGatewayConfig,
 } from './validate.js';
 
 /** What the Confluent emulator needs from the EC2 emulator (implemented by sandbox/ec2). */
 export interface Ec2View {
-  getNetworkInterface(region: string, eniId: string): {
-    networkInterfaceId: string; subnetId: string; vpcId: string; availabilityZoneId: string; ownerId: string;
-    status: string; attachedBy?: string;
-  } | undefined;
-  permissionsFor(region: string, eniId: string): {
-    networkInterfacePermissionId: string; awsAccountId: string; permission: string; state: string;
+  getNetworkInterface(
+    region: string,
+    eniId: string,
+  ):
+    | {
+        networkInterfaceId: string;
+        subnetId: string;
+        vpcId: string;
+        availabilityZoneId: string;
+        ownerId: string;
+        status: string;
+        attachedBy?: string;
+      }
+    | undefined;
+  permissionsFor(
+    region: string,
+    eniId: string,
+  ): {
+    networkInterfacePermissionId: string;
+    awsAccountId: string;
+    permission: string;
+    state: string;
   }[];
   attach(region: string, eniId: string, accountId: string): void;
   detach(region: string, eniId: string): void;
@@ -44,7 +82,11 @@ export interface ConfluentEmulatorOptions {
 }
 
 type OverridePhase = 'FAILED' | 'EXPIRED' | 'ERROR' | 'DISCONNECTED' | 'DEGRADED';
-interface PhaseError { phase: string; code: string; message: string }
+interface PhaseError {
+  phase: string;
+  code: string;
+  message: string;
+}
 
 interface GatewayRec {
   id: string;
@@ -84,14 +126,27 @@ interface AccessPointRec {
 }
 
 type Collection = 'gateways' | 'access-points';
-interface Route { collection: Collection; id?: string; template: string }
+interface Route {
+  collection: Collection;
+  id?: string;
+  template: string;
+}
 
 const API_VERSION = 'networking/v1';
 const PREFIX = '/networking/v1';
 const RATE_LIMIT = 300;
 const RATE_WINDOW_MS = 60_000;
 
-const GATEWAY_LIST_PARAMS = ['environment', 'page_size', 'page_token', 'gateway_type', 'id', 'spec.display_name', 'status.phase', 'spec.config.region'];
+const GATEWAY_LIST_PARAMS = [
+  'environment',
+  'page_size',
+  'page_token',
+  'gateway_type',
+  'id',
+  'spec.display_name',
+  'status.phase',
+  'spec.config.region',
+];
 const ACCESS_POINT_LIST_PARAMS = ['environment', 'page_size', 'page_token', 'spec.display_name', 'spec.gateway', 'id'];
 
 const OVERRIDE_TEXT: Record<'gateway' | 'accessPoint', Record<OverridePhase, string>> = {
@@ -162,7 +217,8 @@ export class ConfluentEmulator {
   /** Any request whose path starts with /networking/v1/. */
   async handle(req: SandboxRequest): Promise<SandboxResponse> {
     const requestId = randomUUID();
-    const latency = this.profile().confluentMethodLatencyMs?.[req.method.toUpperCase()] ?? this.profile().confluentLatencyMs;
+    const latency =
+      this.profile().confluentMethodLatencyMs?.[req.method.toUpperCase()] ?? this.profile().confluentLatencyMs;
     if (latency > 0) await sleep(latency);
     let res: SandboxResponse;
     try {
@@ -172,7 +228,8 @@ export class ConfluentEmulator {
       res = this.errorResponse(e);
     }
     res.headers['X-Request-Id'] = requestId;
-    if ((res.status >= 200 && res.status < 300) || res.status === 429) Object.assign(res.headers, this.rateLimitHeaders(res.status === 429));
+    if ((res.status >= 200 && res.status < 300) || res.status === 429)
+      Object.assign(res.headers, this.rateLimitHeaders(res.status === 429));
     return res;
   }
 
@@ -184,13 +241,22 @@ export class ConfluentEmulator {
     const method = req.method.toUpperCase();
     const route = this.route(req.path);
     if (!route) {
-      return { status: 404, headers: { 'Content-Type': 'application/json' },
-        body: failureBody(new ApiError(404, undefined, 'Not Found', `No such resource: ${req.path}`)) };
+      return {
+        status: 404,
+        headers: { 'Content-Type': 'application/json' },
+        body: failureBody(new ApiError(404, undefined, 'Not Found', `No such resource: ${req.path}`)),
+      };
     }
     const allowed = route.id === undefined ? ['GET', 'POST'] : ['GET', 'PATCH', 'DELETE'];
     if (!allowed.includes(method)) {
-      throw new ApiError(405, 'method_not_allowed', 'Method Not Allowed', `${method} is not allowed on ${route.template}`,
-        undefined, { Allow: allowed.join(', ') });
+      throw new ApiError(
+        405,
+        'method_not_allowed',
+        'Method Not Allowed',
+        `${method} is not allowed on ${route.template}`,
+        undefined,
+        { Allow: allowed.join(', ') },
+      );
     }
     this.injectFault(method, route, req.path);
     this.advance();
@@ -200,7 +266,8 @@ export class ConfluentEmulator {
       return gw ? this.createGateway(req.body) : this.createAccessPoint(req.body);
     }
     if (method === 'GET') return gw ? this.getGateway(route.id, req.query) : this.getAccessPoint(route.id, req.query);
-    if (method === 'PATCH') return gw ? this.patchGateway(route.id, req.body) : this.patchAccessPoint(route.id, req.body);
+    if (method === 'PATCH')
+      return gw ? this.patchGateway(route.id, req.body) : this.patchAccessPoint(route.id, req.body);
     return gw ? this.deleteGateway(route.id, req.query) : this.deleteAccessPoint(route.id, req.query);
   }
 
@@ -277,8 +344,12 @@ export class ConfluentEmulator {
   private environmentParam(query: URLSearchParams): string {
     const env = query.get('environment');
     if (!env) {
-      throw badParameter('missing_required_parameter', 'Missing Required Parameter',
-        "The query parameter 'environment' is required", 'environment');
+      throw badParameter(
+        'missing_required_parameter',
+        'Missing Required Parameter',
+        "The query parameter 'environment' is required",
+        'environment',
+      );
     }
     this.checkEnvironment(env);
     return env;
@@ -298,13 +369,21 @@ export class ConfluentEmulator {
     }
   }
 
-  private url(path: string): string { return `${this.baseUrl().replace(/\/+$/, '')}${path}`; }
-  private envCrn(env: string): string { return `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${env}`; }
-  private gatewayCrn(env: string, id: string): string { return `${this.envCrn(env)}/gateway=${id}`; }
+  private url(path: string): string {
+    return `${this.baseUrl().replace(/\/+$/, '')}${path}`;
+  }
+  private envCrn(env: string): string {
+    return `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${env}`;
+  }
+  private gatewayCrn(env: string, id: string): string {
+    return `${this.envCrn(env)}/gateway=${id}`;
+  }
   private envRef(env: string): Json {
     return { id: env, related: this.url(`/v2/environments/${env}`), resource_name: this.envCrn(env) };
   }
-  private iso(ms: number): string { return new Date(ms).toISOString(); }
+  private iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
 
   // ----------------------------------------------------------------------------------------------
   // Lazy phases
@@ -318,13 +397,21 @@ export class ConfluentEmulator {
       if (g.deletedAt === undefined && !g.provisioned && g.provisionDueAt <= now) {
         events.push({ at: g.provisionDueAt, order: 0, run: () => this.finishGatewayProvisioning(g) });
       }
-      if (g.goneAt !== undefined && g.goneAt <= now) events.push({ at: g.goneAt, order: 3, run: () => { this.gateways.delete(g.id); } });
+      if (g.goneAt !== undefined && g.goneAt <= now)
+        events.push({
+          at: g.goneAt,
+          order: 3,
+          run: () => {
+            this.gateways.delete(g.id);
+          },
+        });
     }
     for (const a of this.accessPoints.values()) {
       if (a.deletedAt === undefined && a.phase === 'PROVISIONING' && a.provisionDueAt <= now) {
         events.push({ at: a.provisionDueAt, order: 1, run: () => this.finishAccessPointProvisioning(a) });
       }
-      if (a.goneAt !== undefined && a.goneAt <= now) events.push({ at: a.goneAt, order: 2, run: () => this.removeAccessPoint(a) });
+      if (a.goneAt !== undefined && a.goneAt <= now)
+        events.push({ at: a.goneAt, order: 2, run: () => this.removeAccessPoint(a) });
     }
     events.sort((x, y) => x.at - y.at || x.order - y.order);
     for (const e of events) e.run();
@@ -345,7 +432,11 @@ export class ConfluentEmulator {
 
   private overrideError(resource: 'gateway' | 'accessPoint', phase: OverridePhase): PhaseError {
     const prefix = resource === 'gateway' ? 'GATEWAY' : 'ACCESS_POINT';
-    return { phase, code: `${prefix}_${phase}`, message: `${OVERRIDE_TEXT[resource][phase]} (injected by a sandbox fault rule)` };
+    return {
+      phase,
+      code: `${prefix}_${phase}`,
+      message: `${OVERRIDE_TEXT[resource][phase]} (injected by a sandbox fault rule)`,
+    };
   }
 
   private setAccessPointOverride(a: AccessPointRec, phase: OverridePhase): void {
@@ -370,7 +461,10 @@ export class ConfluentEmulator {
     const gPhase = g ? this.gatewayPhase(g) : 'DELETED';
     if (!g || (gPhase !== 'CREATED' && gPhase !== 'READY')) {
       a.phase = 'FAILED';
-      a.error = { code: 'GATEWAY_NOT_AVAILABLE', message: `gateway ${a.gatewayId} is ${gPhase}; the access point cannot be provisioned` };
+      a.error = {
+        code: 'GATEWAY_NOT_AVAILABLE',
+        message: `gateway ${a.gatewayId} is ${gPhase}; the access point cannot be provisioned`,
+      };
       return;
     }
     const problems = this.eniProblems(a, g);
@@ -379,7 +473,9 @@ export class ConfluentEmulator {
       a.phase = 'ERROR';
       a.error = {
         code: first.code,
-        message: first.message + (problems.length > 1 ? ` (and ${problems.length - 1} more network interface problem(s))` : ''),
+        message:
+          first.message +
+          (problems.length > 1 ? ` (and ${problems.length - 1} more network interface problem(s))` : ''),
       };
       return;
     }
@@ -401,21 +497,39 @@ export class ConfluentEmulator {
     for (const eniId of a.networkInterfaces) {
       const eni = this.ec2.getNetworkInterface(region, eniId);
       if (!eni) {
-        out.push({ code: 'NETWORK_INTERFACE_NOT_FOUND', message: `network interface ${eniId} was not found in region ${region}` });
+        out.push({
+          code: 'NETWORK_INTERFACE_NOT_FOUND',
+          message: `network interface ${eniId} was not found in region ${region}`,
+        });
         continue;
       }
       if (eni.ownerId !== a.account) {
-        out.push({ code: 'NETWORK_INTERFACE_ACCOUNT_MISMATCH', message: `network interface ${eniId} is owned by account ${eni.ownerId}, not by account ${a.account}` });
+        out.push({
+          code: 'NETWORK_INTERFACE_ACCOUNT_MISMATCH',
+          message: `network interface ${eniId} is owned by account ${eni.ownerId}, not by account ${a.account}`,
+        });
         continue;
       }
       if (!g.config.zones.includes(eni.availabilityZoneId)) {
-        out.push({ code: 'NETWORK_INTERFACE_ZONE_MISMATCH', message: `network interface ${eniId} is in availability zone ${eni.availabilityZoneId}, which is not one of the gateway's zones (${g.config.zones.join(', ')})` });
+        out.push({
+          code: 'NETWORK_INTERFACE_ZONE_MISMATCH',
+          message: `network interface ${eniId} is in availability zone ${eni.availabilityZoneId}, which is not one of the gateway's zones (${g.config.zones.join(', ')})`,
+        });
         continue;
       }
-      const granted = this.ec2.permissionsFor(region, eniId).some((p) => p.permission.toUpperCase() === 'INSTANCE-ATTACH'
-        && p.awsAccountId === account && p.state.toLowerCase() === 'granted');
+      const granted = this.ec2
+        .permissionsFor(region, eniId)
+        .some(
+          (p) =>
+            p.permission.toUpperCase() === 'INSTANCE-ATTACH' &&
+            p.awsAccountId === account &&
+            p.state.toLowerCase() === 'granted',
+        );
       if (!granted) {
-        out.push({ code: 'NETWORK_INTERFACE_PERMISSION_MISSING', message: `network interface ${eniId} does not grant the INSTANCE-ATTACH permission to account ${account}` });
+        out.push({
+          code: 'NETWORK_INTERFACE_PERMISSION_MISSING',
+          message: `network interface ${eniId} does not grant the INSTANCE-ATTACH permission to account ${account}`,
+        });
       }
     }
     return out;
@@ -516,13 +630,21 @@ export class ConfluentEmulator {
   private filterValues(query: URLSearchParams, name: string): string[] | undefined {
     const raw = query.getAll(name);
     if (raw.length === 0) return undefined;
-    return raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+    return raw
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   }
 
   private checkListParams(query: URLSearchParams, allowed: string[], resource: string): void {
     for (const key of query.keys()) {
       if (!allowed.includes(key)) {
-        throw badParameter('invalid_filter', 'Invalid Filter', `The '${resource}' resource can't be filtered by '${key}'`, key);
+        throw badParameter(
+          'invalid_filter',
+          'Invalid Filter',
+          `The '${resource}' resource can't be filtered by '${key}'`,
+          key,
+        );
       }
     }
   }
@@ -532,7 +654,12 @@ export class ConfluentEmulator {
     const rawSize = query.get('page_size');
     if (rawSize !== null) {
       if (!/^\d+$/.test(rawSize) || Number(rawSize) < 1 || Number(rawSize) > 100) {
-        throw badParameter('invalid_page_size', 'Invalid Page Size', 'page_size must be an integer between 1 and 100', 'page_size');
+        throw badParameter(
+          'invalid_page_size',
+          'Invalid Page Size',
+          'page_size must be an integer between 1 and 100',
+          'page_size',
+        );
       }
       size = Number(rawSize);
     }
@@ -541,13 +668,25 @@ export class ConfluentEmulator {
     if (token !== null && token !== '') {
       const decoded = token.length <= 255 ? Buffer.from(token, 'base64url').toString('utf8') : '';
       const m = /^o=(\d+)$/.exec(decoded);
-      if (!m) throw badParameter('invalid_page_token', 'Invalid Page Token', 'page_token is invalid or expired', 'page_token');
+      if (!m)
+        throw badParameter(
+          'invalid_page_token',
+          'Invalid Page Token',
+          'page_token is invalid or expired',
+          'page_token',
+        );
       offset = Number(m[1]);
     }
     return { size, offset };
   }
 
-  private listResponse(kind: 'GatewayList' | 'AccessPointList', path: string, query: URLSearchParams, items: Json[], defaultSize: number): SandboxResponse {
+  private listResponse(
+    kind: 'GatewayList' | 'AccessPointList',
+    path: string,
+    query: URLSearchParams,
+    items: Json[],
+    defaultSize: number,
+  ): SandboxResponse {
     const { size, offset } = this.pageParams(query, defaultSize);
     const page = items.slice(offset, offset + size);
     const linkParams = new URLSearchParams();
@@ -570,13 +709,19 @@ export class ConfluentEmulator {
     const names = this.filterValues(query, 'spec.display_name');
     const regions = this.filterValues(query, 'spec.config.region');
     // Terraform and the CLI send lowercase phases and "active" for READY (reference section 2.6).
-    const phases = this.filterValues(query, 'status.phase')?.map((p) => (p.toUpperCase() === 'ACTIVE' ? 'READY' : p.toUpperCase()));
-    const items = this.sortedGateways().filter((g) => g.env === env
-      && (!types || types.some((t) => t.toLowerCase() === g.config.kind.replace(/GatewaySpec$/, '').toLowerCase()))
-      && (!ids || ids.includes(g.id))
-      && (!names || (g.displayName !== undefined && names.includes(g.displayName)))
-      && (!regions || regions.includes(g.config.region))
-      && (!phases || phases.includes(this.gatewayPhase(g))))
+    const phases = this.filterValues(query, 'status.phase')?.map((p) =>
+      p.toUpperCase() === 'ACTIVE' ? 'READY' : p.toUpperCase(),
+    );
+    const items = this.sortedGateways()
+      .filter(
+        (g) =>
+          g.env === env &&
+          (!types || types.some((t) => t.toLowerCase() === g.config.kind.replace(/GatewaySpec$/, '').toLowerCase())) &&
+          (!ids || ids.includes(g.id)) &&
+          (!names || (g.displayName !== undefined && names.includes(g.displayName))) &&
+          (!regions || regions.includes(g.config.region)) &&
+          (!phases || phases.includes(this.gatewayPhase(g))),
+      )
       .map((g) => this.renderGateway(g));
     return this.listResponse('GatewayList', `${PREFIX}/gateways`, query, items, 100);
   }
@@ -587,10 +732,14 @@ export class ConfluentEmulator {
     const ids = this.filterValues(query, 'id');
     const names = this.filterValues(query, 'spec.display_name');
     const gateways = this.filterValues(query, 'spec.gateway');
-    const items = this.sortedAccessPoints().filter((a) => a.env === env
-      && (!ids || ids.includes(a.id))
-      && (!names || (a.displayName !== undefined && names.includes(a.displayName)))
-      && (!gateways || gateways.includes(a.gatewayId)))
+    const items = this.sortedAccessPoints()
+      .filter(
+        (a) =>
+          a.env === env &&
+          (!ids || ids.includes(a.id)) &&
+          (!names || (a.displayName !== undefined && names.includes(a.displayName))) &&
+          (!gateways || gateways.includes(a.gatewayId)),
+      )
       .map((a) => this.renderAccessPoint(a));
     return this.listResponse('AccessPointList', `${PREFIX}/access-points`, query, items, 10);
   }
@@ -617,14 +766,25 @@ export class ConfluentEmulator {
     if (spec.config === undefined) throw badRequest("The property '/spec/config' is required", '/spec/config');
     this.checkEnvironment(env);
     const config = validateGatewayConfig(spec.config);
-    const existing = [...this.gateways.values()].filter((g) => g.env === env && g.config.kind === PNI_GATEWAY_SPEC_KIND);
+    const existing = [...this.gateways.values()].filter(
+      (g) => g.env === env && g.config.kind === PNI_GATEWAY_SPEC_KIND,
+    );
     if (existing.length >= MAX_PNI_GATEWAYS_PER_ENVIRONMENT) {
-      throw quotaExceeded(`The request would exceed the quota: gateways_per_region_per_environment (at most ${MAX_PNI_GATEWAYS_PER_ENVIRONMENT} Private Network Interface gateways per environment; ${env} has ${existing.map((g) => g.id).join(', ')})`);
+      throw quotaExceeded(
+        `The request would exceed the quota: gateways_per_region_per_environment (at most ${MAX_PNI_GATEWAYS_PER_ENVIRONMENT} Private Network Interface gateways per environment; ${env} has ${existing.map((g) => g.id).join(', ')})`,
+      );
     }
     const now = this.clock.now();
     const g: GatewayRec = {
-      id: this.newId('gw'), env, displayName, config, seq: this.tick(), createdAt: now, updatedAt: now,
-      provisionDueAt: now + this.profile().gatewayProvisionMs, provisioned: false,
+      id: this.newId('gw'),
+      env,
+      displayName,
+      config,
+      seq: this.tick(),
+      createdAt: now,
+      updatedAt: now,
+      provisionDueAt: now + this.profile().gatewayProvisionMs,
+      provisioned: false,
     };
     this.gateways.set(g.id, g);
     const self = this.url(`${PREFIX}/gateways/${g.id}`);
@@ -632,7 +792,10 @@ export class ConfluentEmulator {
   }
 
   /** Creation counter: objects created in the same millisecond keep their creation order. */
-  private tick(): number { this.seq += 1; return this.seq; }
+  private tick(): number {
+    this.seq += 1;
+    return this.seq;
+  }
 
   private patchGateway(id: string, body: Buffer): SandboxResponse {
     const root = requireObject(parseJsonBody(body), '');
@@ -641,7 +804,8 @@ export class ConfluentEmulator {
     const displayName = optionalString(spec.display_name, '/spec/display_name');
     this.checkEnvironment(env);
     const g = this.findGateway(id, env);
-    if (g.deletedAt !== undefined) throw conflict('resource_being_deleted', 'Conflict', `gateway ${id} is being deleted`);
+    if (g.deletedAt !== undefined)
+      throw conflict('resource_being_deleted', 'Conflict', `gateway ${id} is being deleted`);
     if (spec.config !== undefined && !sameGatewayConfig(spec.config, g.config)) {
       throw invalid('spec.config is immutable; only display_name can be updated', '/spec/config');
     }
@@ -658,9 +822,12 @@ export class ConfluentEmulator {
     if (g.deletedAt === undefined) {
       const aps = this.sortedAccessPoints().filter((a) => a.gatewayId === g.id);
       if (aps.length > 0) {
-        throw conflict('resource_in_use', 'Conflict',
+        throw conflict(
+          'resource_in_use',
+          'Conflict',
           `gateway ${id} still has access point(s) ${aps.map((a) => a.id).join(', ')}; delete them first and wait until they are gone`,
-          this.url(`${PREFIX}/access-points/${aps[0].id}`));
+          this.url(`${PREFIX}/access-points/${aps[0].id}`),
+        );
       }
       const now = this.clock.now();
       g.deletedAt = now;
@@ -691,9 +858,13 @@ export class ConfluentEmulator {
       if (a.id === self) continue;
       const shared = a.networkInterfaces.find((e) => wanted.has(e));
       if (shared) {
-        throw conflict('resource_already_exists', 'Resource Already exists',
+        throw conflict(
+          'resource_already_exists',
+          'Resource Already exists',
           `network interface ${shared} is already used by access point ${a.id}; an ENI can belong to only one access point`,
-          this.url(`${PREFIX}/access-points/${a.id}`), '/spec/config/network_interfaces');
+          this.url(`${PREFIX}/access-points/${a.id}`),
+          '/spec/config/network_interfaces',
+        );
       }
     }
   }
@@ -717,23 +888,41 @@ export class ConfluentEmulator {
     const egressRoutes = validateEgressRoutes(config.egress_routes);
 
     const g = this.gateways.get(gatewayId);
-    if (!g || g.env !== env) throw invalid(`gateway ${gatewayId} was not found in environment ${env}`, '/spec/gateway/id');
+    if (!g || g.env !== env)
+      throw invalid(`gateway ${gatewayId} was not found in environment ${env}`, '/spec/gateway/id');
     const gPhase = this.gatewayPhase(g);
     if (gPhase === 'PROVISIONING') {
-      throw conflict('gateway_not_ready', 'Conflict',
+      throw conflict(
+        'gateway_not_ready',
+        'Conflict',
         `gateway ${gatewayId} is still PROVISIONING; create the access point once it is CREATED`,
-        this.url(`${PREFIX}/gateways/${gatewayId}`), '/spec/gateway/id');
+        this.url(`${PREFIX}/gateways/${gatewayId}`),
+        '/spec/gateway/id',
+      );
     }
     if (gPhase !== 'CREATED' && gPhase !== 'READY') {
-      throw invalid(`gateway ${gatewayId} is ${gPhase}; an access point can only be added to a CREATED or READY gateway`, '/spec/gateway/id');
+      throw invalid(
+        `gateway ${gatewayId} is ${gPhase}; an access point can only be added to a CREATED or READY gateway`,
+        '/spec/gateway/id',
+      );
     }
     this.checkEniReuse(networkInterfaces);
 
     const now = this.clock.now();
     const a: AccessPointRec = {
-      id: this.newId('ap'), env, gatewayId, displayName, networkInterfaces, account, egressRoutes, seq: this.tick(),
-      createdAt: now, updatedAt: now, provisionDueAt: now + this.profile().accessPointProvisionMs,
-      phase: 'PROVISIONING', attached: new Set(),
+      id: this.newId('ap'),
+      env,
+      gatewayId,
+      displayName,
+      networkInterfaces,
+      account,
+      egressRoutes,
+      seq: this.tick(),
+      createdAt: now,
+      updatedAt: now,
+      provisionDueAt: now + this.profile().accessPointProvisionMs,
+      phase: 'PROVISIONING',
+      attached: new Set(),
     };
     this.accessPoints.set(a.id, a);
     return this.json(202, this.renderAccessPoint(a), { Location: this.url(`${PREFIX}/access-points/${a.id}`) });
@@ -755,20 +944,28 @@ export class ConfluentEmulator {
     const gatewayRef = spec.gateway === undefined ? undefined : requireObject(spec.gateway, '/spec/gateway');
     this.checkEnvironment(env);
     const a = this.findAccessPoint(id, env);
-    if (a.deletedAt !== undefined) throw conflict('resource_being_deleted', 'Conflict', `access point ${id} is being deleted`);
+    if (a.deletedAt !== undefined)
+      throw conflict('resource_being_deleted', 'Conflict', `access point ${id} is being deleted`);
     if (gatewayRef && gatewayRef.id !== a.gatewayId) throw invalid('spec.gateway is immutable', '/spec/gateway');
     let enis: string[] | undefined;
     let routes: string[] | undefined;
     if (config) {
-      if (config.account !== undefined && config.account !== a.account) throw invalid('spec.config.account is immutable', '/spec/config/account');
+      if (config.account !== undefined && config.account !== a.account)
+        throw invalid('spec.config.account is immutable', '/spec/config/account');
       if (config.network_interfaces !== undefined) enis = validateNetworkInterfaces(config.network_interfaces);
       if (config.egress_routes !== undefined) routes = validateEgressRoutes(config.egress_routes);
       if (enis) this.checkEniReuse(enis, a.id);
     }
     const now = this.clock.now();
     let changed = false;
-    if (displayName !== undefined && displayName !== a.displayName) { a.displayName = displayName; changed = true; }
-    if (routes && JSON.stringify(routes) !== JSON.stringify(a.egressRoutes)) { a.egressRoutes = routes; changed = true; }
+    if (displayName !== undefined && displayName !== a.displayName) {
+      a.displayName = displayName;
+      changed = true;
+    }
+    if (routes && JSON.stringify(routes) !== JSON.stringify(a.egressRoutes)) {
+      a.egressRoutes = routes;
+      changed = true;
+    }
     if (enis) {
       const before = new Set(a.networkInterfaces);
       const same = enis.length === before.size && enis.every((e) => before.has(e));
@@ -779,7 +976,10 @@ export class ConfluentEmulator {
         const g = this.gateways.get(a.gatewayId);
         const keep = new Set(enis);
         for (const e of [...a.attached]) {
-          if (!keep.has(e)) { this.ec2.detach(g?.config.region ?? SEED.region, e); a.attached.delete(e); }
+          if (!keep.has(e)) {
+            this.ec2.detach(g?.config.region ?? SEED.region, e);
+            a.attached.delete(e);
+          }
         }
         a.phase = 'PROVISIONING';
         a.error = undefined;
@@ -808,8 +1008,12 @@ function sameGatewayConfig(raw: unknown, current: PniGatewayConfig): boolean {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
   const c = raw as Record<string, unknown>;
   const keys = Object.keys(c).filter((k) => c[k] !== undefined);
-  return keys.every((k) => ['kind', 'region', 'zones'].includes(k))
-    && c.kind === current.kind && c.region === current.region
-    && Array.isArray(c.zones) && c.zones.length === current.zones.length
-    && current.zones.every((z) => (c.zones as unknown[]).includes(z));
+  return (
+    keys.every((k) => ['kind', 'region', 'zones'].includes(k)) &&
+    c.kind === current.kind &&
+    c.region === current.region &&
+    Array.isArray(c.zones) &&
+    c.zones.length === current.zones.length &&
+    current.zones.every((z) => (c.zones as unknown[]).includes(z))
+  );
 }

@@ -4,7 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export interface ErrorSource { pointer?: string; parameter?: string }
+export interface ErrorSource {
+  pointer?: string;
+  parameter?: string;
+}
 
 /** The `WWW-Authenticate` value the spec shows on 401 answers. */
 export const WWW_AUTHENTICATE = 'Basic error="invalid_key", error_description="The API Key is invalid"';
@@ -38,12 +41,24 @@ export function badParameter(code: string, title: string, detail: string, parame
 
 /** A well-typed body whose values break a rule (spec example: 422 `invalid_configuration`). */
 export function invalid(detail: string, pointer?: string): ApiError {
-  return new ApiError(422, 'invalid_configuration', 'Validation Failed', detail, pointer !== undefined ? { pointer } : undefined);
+  return new ApiError(
+    422,
+    'invalid_configuration',
+    'Validation Failed',
+    detail,
+    pointer !== undefined ? { pointer } : undefined,
+  );
 }
 
 export function unauthenticated(): ApiError {
-  return new ApiError(401, 'user_unauthenticated', 'Authentication Required',
-    'Valid authentication credentials must be provided', undefined, { 'WWW-Authenticate': WWW_AUTHENTICATE });
+  return new ApiError(
+    401,
+    'user_unauthenticated',
+    'Authentication Required',
+    'Valid authentication credentials must be provided',
+    undefined,
+    { 'WWW-Authenticate': WWW_AUTHENTICATE },
+  );
 }
 
 export function forbidden(detail: string): ApiError {
@@ -55,8 +70,14 @@ export function notFound(what: 'gateway' | 'access point', id: string): ApiError
 }
 
 export function conflict(code: string, title: string, detail: string, location?: string, pointer?: string): ApiError {
-  return new ApiError(409, code, title, detail, pointer !== undefined ? { pointer } : undefined,
-    location ? { Location: location } : {});
+  return new ApiError(
+    409,
+    code,
+    title,
+    detail,
+    pointer !== undefined ? { pointer } : undefined,
+    location ? { Location: location } : {},
+  );
 }
 
 export function quotaExceeded(detail: string): ApiError {
@@ -67,24 +88,48 @@ export function quotaExceeded(detail: string): ApiError {
 export function injectedError(status: number, message: string | undefined): ApiError {
   const d = (fallback: string): string => message ?? fallback;
   switch (status) {
-    case 400: return new ApiError(400, 'bad_request', 'Bad Request', d('The request could not be processed'));
-    case 401: return new ApiError(401, 'user_unauthenticated', 'Authentication Required',
-      d('Valid authentication credentials must be provided'), undefined, { 'WWW-Authenticate': WWW_AUTHENTICATE });
-    case 402: return quotaExceeded(d('The request would exceed the quota: gateways_per_region_per_environment'));
-    case 403: return forbidden(d('The API key is not allowed to access this resource'));
-    case 404: return new ApiError(404, undefined, 'Not Found', d('Not Found'));
-    case 409: return new ApiError(409, 'resource_already_exists', 'Resource Already exists', d('The resource already exists'));
-    case 422: return invalid(d('The request is invalid'));
-    case 500: return new ApiError(500, 'internal_server_error', 'Internal Server Error', d('Oops, something went wrong!'));
-    case 502: return new ApiError(502, 'bad_gateway', 'Bad Gateway', d('Bad Gateway'));
-    case 503: return new ApiError(503, 'service_unavailable', 'Service Unavailable', d('The service is temporarily unavailable'));
-    case 504: return new ApiError(504, 'gateway_timeout', 'Gateway Timeout', d('Gateway Timeout'));
-    default: return new ApiError(status, 'error', `HTTP ${status}`, d(`HTTP ${status}`));
+    case 400:
+      return new ApiError(400, 'bad_request', 'Bad Request', d('The request could not be processed'));
+    case 401:
+      return new ApiError(
+        401,
+        'user_unauthenticated',
+        'Authentication Required',
+        d('Valid authentication credentials must be provided'),
+        undefined,
+        { 'WWW-Authenticate': WWW_AUTHENTICATE },
+      );
+    case 402:
+      return quotaExceeded(d('The request would exceed the quota: gateways_per_region_per_environment'));
+    case 403:
+      return forbidden(d('The API key is not allowed to access this resource'));
+    case 404:
+      return new ApiError(404, undefined, 'Not Found', d('Not Found'));
+    case 409:
+      return new ApiError(409, 'resource_already_exists', 'Resource Already exists', d('The resource already exists'));
+    case 422:
+      return invalid(d('The request is invalid'));
+    case 500:
+      return new ApiError(500, 'internal_server_error', 'Internal Server Error', d('Oops, something went wrong!'));
+    case 502:
+      return new ApiError(502, 'bad_gateway', 'Bad Gateway', d('Bad Gateway'));
+    case 503:
+      return new ApiError(
+        503,
+        'service_unavailable',
+        'Service Unavailable',
+        d('The service is temporarily unavailable'),
+      );
+    case 504:
+      return new ApiError(504, 'gateway_timeout', 'Gateway Timeout', d('Gateway Timeout'));
+    default:
+      return new ApiError(status, 'error', `HTTP ${status}`, d(`HTTP ${status}`));
   }
 }
 
 export function failureBody(e: ApiError): string {
-  if (e.bare) return JSON.stringify({ errors: [{ id: randomUUID(), status: String(e.status), detail: e.detail, source: {} }] });
+  if (e.bare)
+    return JSON.stringify({ errors: [{ id: randomUUID(), status: String(e.status), detail: e.detail, source: {} }] });
   const err: Record<string, unknown> = { id: randomUUID(), status: String(e.status) };
   if (e.code !== undefined) err.code = e.code;
   if (e.title !== undefined) err.title = e.title;

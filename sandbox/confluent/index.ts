@@ -5,5 +5,9 @@
 export { ConfluentEmulator } from './emulator.js';
 export type { ConfluentEmulatorOptions, Ec2View } from './emulator.js';
 export {
-  FORBIDDEN_ROUTE_CIDRS, MAX_EGRESS_ROUTES, MAX_PNI_GATEWAYS_PER_ENVIRONMENT, MIN_NETWORK_INTERFACES, PNI_GATEWAY_ZONES,
+  FORBIDDEN_ROUTE_CIDRS,
+  MAX_EGRESS_ROUTES,
+  MAX_PNI_GATEWAYS_PER_ENVIRONMENT,
+  MIN_NETWORK_INTERFACES,
+  PNI_GATEWAY_ZONES,
 } from './validate.js';

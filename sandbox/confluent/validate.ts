@@ -14,15 +14,25 @@ export const PNI_ACCESS_POINT_KIND = 'AwsPrivateNetworkInterface';
 
 /** `spec.config.kind` values of the gateway spec's oneOf (only the PNI one is emulated). */
 export const GATEWAY_SPEC_KINDS = [
-  'AwsEgressPrivateLinkGatewaySpec', 'AwsPrivateNetworkInterfaceGatewaySpec', 'AwsIngressPrivateLinkGatewaySpec',
-  'AwsPeeringGatewaySpec', 'AzurePeeringGatewaySpec', 'AzureEgressPrivateLinkGatewaySpec',
-  'AzureIngressPrivateLinkGatewaySpec', 'GcpPeeringGatewaySpec', 'GcpEgressPrivateServiceConnectGatewaySpec',
+  'AwsEgressPrivateLinkGatewaySpec',
+  'AwsPrivateNetworkInterfaceGatewaySpec',
+  'AwsIngressPrivateLinkGatewaySpec',
+  'AwsPeeringGatewaySpec',
+  'AzurePeeringGatewaySpec',
+  'AzureEgressPrivateLinkGatewaySpec',
+  'AzureIngressPrivateLinkGatewaySpec',
+  'GcpPeeringGatewaySpec',
+  'GcpEgressPrivateServiceConnectGatewaySpec',
   'GcpIngressPrivateServiceConnectGatewaySpec',
 ];
 /** `spec.config.kind` values of the access point spec's oneOf (only the PNI one is emulated). */
 export const ACCESS_POINT_KINDS = [
-  'AwsEgressPrivateLinkEndpoint', 'AwsIngressPrivateLinkEndpoint', 'AzureEgressPrivateLinkEndpoint',
-  'AzureIngressPrivateLinkEndpoint', 'AwsPrivateNetworkInterface', 'GcpEgressPrivateServiceConnectEndpoint',
+  'AwsEgressPrivateLinkEndpoint',
+  'AwsIngressPrivateLinkEndpoint',
+  'AzureEgressPrivateLinkEndpoint',
+  'AzureIngressPrivateLinkEndpoint',
+  'AwsPrivateNetworkInterface',
+  'GcpEgressPrivateServiceConnectEndpoint',
   'GcpIngressPrivateServiceConnectEndpoint',
 ];
 
@@ -33,7 +43,13 @@ export const MIN_NETWORK_INTERFACES = 51;
 /** Seed document: "up to five CIDR blocks". */
 export const MAX_EGRESS_ROUTES = 5;
 /** Seed document: "You can't use the following CIDR ranges". */
-export const FORBIDDEN_ROUTE_CIDRS = ['240.0.0.0/4', '172.17.0.0/16', '172.23.0.0/16', '10.100.0.0/16', '10.255.0.0/16'];
+export const FORBIDDEN_ROUTE_CIDRS = [
+  '240.0.0.0/4',
+  '172.17.0.0/16',
+  '172.23.0.0/16',
+  '10.100.0.0/16',
+  '10.255.0.0/16',
+];
 /** The sandbox's choice: a PNI gateway takes exactly this many distinct AZ ids. */
 export const PNI_GATEWAY_ZONES = 3;
 
@@ -62,13 +78,21 @@ export function isObject(v: unknown): v is Json {
 
 export function requireObject(v: unknown, pointer: string): Json {
   if (v === undefined) throw badRequest(`The property '${pointer}' is required`, pointer);
-  if (!isObject(v)) throw badRequest(`The property '${pointer}' of type ${typeName(v)} did not match the following type: object`, pointer);
+  if (!isObject(v))
+    throw badRequest(
+      `The property '${pointer}' of type ${typeName(v)} did not match the following type: object`,
+      pointer,
+    );
   return v;
 }
 
 export function optionalString(v: unknown, pointer: string): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw badRequest(`The property '${pointer}' of type ${typeName(v)} did not match the following type: string`, pointer);
+  if (typeof v !== 'string')
+    throw badRequest(
+      `The property '${pointer}' of type ${typeName(v)} did not match the following type: string`,
+      pointer,
+    );
   return v;
 }
 
@@ -79,10 +103,17 @@ export function requireString(v: unknown, pointer: string): string {
 
 export function optionalStringArray(v: unknown, pointer: string): string[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw badRequest(`The property '${pointer}' of type ${typeName(v)} did not match the following type: array`, pointer);
+  if (!Array.isArray(v))
+    throw badRequest(
+      `The property '${pointer}' of type ${typeName(v)} did not match the following type: array`,
+      pointer,
+    );
   v.forEach((item, i) => {
     if (typeof item !== 'string') {
-      throw badRequest(`The property '${pointer}/${i}' of type ${typeName(item)} did not match the following type: string`, `${pointer}/${i}`);
+      throw badRequest(
+        `The property '${pointer}/${i}' of type ${typeName(item)} did not match the following type: string`,
+        `${pointer}/${i}`,
+      );
     }
   });
   return v as string[];
@@ -111,8 +142,18 @@ const FORBIDDEN = FORBIDDEN_ROUTE_CIDRS.map((text) => ({ text, cidr: parseCidr(t
 // Regions and AZ ids
 
 const DIRECTION: Record<string, string> = {
-  north: 'n', south: 's', east: 'e', west: 'w', central: 'c',
-  northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw', gov: 'g', iso: 'iso', isob: 'isob',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+  gov: 'g',
+  iso: 'iso',
+  isob: 'isob',
 };
 
 /** The AZ-id prefix AWS uses for a region: us-west-2 -> usw2, ap-southeast-1 -> apse1 (undefined if unknown). */
@@ -133,17 +174,27 @@ export function azIdPrefix(region: string): string | undefined {
 // ------------------------------------------------------------------------------------------------
 // Gateways
 
-export interface PniGatewayConfig { kind: typeof PNI_GATEWAY_SPEC_KIND; region: string; zones: string[] }
+export interface PniGatewayConfig {
+  kind: typeof PNI_GATEWAY_SPEC_KIND;
+  region: string;
+  zones: string[];
+}
 
 /** Checks `spec.config` of a gateway create body. */
 export function validateGatewayConfig(raw: unknown): PniGatewayConfig {
   const config = requireObject(raw, '/spec/config');
   const kind = requireString(config.kind, '/spec/config/kind');
   if (!GATEWAY_SPEC_KINDS.includes(kind)) {
-    throw badRequest(`The property '/spec/config/kind' must be one of ${GATEWAY_SPEC_KINDS.join(', ')}`, '/spec/config/kind');
+    throw badRequest(
+      `The property '/spec/config/kind' must be one of ${GATEWAY_SPEC_KINDS.join(', ')}`,
+      '/spec/config/kind',
+    );
   }
   if (kind !== PNI_GATEWAY_SPEC_KIND) {
-    throw invalid(`Gateway type ${kind} is not supported by the sandbox; only ${PNI_GATEWAY_SPEC_KIND} is emulated`, '/spec/config/kind');
+    throw invalid(
+      `Gateway type ${kind} is not supported by the sandbox; only ${PNI_GATEWAY_SPEC_KIND} is emulated`,
+      '/spec/config/kind',
+    );
   }
   const region = requireString(config.region, '/spec/config/region');
   const zones = optionalStringArray(config.zones, '/spec/config/zones');
@@ -152,13 +203,21 @@ export function validateGatewayConfig(raw: unknown): PniGatewayConfig {
   const prefix = azIdPrefix(region);
   zones.forEach((z, i) => {
     const pointer = `/spec/config/zones/${i}`;
-    if (AZ_NAME.test(z)) throw invalid(`zone '${z}' is an availability zone name; zones must be availability zone ids (e.g. ${prefix ?? 'usw2'}-az1)`, pointer);
-    if (!AZ_ID.test(z)) throw invalid(`zone '${z}' is not an availability zone id (e.g. ${prefix ?? 'usw2'}-az1)`, pointer);
+    if (AZ_NAME.test(z))
+      throw invalid(
+        `zone '${z}' is an availability zone name; zones must be availability zone ids (e.g. ${prefix ?? 'usw2'}-az1)`,
+        pointer,
+      );
+    if (!AZ_ID.test(z))
+      throw invalid(`zone '${z}' is not an availability zone id (e.g. ${prefix ?? 'usw2'}-az1)`, pointer);
     if (prefix && !z.startsWith(`${prefix}-`)) throw invalid(`zone '${z}' is not in region ${region}`, pointer);
   });
   if (new Set(zones).size !== zones.length) throw invalid('zones must not contain duplicates', '/spec/config/zones');
   if (zones.length !== PNI_GATEWAY_ZONES) {
-    throw invalid(`A Private Network Interface gateway needs exactly ${PNI_GATEWAY_ZONES} distinct availability zone ids, got ${zones.length}`, '/spec/config/zones');
+    throw invalid(
+      `A Private Network Interface gateway needs exactly ${PNI_GATEWAY_ZONES} distinct availability zone ids, got ${zones.length}`,
+      '/spec/config/zones',
+    );
   }
   return { kind: PNI_GATEWAY_SPEC_KIND, region, zones: [...zones] };
 }
@@ -168,7 +227,8 @@ export function validateGatewayConfig(raw: unknown): PniGatewayConfig {
 
 export function validateNetworkInterfaces(raw: unknown, pointer = '/spec/config/network_interfaces'): string[] {
   const enis = optionalStringArray(raw, pointer);
-  if (enis === undefined) throw invalid('network_interfaces is required for an AwsPrivateNetworkInterface access point', pointer);
+  if (enis === undefined)
+    throw invalid('network_interfaces is required for an AwsPrivateNetworkInterface access point', pointer);
   enis.forEach((e, i) => {
     if (!ENI_ID.test(e)) throw invalid(`'${e}' is not a network interface id (eni-...)`, `${pointer}/${i}`);
   });
@@ -204,7 +264,11 @@ export function validateEgressRoutes(raw: unknown, pointer = '/spec/config/egres
   }
   parsed.forEach((c, i) => {
     const bad = FORBIDDEN.find((f) => cidrsOverlap(c, f.cidr));
-    if (bad) throw invalid(`egress route '${routes[i]}' overlaps the reserved range ${bad.text}, which cannot be used`, `${pointer}/${i}`);
+    if (bad)
+      throw invalid(
+        `egress route '${routes[i]}' overlaps the reserved range ${bad.text}, which cannot be used`,
+        `${pointer}/${i}`,
+      );
   });
   return [...routes];
 }
@@ -213,9 +277,15 @@ export function validateEgressRoutes(raw: unknown, pointer = '/spec/config/egres
 export function validateAccessPointKind(config: Json): void {
   const kind = requireString(config.kind, '/spec/config/kind');
   if (!ACCESS_POINT_KINDS.includes(kind)) {
-    throw badRequest(`The property '/spec/config/kind' must be one of ${ACCESS_POINT_KINDS.join(', ')}`, '/spec/config/kind');
+    throw badRequest(
+      `The property '/spec/config/kind' must be one of ${ACCESS_POINT_KINDS.join(', ')}`,
+      '/spec/config/kind',
+    );
   }
   if (kind !== PNI_ACCESS_POINT_KIND) {
-    throw invalid(`Access point type ${kind} is not supported by the sandbox; only ${PNI_ACCESS_POINT_KIND} is emulated (and it must match the gateway type)`, '/spec/config/kind');
+    throw invalid(
+      `Access point type ${kind} is not supported by the sandbox; only ${PNI_ACCESS_POINT_KIND} is emulated (and it must match the gateway type)`,
+      '/spec/config/kind',
+    );
   }
 }

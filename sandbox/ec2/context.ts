@@ -21,7 +21,10 @@ export type Handler = (ctx: Ctx) => Struct;
 export function isVisible(ctx: Ctx, id: string): boolean {
   const until = ctx.r.hiddenUntil.get(id);
   if (until === undefined) return true;
-  if (ctx.now >= until) { ctx.r.hiddenUntil.delete(id); return true; }
+  if (ctx.now >= until) {
+    ctx.r.hiddenUntil.delete(id);
+    return true;
+  }
   return false;
 }
 
@@ -38,16 +41,27 @@ export function lookup<T>(ctx: Ctx, map: Map<string, T>, kind: Kind, id: string)
   return v;
 }
 
-interface Item { seq: number; id: string; tags: Tags }
+interface Item {
+  seq: number;
+  id: string;
+  tags: Tags;
+}
 
-interface PageToken { a: string; s: number }
+interface PageToken {
+  a: string;
+  s: number;
+}
 
-function encodeToken(t: PageToken): string { return Buffer.from(JSON.stringify(t)).toString('base64url'); }
+function encodeToken(t: PageToken): string {
+  return Buffer.from(JSON.stringify(t)).toString('base64url');
+}
 function decodeToken(action: string, raw: string): PageToken {
   try {
     const t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<PageToken>;
     if (t && t.a === action && typeof t.s === 'number') return { a: t.a, s: t.s };
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw new Ec2Error('InvalidPaginationToken', `The pagination token '${raw}' is invalid or expired.`);
 }
 
@@ -71,11 +85,16 @@ export function describe<T extends Item>(ctx: Ctx, spec: DescribeSpec<T>): { pag
   const maxResults = spec.range ? ctx.p.int('MaxResults') : undefined;
   const nextToken = spec.range ? ctx.p.str('NextToken') : undefined;
   if (spec.range && maxResults !== undefined && (maxResults < spec.range[0] || maxResults > spec.range[1])) {
-    throw invalidValue(`Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${spec.range[0]} and ${spec.range[1]}.`);
+    throw invalidValue(
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${spec.range[0]} and ${spec.range[1]}.`,
+    );
   }
   const ids = [...new Set(spec.ids)];
   if (spec.idsExcludeMaxResults && ids.length && maxResults !== undefined) {
-    throw new Ec2Error('InvalidParameterCombination', `The parameter ${spec.idsExcludeMaxResults} cannot be used with the parameter maxResults`);
+    throw new Ec2Error(
+      'InvalidParameterCombination',
+      `The parameter ${spec.idsExcludeMaxResults} cannot be used with the parameter maxResults`,
+    );
   }
   let items = [...spec.all].filter((i) => isVisible(ctx, i.id)).sort((a, b) => a.seq - b.seq);
   if (ids.length) {
@@ -103,7 +122,8 @@ export function validateTags(tags: TagInput[]): void {
   const seen = new Set<string>();
   for (const t of tags) {
     if (t.key === '') throw invalidValue('Tag keys must not be empty');
-    if (t.key.toLowerCase().startsWith('aws:')) throw invalidValue(`Tag key '${t.key}' is invalid: tag keys starting with 'aws:' are reserved for internal use`);
+    if (t.key.toLowerCase().startsWith('aws:'))
+      throw invalidValue(`Tag key '${t.key}' is invalid: tag keys starting with 'aws:' are reserved for internal use`);
     if (t.key.length > 128) throw invalidValue(`Tag key exceeds the maximum length of 128 characters`);
     if (t.value.length > 256) throw invalidValue(`Tag value exceeds the maximum length of 256 characters`);
     if (seen.has(t.key)) throw invalidValue(`Duplicate tag key '${t.key}' specified`);
@@ -116,4 +136,6 @@ export function tagLimit(): Ec2Error {
   return new Ec2Error('TagLimitExceeded', `The maximum number of tags per resource (${MAX_TAGS}) has been exceeded.`);
 }
 
-export function tagMap(tags: TagInput[]): Tags { return new Map(tags.map((t) => [t.key, t.value])); }
+export function tagMap(tags: TagInput[]): Tags {
+  return new Map(tags.map((t) => [t.key, t.value]));
+}

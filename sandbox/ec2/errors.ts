@@ -2,24 +2,34 @@
 import { randomBytes } from 'node:crypto';
 
 export class Ec2Error extends Error {
-  constructor(public readonly code: string, message: string) {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'Ec2Error';
   }
-  get status(): number { return statusFor(this.code); }
+  get status(): number {
+    return statusFor(this.code);
+  }
 }
 
 /** HTTP status real EC2 uses for a code (reference ec2-api.md section 0.3); everything else is 400. */
 export function statusFor(code: string): number {
   switch (code) {
-    case 'UnauthorizedOperation': return 403;
-    case 'DryRunOperation': return 412;
+    case 'UnauthorizedOperation':
+      return 403;
+    case 'DryRunOperation':
+      return 412;
     case 'InternalError':
-    case 'InternalFailure': return 500;
+    case 'InternalFailure':
+      return 500;
     case 'RequestLimitExceeded':
     case 'ServiceUnavailable':
-    case 'Unavailable': return 503;
-    default: return 400;
+    case 'Unavailable':
+      return 503;
+    default:
+      return 400;
   }
 }
 
@@ -30,22 +40,33 @@ export function unauthorizedMessage(): string {
 /** A realistic message for an injected fault that did not bring its own. */
 export function defaultMessage(code: string): string {
   switch (code) {
-    case 'UnauthorizedOperation': return unauthorizedMessage();
-    case 'DryRunOperation': return 'Request would have succeeded, but DryRun flag is set.';
+    case 'UnauthorizedOperation':
+      return unauthorizedMessage();
+    case 'DryRunOperation':
+      return 'Request would have succeeded, but DryRun flag is set.';
     case 'InternalError':
-    case 'InternalFailure': return 'An internal error has occurred';
-    case 'RequestLimitExceeded': return 'Request limit exceeded.';
+    case 'InternalFailure':
+      return 'An internal error has occurred';
+    case 'RequestLimitExceeded':
+      return 'Request limit exceeded.';
     case 'ServiceUnavailable':
-    case 'Unavailable': return 'The service is unavailable. Please try again shortly.';
-    case 'InsufficientFreeAddressesInSubnet': return 'There are not enough free addresses in the subnet to satisfy the request.';
-    case 'NetworkInterfaceLimitExceeded': return 'You have reached the limit for network interfaces in this Region.';
-    case 'IdempotentParameterMismatch': return 'The request uses the same client token as a previous, but non-identical request.';
-    default: return `The request failed (sandbox fault ${code}).`;
+    case 'Unavailable':
+      return 'The service is unavailable. Please try again shortly.';
+    case 'InsufficientFreeAddressesInSubnet':
+      return 'There are not enough free addresses in the subnet to satisfy the request.';
+    case 'NetworkInterfaceLimitExceeded':
+      return 'You have reached the limit for network interfaces in this Region.';
+    case 'IdempotentParameterMismatch':
+      return 'The request uses the same client token as a previous, but non-identical request.';
+    default:
+      return `The request failed (sandbox fault ${code}).`;
   }
 }
 
-export const dryRun = (): Ec2Error => new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
-export const missing = (param: string): Ec2Error => new Ec2Error('MissingParameter', `The request must contain the parameter ${param}`);
+export const dryRun = (): Ec2Error =>
+  new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+export const missing = (param: string): Ec2Error =>
+  new Ec2Error('MissingParameter', `The request must contain the parameter ${param}`);
 export const invalidValue = (message: string): Ec2Error => new Ec2Error('InvalidParameterValue', message);
 
 /** The NotFound code and message for an id of each resource type. */

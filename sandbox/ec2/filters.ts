@@ -13,7 +13,10 @@ function matcher(pattern: string): (s: string) => boolean {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) { re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); continue; }
+    if (c === '\\' && i + 1 < pattern.length) {
+      re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      continue;
+    }
     if (c === '*') re += '.*';
     else if (c === '?') re += '.';
     else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -22,7 +25,11 @@ function matcher(pattern: string): (s: string) => boolean {
   return (s) => rx.test(s);
 }
 
-export function applyFilters<T extends { tags: Map<string, string> }>(items: T[], filters: Filter[], table: FilterTable<T>): T[] {
+export function applyFilters<T extends { tags: Map<string, string> }>(
+  items: T[],
+  filters: Filter[],
+  table: FilterTable<T>,
+): T[] {
   const tests = filters.map((f) => {
     let get: (r: T) => FilterValue | readonly FilterValue[];
     if (f.name.startsWith('tag:')) {
@@ -35,7 +42,8 @@ export function applyFilters<T extends { tags: Map<string, string> }>(items: T[]
       if (!g) throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
       get = g;
     }
-    if (f.values.length === 0) throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' requires at least one value`);
+    if (f.values.length === 0)
+      throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' requires at least one value`);
     const ms = f.values.map(matcher);
     return (r: T): boolean => {
       const raw = get(r);

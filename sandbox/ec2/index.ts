@@ -11,13 +11,24 @@ import type { Ctx, Handler } from './context.js';
 import { defaultMessage, Ec2Error, statusFor } from './errors.js';
 import { describeAvailabilityZones, describeSubnets, describeVpcs } from './network.js';
 import {
-  createNetworkInterface, createNetworkInterfacePermission, createTags, DEFAULT_ENI_QUOTA, deleteNetworkInterface,
-  deleteNetworkInterfacePermission, describeNetworkInterfacePermissions, describeNetworkInterfaces,
+  createNetworkInterface,
+  createNetworkInterfacePermission,
+  createTags,
+  DEFAULT_ENI_QUOTA,
+  deleteNetworkInterface,
+  deleteNetworkInterfacePermission,
+  describeNetworkInterfacePermissions,
+  describeNetworkInterfaces,
 } from './network-interfaces.js';
 import { Params } from './params.js';
 import {
-  authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroups,
-  revokeSecurityGroupEgress, revokeSecurityGroupIngress,
+  authorizeSecurityGroupEgress,
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroups,
+  revokeSecurityGroupEgress,
+  revokeSecurityGroupIngress,
 } from './security-groups.js';
 import { addVpc, emptyRegion, newId, seedRegion, type RegionState, type SeedSubnet, type SeedVpc } from './state.js';
 import { TokenBuckets } from './throttle.js';
@@ -59,18 +70,35 @@ export interface Ec2EmulatorOptions {
 }
 
 export interface Ec2NetworkInterfaceInfo {
-  networkInterfaceId: string; subnetId: string; vpcId: string; availabilityZoneId: string; ownerId: string; status: string; attachedBy?: string;
+  networkInterfaceId: string;
+  subnetId: string;
+  vpcId: string;
+  availabilityZoneId: string;
+  ownerId: string;
+  status: string;
+  attachedBy?: string;
 }
-export interface Ec2PermissionInfo { networkInterfacePermissionId: string; awsAccountId: string; permission: string; state: string }
+export interface Ec2PermissionInfo {
+  networkInterfacePermissionId: string;
+  awsAccountId: string;
+  permission: string;
+  state: string;
+}
 
 export interface Ec2Snapshot {
-  vpcs: unknown[]; subnets: unknown[]; securityGroups: unknown[]; networkInterfaces: unknown[]; networkInterfacePermissions: unknown[];
+  vpcs: unknown[];
+  subnets: unknown[];
+  securityGroups: unknown[];
+  networkInterfaces: unknown[];
+  networkInterfacePermissions: unknown[];
 }
 
 /** The bucket an action's call draws from: unfiltered, unpaginated Describe{NetworkInterfaces,SecurityGroups} use the 50/10 one. */
 function bucketKey(action: string, p: Params): string {
   if (action !== 'DescribeNetworkInterfaces' && action !== 'DescribeSecurityGroups') return action;
-  const narrowed = ['Filter', 'MaxResults', 'NextToken', 'NetworkInterfaceId', 'GroupId', 'GroupName'].some((k) => p.has(k));
+  const narrowed = ['Filter', 'MaxResults', 'NextToken', 'NetworkInterfaceId', 'GroupId', 'GroupName'].some((k) =>
+    p.has(k),
+  );
   return narrowed ? action : `${action}#unfiltered`;
 }
 
@@ -112,7 +140,10 @@ export class Ec2Emulator {
 
   private count(action: string, code?: string): void {
     let a = this.answered.get(action);
-    if (!a) { a = { calls: 0, errors: new Map() }; this.answered.set(action, a); }
+    if (!a) {
+      a = { calls: 0, errors: new Map() };
+      this.answered.set(action, a);
+    }
     a.calls++;
     if (code) a.errors.set(code, (a.errors.get(code) ?? 0) + 1);
   }
@@ -124,7 +155,10 @@ export class Ec2Emulator {
 
   private region(name: string): RegionState {
     let r = this.regions.get(name);
-    if (!r) { r = emptyRegion(name); this.regions.set(name, r); }
+    if (!r) {
+      r = emptyRegion(name);
+      this.regions.set(name, r);
+    }
     return r;
   }
 
@@ -149,14 +183,23 @@ export class Ec2Emulator {
       const now = this.clock.now();
       if (this.profile().ec2TokenBuckets) {
         let b = this.buckets.get(region);
-        if (!b) { b = new TokenBuckets(); this.buckets.set(region, b); }
+        if (!b) {
+          b = new TokenBuckets();
+          this.buckets.set(region, b);
+        }
         // Buckets refill on the sandbox's scaled clock: the state machine's waits and retry intervals are scaled by
         // the profile's timeFactor, so the account's refill rate must be too, or throttling is timeFactor-times harsher.
         const virtualNow = now / Math.max(this.profile().timeFactor, 1e-6);
-        if (!b.take(bucketKey(action, p), virtualNow)) throw new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
+        if (!b.take(bucketKey(action, p), virtualNow))
+          throw new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
       }
       const ctx: Ctx = {
-        p, r: this.region(region), action, now, nextSeq: () => ++this.seq, eniQuota: this.eniQuota,
+        p,
+        r: this.region(region),
+        action,
+        now,
+        nextSeq: () => ++this.seq,
+        eniQuota: this.eniQuota,
         notFoundWindowMs: (a) => this.faults.notFoundWindowMs(a),
       };
       const out = handler(ctx);
@@ -165,9 +208,19 @@ export class Ec2Emulator {
       return { status: 200, headers: this.headers(requestId), body };
     } catch (err) {
       // A bug in the emulator still answers in EC2's error shape, so clients report it legibly.
-      const e = err instanceof Ec2Error ? err : new Ec2Error('InternalError', `An internal error has occurred (sandbox: ${err instanceof Error ? err.message : String(err)})`);
+      const e =
+        err instanceof Ec2Error
+          ? err
+          : new Ec2Error(
+              'InternalError',
+              `An internal error has occurred (sandbox: ${err instanceof Error ? err.message : String(err)})`,
+            );
       this.count(action || '(none)', e.code);
-      return { status: statusFor(e.code), headers: this.headers(requestId), body: errorXml(e.code, e.message, requestId) };
+      return {
+        status: statusFor(e.code),
+        headers: this.headers(requestId),
+        body: errorXml(e.code, e.message, requestId),
+      };
     }
   }
 
@@ -177,7 +230,13 @@ export class Ec2Emulator {
 
   /** Every resource of every Region, in the shape the AWS CLI prints (SDK v3 output members). */
   snapshot(): Ec2Snapshot {
-    const out: Ec2Snapshot = { vpcs: [], subnets: [], securityGroups: [], networkInterfaces: [], networkInterfacePermissions: [] };
+    const out: Ec2Snapshot = {
+      vpcs: [],
+      subnets: [],
+      securityGroups: [],
+      networkInterfaces: [],
+      networkInterfacePermissions: [],
+    };
     for (const r of this.regions.values()) {
       for (const v of r.vpcs.values()) out.vpcs.push(structJson(vpcView(v)));
       for (const s of r.subnets.values()) out.subnets.push(structJson(subnetView(r.name, s)));
@@ -192,7 +251,12 @@ export class Ec2Emulator {
     const e = this.regions.get(region)?.enis.get(eniId);
     if (!e) return undefined;
     return {
-      networkInterfaceId: e.id, subnetId: e.subnetId, vpcId: e.vpcId, availabilityZoneId: e.azId, ownerId: e.ownerId, status: e.status,
+      networkInterfaceId: e.id,
+      subnetId: e.subnetId,
+      vpcId: e.vpcId,
+      availabilityZoneId: e.azId,
+      ownerId: e.ownerId,
+      status: e.status,
       attachedBy: e.attachment?.instanceOwnerId,
     };
   }
@@ -200,9 +264,14 @@ export class Ec2Emulator {
   permissionsFor(region: string, eniId: string): Ec2PermissionInfo[] {
     const r = this.regions.get(region);
     if (!r) return [];
-    return [...r.perms.values()].filter((p) => p.eniId === eniId).map((p) => ({
-      networkInterfacePermissionId: p.id, awsAccountId: p.accountId, permission: p.permission, state: p.state,
-    }));
+    return [...r.perms.values()]
+      .filter((p) => p.eniId === eniId)
+      .map((p) => ({
+        networkInterfacePermissionId: p.id,
+        awsAccountId: p.accountId,
+        permission: p.permission,
+        state: p.state,
+      }));
   }
 
   /** Simulates Confluent attaching the ENI to one of its instances (status in-use, attachment owned by `accountId`). */
@@ -211,8 +280,14 @@ export class Ec2Emulator {
     if (!e) throw new Error(`EC2 sandbox: no network interface ${eniId} in ${region}`);
     e.status = 'in-use';
     e.attachment = {
-      attachmentId: newId('eni-attach'), instanceId: newId('i'), instanceOwnerId: accountId, deviceIndex: 1, networkCardIndex: 0,
-      status: 'attached', attachTime: new Date(this.clock.now()).toISOString(), deleteOnTermination: false,
+      attachmentId: newId('eni-attach'),
+      instanceId: newId('i'),
+      instanceOwnerId: accountId,
+      deviceIndex: 1,
+      networkCardIndex: 0,
+      status: 'attached',
+      attachTime: new Date(this.clock.now()).toISOString(),
+      deleteOnTermination: false,
     };
   }
 

@@ -58,17 +58,31 @@ function azFilters(region: string): FilterTable<Az> {
 export const describeVpcs: Handler = (ctx) => {
   if (ctx.p.bool('DryRun')) throw dryRun();
   const { page, nextToken } = describe(ctx, {
-    all: ctx.r.vpcs.values(), ids: ctx.p.strList('VpcId'), kind: 'vpc', table: VPC_FILTERS, range: [5, 1000],
+    all: ctx.r.vpcs.values(),
+    ids: ctx.p.strList('VpcId'),
+    kind: 'vpc',
+    table: VPC_FILTERS,
+    range: [5, 1000],
   });
-  return [['vpcSet', 'Vpcs', list(page.map(vpcView))], ['nextToken', 'NextToken', nextToken]];
+  return [
+    ['vpcSet', 'Vpcs', list(page.map(vpcView))],
+    ['nextToken', 'NextToken', nextToken],
+  ];
 };
 
 export const describeSubnets: Handler = (ctx) => {
   if (ctx.p.bool('DryRun')) throw dryRun();
   const { page, nextToken } = describe(ctx, {
-    all: ctx.r.subnets.values(), ids: ctx.p.strList('SubnetId'), kind: 'subnet', table: subnetFilters(ctx.r.name), range: [5, 1000],
+    all: ctx.r.subnets.values(),
+    ids: ctx.p.strList('SubnetId'),
+    kind: 'subnet',
+    table: subnetFilters(ctx.r.name),
+    range: [5, 1000],
   });
-  return [['subnetSet', 'Subnets', list(page.map((s) => subnetView(ctx.r.name, s)))], ['nextToken', 'NextToken', nextToken]];
+  return [
+    ['subnetSet', 'Subnets', list(page.map((s) => subnetView(ctx.r.name, s)))],
+    ['nextToken', 'NextToken', nextToken],
+  ];
 };
 
 export const describeAvailabilityZones: Handler = (ctx) => {
@@ -79,7 +93,9 @@ export const describeAvailabilityZones: Handler = (ctx) => {
   if (unknownName) throw invalidValue(`Invalid availability zone: [${unknownName}]`);
   const unknownId = ids.find((n) => !ctx.r.azs.some((z) => z.zoneId === n));
   if (unknownId) throw invalidValue(`Invalid availability zone ID: [${unknownId}]`);
-  let azs = ctx.r.azs.filter((z) => (names.length === 0 && ids.length === 0) || names.includes(z.zoneName) || ids.includes(z.zoneId));
+  let azs = ctx.r.azs.filter(
+    (z) => (names.length === 0 && ids.length === 0) || names.includes(z.zoneName) || ids.includes(z.zoneId),
+  );
   azs = applyFilters(azs, filters(ctx.p), azFilters(ctx.r.name));
   const out: Struct = [['availabilityZoneInfo', 'AvailabilityZones', list(azs.map((z) => azView(ctx.r.name, z)))]];
   return out;

@@ -5,7 +5,9 @@
 import { Ec2Error, invalidValue, missing } from './errors.js';
 
 export type PNode = string | PTree;
-export interface PTree { [key: string]: PNode }
+export interface PTree {
+  [key: string]: PNode;
+}
 
 export class Params {
   readonly tree: PTree = {};
@@ -19,31 +21,49 @@ export class Params {
       for (let i = 0; i < parts.length - 1; i++) {
         const next = node[parts[i]];
         if (typeof next === 'object') node = next;
-        else { const t: PTree = {}; node[parts[i]] = t; node = t; }
+        else {
+          const t: PTree = {};
+          node[parts[i]] = t;
+          node = t;
+        }
       }
       const last = parts[parts.length - 1];
       if (typeof node[last] !== 'object') node[last] = value;
     }
   }
 
-  get action(): string | undefined { return this.flat.get('Action'); }
-  str(key: string): string | undefined { return str(this.tree, key); }
+  get action(): string | undefined {
+    return this.flat.get('Action');
+  }
+  str(key: string): string | undefined {
+    return str(this.tree, key);
+  }
   required(key: string, wireName = key): string {
     const v = this.str(key);
     if (v === undefined || v === '') throw missing(wireName);
     return v;
   }
-  bool(key: string): boolean { return bool(this.tree, key); }
-  int(key: string): number | undefined { return int(this.tree, key); }
-  strList(key: string): string[] { return strList(this.tree, key); }
-  structs(key: string): PTree[] { return structs(this.tree, key); }
+  bool(key: string): boolean {
+    return bool(this.tree, key);
+  }
+  int(key: string): number | undefined {
+    return int(this.tree, key);
+  }
+  strList(key: string): string[] {
+    return strList(this.tree, key);
+  }
+  structs(key: string): PTree[] {
+    return structs(this.tree, key);
+  }
   has(prefix: string): boolean {
     for (const k of this.flat.keys()) if (k === prefix || k.startsWith(`${prefix}.`)) return true;
     return false;
   }
   /** A canonical string of every parameter except the listed ones (for ClientToken comparisons). */
   fingerprint(exclude: readonly string[]): string {
-    return JSON.stringify([...this.flat.entries()].filter(([k]) => !exclude.includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return JSON.stringify(
+      [...this.flat.entries()].filter(([k]) => !exclude.includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   }
 }
 
@@ -67,7 +87,10 @@ export function int(node: PTree, key: string): number | undefined {
 function indexed(node: PTree, key: string): PNode[] {
   const v = node[key];
   if (typeof v !== 'object') return [];
-  return Object.keys(v).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b)).map((k) => v[k]);
+  return Object.keys(v)
+    .filter((k) => /^\d+$/.test(k))
+    .sort((a, b) => Number(a) - Number(b))
+    .map((k) => v[k]);
 }
 
 export function strList(node: PTree, key: string): string[] {
@@ -78,7 +101,10 @@ export function structs(node: PTree, key: string): PTree[] {
   return indexed(node, key).filter((v): v is PTree => typeof v === 'object');
 }
 
-export interface Filter { name: string; values: string[] }
+export interface Filter {
+  name: string;
+  values: string[];
+}
 
 /** `Filter.N.Name` / `Filter.N.Value.M`. */
 export function filters(p: Params): Filter[] {
@@ -89,7 +115,10 @@ export function filters(p: Params): Filter[] {
   });
 }
 
-export interface TagInput { key: string; value: string }
+export interface TagInput {
+  key: string;
+  value: string;
+}
 
 export function tagsOf(node: PTree, key = 'Tag'): TagInput[] {
   return structs(node, key).map((t) => {
@@ -105,7 +134,8 @@ export function tagSpecifications(p: Params, resourceType: string): TagInput[] {
   for (const spec of p.structs('TagSpecification')) {
     const type = str(spec, 'ResourceType');
     if (type === undefined || type === '') throw missing('TagSpecification.ResourceType');
-    if (type !== resourceType) throw invalidValue(`'${type}' is not a valid taggable resource type for this operation.`);
+    if (type !== resourceType)
+      throw invalidValue(`'${type}' is not a valid taggable resource type for this operation.`);
     out.push(...tagsOf(spec));
   }
   return out;

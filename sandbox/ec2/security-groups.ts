@@ -10,7 +10,11 @@ import { list, type Struct } from './xml.js';
 
 export const RULES_PER_DIRECTION = 60;
 
-function ruleValues(sg: Sg, egress: boolean, pick: (r: SgRule) => string | number | undefined): (string | number | undefined)[] {
+function ruleValues(
+  sg: Sg,
+  egress: boolean,
+  pick: (r: SgRule) => string | number | undefined,
+): (string | number | undefined)[] {
   return sg.rules.filter((r) => r.isEgress === egress).map(pick);
 }
 
@@ -46,10 +50,14 @@ export const createSecurityGroup: Handler = (ctx) => {
   if (ctx.p.bool('DryRun')) throw dryRun();
   if (!vpcId) throw new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user');
   validateTags(tags);
-  if (name.length > 255) throw invalidValue(`Invalid value '${name}' for groupName. Length exceeds maximum of 255 characters.`);
-  if (description.length > 255) throw invalidValue('Invalid value for groupDescription. Length exceeds maximum of 255 characters.');
-  if (name.toLowerCase().startsWith('sg-')) throw invalidValue(`Invalid value '${name}' for groupName. Group names may not be in the format sg-*.`);
-  if (name.toLowerCase() === 'default') throw new Ec2Error('InvalidGroup.Reserved', "The security group 'default' is reserved");
+  if (name.length > 255)
+    throw invalidValue(`Invalid value '${name}' for groupName. Length exceeds maximum of 255 characters.`);
+  if (description.length > 255)
+    throw invalidValue('Invalid value for groupDescription. Length exceeds maximum of 255 characters.');
+  if (name.toLowerCase().startsWith('sg-'))
+    throw invalidValue(`Invalid value '${name}' for groupName. Group names may not be in the format sg-*.`);
+  if (name.toLowerCase() === 'default')
+    throw new Ec2Error('InvalidGroup.Reserved', "The security group 'default' is reserved");
   const vpc = lookup(ctx, ctx.r.vpcs, 'vpc', vpcId);
   for (const g of ctx.r.sgs.values()) {
     if (g.vpcId === vpc.id && g.name.toLowerCase() === name.toLowerCase()) {
@@ -57,7 +65,14 @@ export const createSecurityGroup: Handler = (ctx) => {
     }
   }
   const sg: Sg = {
-    seq: ctx.nextSeq(), id: newId('sg'), name, description, vpcId: vpc.id, ownerId: vpc.ownerId, tags: tagMap(tags), isDefault: false,
+    seq: ctx.nextSeq(),
+    id: newId('sg'),
+    name,
+    description,
+    vpcId: vpc.id,
+    ownerId: vpc.ownerId,
+    tags: tagMap(tags),
+    isDefault: false,
     rules: [],
   };
   sg.rules.push({ id: newId('sgr'), isEgress: true, protocol: '-1', cidrIpv4: '0.0.0.0/0' });
@@ -75,12 +90,22 @@ export const describeSecurityGroups: Handler = (ctx) => {
   const names = ctx.p.strList('GroupName');
   if (names.length) {
     // The sandbox has no default VPC; names only address groups there.
-    throw new Ec2Error('InvalidGroup.NotFound', `The security group '${names[0]}' does not exist in default VPC 'none'`);
+    throw new Ec2Error(
+      'InvalidGroup.NotFound',
+      `The security group '${names[0]}' does not exist in default VPC 'none'`,
+    );
   }
   const { page, nextToken } = describe(ctx, {
-    all: ctx.r.sgs.values(), ids: ctx.p.strList('GroupId'), kind: 'sg', table: SG_FILTERS, range: [5, 1000],
+    all: ctx.r.sgs.values(),
+    ids: ctx.p.strList('GroupId'),
+    kind: 'sg',
+    table: SG_FILTERS,
+    range: [5, 1000],
   });
-  return [['securityGroupInfo', 'SecurityGroups', list(page.map((g) => sgView(ctx.r.name, g)))], ['nextToken', 'NextToken', nextToken]];
+  return [
+    ['securityGroupInfo', 'SecurityGroups', list(page.map((g) => sgView(ctx.r.name, g)))],
+    ['nextToken', 'NextToken', nextToken],
+  ];
 };
 
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6', all: '-1' };
@@ -97,25 +122,39 @@ function normaliseProtocol(raw: string | undefined): string {
 type RuleShape = Omit<SgRule, 'id'>;
 
 function sameRule(a: RuleShape, b: RuleShape): boolean {
-  return a.isEgress === b.isEgress && a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort
-    && a.cidrIpv4 === b.cidrIpv4 && a.cidrIpv6 === b.cidrIpv6 && a.prefixListId === b.prefixListId && a.groupId === b.groupId;
+  return (
+    a.isEgress === b.isEgress &&
+    a.protocol === b.protocol &&
+    a.fromPort === b.fromPort &&
+    a.toPort === b.toPort &&
+    a.cidrIpv4 === b.cidrIpv4 &&
+    a.cidrIpv6 === b.cidrIpv6 &&
+    a.prefixListId === b.prefixListId &&
+    a.groupId === b.groupId
+  );
 }
 
 function describeRule(r: RuleShape): string {
   const peer = r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.groupId ?? '?';
   const proto = r.protocol === '-1' ? 'ALL' : r.protocol.toUpperCase();
-  const ports = r.protocol === '-1' || r.fromPort === undefined ? 'ALL' : `from port: ${r.fromPort}, to port: ${r.toPort}`;
+  const ports =
+    r.protocol === '-1' || r.fromPort === undefined ? 'ALL' : `from port: ${r.fromPort}, to port: ${r.toPort}`;
   return `peer: ${peer}, ${proto}, ${ports}, ALLOW`;
 }
 
-function port(node: PTree, key: string): number | undefined { return int(node, key); }
+function port(node: PTree, key: string): number | undefined {
+  return int(node, key);
+}
 
 /** `IpPermissions.N.*` (or the legacy top-level CidrIp/IpProtocol/FromPort/ToPort) as one rule per source. */
 function parseRules(ctx: Ctx, sg: Sg, egress: boolean): RuleShape[] {
   let perms = ctx.p.structs('IpPermissions');
   if (perms.length === 0 && ctx.p.str('IpProtocol') !== undefined) {
     const legacy: PTree = { IpProtocol: ctx.p.str('IpProtocol') ?? '' };
-    for (const k of ['FromPort', 'ToPort']) { const v = ctx.p.str(k); if (v !== undefined) legacy[k] = v; }
+    for (const k of ['FromPort', 'ToPort']) {
+      const v = ctx.p.str(k);
+      if (v !== undefined) legacy[k] = v;
+    }
     const cidr = ctx.p.str('CidrIp');
     if (cidr !== undefined) legacy.IpRanges = { 1: { CidrIp: cidr } };
     perms = [legacy];
@@ -129,8 +168,12 @@ function parseRules(ctx: Ctx, sg: Sg, egress: boolean): RuleShape[] {
     if (protocol === 'tcp' || protocol === 'udp') {
       fromPort = port(perm, 'FromPort');
       toPort = port(perm, 'ToPort');
-      if (fromPort === undefined || toPort === undefined) throw invalidValue("Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange");
-      if (fromPort < 0 || toPort > 65535 || fromPort > toPort) throw invalidValue(`Invalid value '${fromPort}-${toPort}' for portRange. Ports must be 0-65535 and from <= to.`);
+      if (fromPort === undefined || toPort === undefined)
+        throw invalidValue("Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange");
+      if (fromPort < 0 || toPort > 65535 || fromPort > toPort)
+        throw invalidValue(
+          `Invalid value '${fromPort}-${toPort}' for portRange. Ports must be 0-65535 and from <= to.`,
+        );
     } else if (protocol === 'icmp' || protocol === 'icmpv6') {
       fromPort = port(perm, 'FromPort') ?? -1;
       toPort = port(perm, 'ToPort') ?? -1;
@@ -154,12 +197,21 @@ function parseRules(ctx: Ctx, sg: Sg, egress: boolean): RuleShape[] {
     }
     for (const r of structs(perm, 'Groups')) {
       const groupId = str(r, 'GroupId');
-      if (!groupId) throw invalidValue('Security group references need a GroupId (group names are only valid in a default VPC)');
+      if (!groupId)
+        throw invalidValue('Security group references need a GroupId (group names are only valid in a default VPC)');
       const peer = groupId === sg.id ? sg : lookup(ctx, ctx.r.sgs, 'sg', groupId);
-      sources.push({ ...base, groupId: peer.id, userId: str(r, 'UserId') ?? peer.ownerId, description: str(r, 'Description') });
+      sources.push({
+        ...base,
+        groupId: peer.id,
+        userId: str(r, 'UserId') ?? peer.ownerId,
+        description: str(r, 'Description'),
+      });
     }
     if (sources.length === 0) {
-      throw new Ec2Error('InvalidPermission.Malformed', 'Each IP permission needs a source: a CIDR block, an IPv6 CIDR block, a prefix list or a security group.');
+      throw new Ec2Error(
+        'InvalidPermission.Malformed',
+        'Each IP permission needs a source: a CIDR block, an IPv6 CIDR block, a prefix list or a security group.',
+      );
     }
     out.push(...sources);
   }
@@ -170,7 +222,11 @@ function authorize(egress: boolean): Handler {
   return (ctx) => {
     const groupId = ctx.p.str('GroupId');
     if (!groupId) {
-      if (ctx.p.str('GroupName')) throw new Ec2Error('InvalidGroup.NotFound', `The security group '${ctx.p.str('GroupName')}' does not exist in default VPC 'none'`);
+      if (ctx.p.str('GroupName'))
+        throw new Ec2Error(
+          'InvalidGroup.NotFound',
+          `The security group '${ctx.p.str('GroupName')}' does not exist in default VPC 'none'`,
+        );
       throw missing('groupId');
     }
     if (ctx.p.bool('DryRun')) throw dryRun();
@@ -184,7 +240,10 @@ function authorize(egress: boolean): Handler {
       seen.push(r);
     }
     if (sg.rules.filter((r) => r.isEgress === egress).length + rules.length > RULES_PER_DIRECTION) {
-      throw new Ec2Error('RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+      throw new Ec2Error(
+        'RulesPerSecurityGroupLimitExceeded',
+        'The maximum number of rules per security group has been reached.',
+      );
     }
     const added = rules.map((r): SgRule => ({ ...r, id: newId('sgr') }));
     sg.rules.push(...added);
@@ -206,13 +265,18 @@ function revoke(egress: boolean): Handler {
     if (ruleIds.length) {
       removed = ruleIds.map((id) => {
         const r = sg.rules.find((x) => x.id === id && x.isEgress === egress);
-        if (!r) throw new Ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
+        if (!r)
+          throw new Ec2Error(
+            'InvalidSecurityGroupRuleId.NotFound',
+            `The security group rule ID '${id}' does not exist`,
+          );
         return r;
       });
     } else {
       removed = parseRules(ctx, sg, egress).map((want) => {
         const r = sg.rules.find((x) => sameRule(x, want));
-        if (!r) throw new Ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+        if (!r)
+          throw new Ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
         return r;
       });
     }
@@ -234,16 +298,21 @@ export const deleteSecurityGroup: Handler = (ctx) => {
   const groupId = ctx.p.str('GroupId');
   if (!groupId) {
     const name = ctx.p.str('GroupName');
-    if (name) throw new Ec2Error('InvalidGroup.NotFound', `The security group '${name}' does not exist in default VPC 'none'`);
+    if (name)
+      throw new Ec2Error('InvalidGroup.NotFound', `The security group '${name}' does not exist in default VPC 'none'`);
     throw missing('groupId');
   }
   if (ctx.p.bool('DryRun')) throw dryRun();
   const sg = lookup(ctx, ctx.r.sgs, 'sg', groupId);
-  if (sg.isDefault) throw new Ec2Error('CannotDelete', `the specified group: "${sg.id}" name: "default" cannot be deleted by a user`);
+  if (sg.isDefault)
+    throw new Ec2Error('CannotDelete', `the specified group: "${sg.id}" name: "default" cannot be deleted by a user`);
   const usedByEni = [...ctx.r.enis.values()].some((e) => e.groups.some((g) => g.groupId === sg.id));
   const referenced = [...ctx.r.sgs.values()].some((g) => g.id !== sg.id && g.rules.some((r) => r.groupId === sg.id));
   if (usedByEni || referenced) throw new Ec2Error('DependencyViolation', `resource ${sg.id} has a dependent object`);
   ctx.r.sgs.delete(sg.id);
   ctx.r.hiddenUntil.delete(sg.id);
-  return [['return', 'Return', true], ['groupId', 'GroupId', sg.id]];
+  return [
+    ['return', 'Return', true],
+    ['groupId', 'GroupId', sg.id],
+  ];
 };

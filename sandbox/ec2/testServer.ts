@@ -5,5 +5,7 @@ import type { Ec2Emulator } from './index.js';
 import { regionFromAuthorization } from './region.js';
 
 export function startEc2TestServer(emulator: Ec2Emulator): Promise<{ url: string; close(): Promise<void> }> {
-  return startLoopbackServer((req) => emulator.handle(req, regionFromAuthorization(req.headers.authorization) ?? SEED.region));
+  return startLoopbackServer((req) =>
+    emulator.handle(req, regionFromAuthorization(req.headers.authorization) ?? SEED.region),
+  );
 }

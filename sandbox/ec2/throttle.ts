@@ -2,7 +2,10 @@
  * EC2 request throttling: one token bucket per Region and per action (reference ec2-api.md section 5).
  * Buckets refill continuously at `refill` tokens per second up to `max`, measured on the injected clock.
  */
-export interface BucketSpec { max: number; refill: number }
+export interface BucketSpec {
+  max: number;
+  refill: number;
+}
 
 const DESCRIBE: BucketSpec = { max: 100, refill: 20 };
 const UNFILTERED_DESCRIBE: BucketSpec = { max: 50, refill: 10 };
@@ -31,7 +34,9 @@ const SPECS: Record<string, BucketSpec> = {
   CreateTags: { max: 100, refill: 10 },
 };
 
-export function bucketSpec(key: string): BucketSpec { return SPECS[key] ?? MUTATING; }
+export function bucketSpec(key: string): BucketSpec {
+  return SPECS[key] ?? MUTATING;
+}
 
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -48,5 +53,7 @@ export class TokenBuckets {
     return true;
   }
 
-  clear(): void { this.buckets.clear(); }
+  clear(): void {
+    this.buckets.clear();
+  }
 }

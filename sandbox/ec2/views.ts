@@ -3,7 +3,14 @@ import type { Az, Eni, Perm, Sg, SgRule, Subnet, Tags, Vpc } from './state.js';
 import { list, type Struct, type Value } from './xml.js';
 
 export function tagList(tags: Tags): Value {
-  return list([...tags].map(([k, v]): Struct => [['key', 'Key', k], ['value', 'Value', v]]));
+  return list(
+    [...tags].map(
+      ([k, v]): Struct => [
+        ['key', 'Key', k],
+        ['value', 'Value', v],
+      ],
+    ),
+  );
 }
 /** `Tags` (most resources): left out when empty, as EC2 does. */
 function optionalTags(tags: Tags, json = 'Tags'): Struct {
@@ -35,11 +42,17 @@ export function vpcView(v: Vpc): Struct {
     ['ownerId', 'OwnerId', v.ownerId],
     ['state', 'State', 'available'],
     ['cidrBlock', 'CidrBlock', v.cidr],
-    ['cidrBlockAssociationSet', 'CidrBlockAssociationSet', list([[
-      ['associationId', 'AssociationId', v.cidrAssociationId],
-      ['cidrBlock', 'CidrBlock', v.cidr],
-      ['cidrBlockState', 'CidrBlockState', [['state', 'State', 'associated']]],
-    ]])],
+    [
+      'cidrBlockAssociationSet',
+      'CidrBlockAssociationSet',
+      list([
+        [
+          ['associationId', 'AssociationId', v.cidrAssociationId],
+          ['cidrBlock', 'CidrBlock', v.cidr],
+          ['cidrBlockState', 'CidrBlockState', [['state', 'State', 'associated']]],
+        ],
+      ]),
+    ],
     ['ipv6CidrBlockAssociationSet', 'Ipv6CidrBlockAssociationSet', list([])],
     ['dhcpOptionsId', 'DhcpOptionsId', v.dhcpOptionsId],
     ['instanceTenancy', 'InstanceTenancy', 'default'],
@@ -48,7 +61,9 @@ export function vpcView(v: Vpc): Struct {
   ];
 }
 
-export function availableIps(s: Subnet): number { return s.range.size - 5 - s.used.size; }
+export function availableIps(s: Subnet): number {
+  return s.range.size - 5 - s.used.size;
+}
 
 export function subnetView(region: string, s: Subnet): Struct {
   return [
@@ -68,11 +83,15 @@ export function subnetView(region: string, s: Subnet): Struct {
     ['assignIpv6AddressOnCreation', 'AssignIpv6AddressOnCreation', false],
     ['ipv6Native', 'Ipv6Native', false],
     ['enableDns64', 'EnableDns64', false],
-    ['privateDnsNameOptionsOnLaunch', 'PrivateDnsNameOptionsOnLaunch', [
-      ['hostnameType', 'HostnameType', 'ip-name'],
-      ['enableResourceNameDnsARecord', 'EnableResourceNameDnsARecord', false],
-      ['enableResourceNameDnsAAAARecord', 'EnableResourceNameDnsAAAARecord', false],
-    ]],
+    [
+      'privateDnsNameOptionsOnLaunch',
+      'PrivateDnsNameOptionsOnLaunch',
+      [
+        ['hostnameType', 'HostnameType', 'ip-name'],
+        ['enableResourceNameDnsARecord', 'EnableResourceNameDnsARecord', false],
+        ['enableResourceNameDnsAAAARecord', 'EnableResourceNameDnsAAAARecord', false],
+      ],
+    ],
     ...optionalTags(s.tags),
   ];
 }
@@ -83,32 +102,82 @@ export function ipPermissionsView(rules: SgRule[]): Value {
   for (const r of rules) {
     const key = `${r.protocol}|${r.fromPort ?? ''}|${r.toPort ?? ''}`;
     const g = groups.get(key);
-    if (g) g.push(r); else groups.set(key, [r]);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
   }
-  return list([...groups.values()].map((rs): Struct => {
-    const first = rs[0];
-    const all = first.protocol === '-1';
-    return [
-      ['ipProtocol', 'IpProtocol', first.protocol],
-      ['fromPort', 'FromPort', all ? undefined : first.fromPort],
-      ['toPort', 'ToPort', all ? undefined : first.toPort],
-      ['groups', 'UserIdGroupPairs', list(rs.filter((r) => r.groupId).map((r): Struct => [
-        ['userId', 'UserId', r.userId], ['groupId', 'GroupId', r.groupId], ['description', 'Description', r.description],
-      ]))],
-      ['ipRanges', 'IpRanges', list(rs.filter((r) => r.cidrIpv4).map((r): Struct => [
-        ['cidrIp', 'CidrIp', r.cidrIpv4], ['description', 'Description', r.description],
-      ]))],
-      ['ipv6Ranges', 'Ipv6Ranges', list(rs.filter((r) => r.cidrIpv6).map((r): Struct => [
-        ['cidrIpv6', 'CidrIpv6', r.cidrIpv6], ['description', 'Description', r.description],
-      ]))],
-      ['prefixListIds', 'PrefixListIds', list(rs.filter((r) => r.prefixListId).map((r): Struct => [
-        ['prefixListId', 'PrefixListId', r.prefixListId], ['description', 'Description', r.description],
-      ]))],
-    ];
-  }));
+  return list(
+    [...groups.values()].map((rs): Struct => {
+      const first = rs[0];
+      const all = first.protocol === '-1';
+      return [
+        ['ipProtocol', 'IpProtocol', first.protocol],
+        ['fromPort', 'FromPort', all ? undefined : first.fromPort],
+        ['toPort', 'ToPort', all ? undefined : first.toPort],
+        [
+          'groups',
+          'UserIdGroupPairs',
+          list(
+            rs
+              .filter((r) => r.groupId)
+              .map(
+                (r): Struct => [
+                  ['userId', 'UserId', r.userId],
+                  ['groupId', 'GroupId', r.groupId],
+                  ['description', 'Description', r.description],
+                ],
+              ),
+          ),
+        ],
+        [
+          'ipRanges',
+          'IpRanges',
+          list(
+            rs
+              .filter((r) => r.cidrIpv4)
+              .map(
+                (r): Struct => [
+                  ['cidrIp', 'CidrIp', r.cidrIpv4],
+                  ['description', 'Description', r.description],
+                ],
+              ),
+          ),
+        ],
+        [
+          'ipv6Ranges',
+          'Ipv6Ranges',
+          list(
+            rs
+              .filter((r) => r.cidrIpv6)
+              .map(
+                (r): Struct => [
+                  ['cidrIpv6', 'CidrIpv6', r.cidrIpv6],
+                  ['description', 'Description', r.description],
+                ],
+              ),
+          ),
+        ],
+        [
+          'prefixListIds',
+          'PrefixListIds',
+          list(
+            rs
+              .filter((r) => r.prefixListId)
+              .map(
+                (r): Struct => [
+                  ['prefixListId', 'PrefixListId', r.prefixListId],
+                  ['description', 'Description', r.description],
+                ],
+              ),
+          ),
+        ],
+      ];
+    }),
+  );
 }
 
-export function sgArn(region: string, sg: Sg): string { return `arn:aws:ec2:${region}:${sg.ownerId}:security-group/${sg.id}`; }
+export function sgArn(region: string, sg: Sg): string {
+  return `arn:aws:ec2:${region}:${sg.ownerId}:security-group/${sg.id}`;
+}
 
 export function sgView(region: string, sg: Sg): Struct {
   return [
@@ -142,7 +211,16 @@ export function ruleView(region: string, sg: Sg, r: SgRule): Struct {
     ['cidrIpv4', 'CidrIpv4', r.cidrIpv4],
     ['cidrIpv6', 'CidrIpv6', r.cidrIpv6],
     ['prefixListId', 'PrefixListId', r.prefixListId],
-    ['referencedGroupInfo', 'ReferencedGroupInfo', r.groupId ? [['groupId', 'GroupId', r.groupId], ['userId', 'UserId', r.userId]] : undefined],
+    [
+      'referencedGroupInfo',
+      'ReferencedGroupInfo',
+      r.groupId
+        ? [
+            ['groupId', 'GroupId', r.groupId],
+            ['userId', 'UserId', r.userId],
+          ]
+        : undefined,
+    ],
     ['description', 'Description', r.description],
     ['securityGroupRuleArn', 'SecurityGroupRuleArn', `arn:aws:ec2:${region}:${sg.ownerId}:security-group-rule/${r.id}`],
     ['tagSet', 'Tags', list([])],
@@ -184,23 +262,46 @@ export function eniView(region: string, e: Eni): Struct {
     ['privateIpAddress', 'PrivateIpAddress', e.ip],
     ['privateDnsName', 'PrivateDnsName', dns],
     ['sourceDestCheck', 'SourceDestCheck', true],
-    ['groupSet', 'Groups', list(e.groups.map((g): Struct => [['groupId', 'GroupId', g.groupId], ['groupName', 'GroupName', g.groupName]]))],
-    ['attachment', 'Attachment', a ? [
-      ['attachmentId', 'AttachmentId', a.attachmentId],
-      ['instanceId', 'InstanceId', a.instanceId],
-      ['instanceOwnerId', 'InstanceOwnerId', a.instanceOwnerId],
-      ['deviceIndex', 'DeviceIndex', a.deviceIndex],
-      ['networkCardIndex', 'NetworkCardIndex', a.networkCardIndex],
-      ['status', 'Status', a.status],
-      ['attachTime', 'AttachTime', a.attachTime],
-      ['deleteOnTermination', 'DeleteOnTermination', a.deleteOnTermination],
-    ] : undefined],
+    [
+      'groupSet',
+      'Groups',
+      list(
+        e.groups.map(
+          (g): Struct => [
+            ['groupId', 'GroupId', g.groupId],
+            ['groupName', 'GroupName', g.groupName],
+          ],
+        ),
+      ),
+    ],
+    [
+      'attachment',
+      'Attachment',
+      a
+        ? [
+            ['attachmentId', 'AttachmentId', a.attachmentId],
+            ['instanceId', 'InstanceId', a.instanceId],
+            ['instanceOwnerId', 'InstanceOwnerId', a.instanceOwnerId],
+            ['deviceIndex', 'DeviceIndex', a.deviceIndex],
+            ['networkCardIndex', 'NetworkCardIndex', a.networkCardIndex],
+            ['status', 'Status', a.status],
+            ['attachTime', 'AttachTime', a.attachTime],
+            ['deleteOnTermination', 'DeleteOnTermination', a.deleteOnTermination],
+          ]
+        : undefined,
+    ],
     ['tagSet', 'TagSet', tagList(e.tags)],
-    ['privateIpAddressesSet', 'PrivateIpAddresses', list([[
-      ['privateIpAddress', 'PrivateIpAddress', e.ip],
-      ['privateDnsName', 'PrivateDnsName', dns],
-      ['primary', 'Primary', true],
-    ]])],
+    [
+      'privateIpAddressesSet',
+      'PrivateIpAddresses',
+      list([
+        [
+          ['privateIpAddress', 'PrivateIpAddress', e.ip],
+          ['privateDnsName', 'PrivateDnsName', dns],
+          ['primary', 'Primary', true],
+        ],
+      ]),
+    ],
     ['ipv6AddressesSet', 'Ipv6Addresses', list([])],
     ['interfaceType', 'InterfaceType', 'interface'],
     ['ipv6Native', 'Ipv6Native', false],

@@ -7,18 +7,26 @@ export type Scalar = string | number | boolean;
 /** [wire (XML) name, SDK/CLI (JSON) name, value]; an `undefined` value is left out of both renderings. */
 export type Field = readonly [xml: string, json: string, value: Value | undefined];
 export type Struct = Field[];
-export interface List { readonly list: readonly Value[] }
+export interface List {
+  readonly list: readonly Value[];
+}
 export type Value = Scalar | Struct | List;
 
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
-export function list(items: readonly Value[]): List { return { list: items }; }
-
-export function xmlEscape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
+export function list(items: readonly Value[]): List {
+  return { list: items };
 }
 
-function isList(v: Value): v is List { return typeof v === 'object' && !Array.isArray(v); }
+export function xmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;',
+  );
+}
+
+function isList(v: Value): v is List {
+  return typeof v === 'object' && !Array.isArray(v);
+}
 
 function valueXml(v: Value): string {
   if (Array.isArray(v)) return structXml(v);
@@ -30,7 +38,10 @@ export function structXml(fields: Struct): string {
   let out = '';
   for (const [name, , value] of fields) {
     if (value === undefined) continue;
-    if (isList(value) && value.list.length === 0) { out += `<${name}/>`; continue; }
+    if (isList(value) && value.list.length === 0) {
+      out += `<${name}/>`;
+      continue;
+    }
     out += `<${name}>${valueXml(value)}</${name}>`;
   }
   return out;

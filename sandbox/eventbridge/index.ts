@@ -51,7 +51,11 @@ export interface RecordedEventEntry {
 }
 
 export class EventBridgeError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = code;
   }
@@ -92,7 +96,12 @@ export class EventBridgeService {
   private readonly region: string;
   private readonly stepFunctions: StepFunctionsService;
 
-  constructor(opts: { config: ServerlessConfig; stepFunctions: StepFunctionsService; accountId: string; region: string }) {
+  constructor(opts: {
+    config: ServerlessConfig;
+    stepFunctions: StepFunctionsService;
+    accountId: string;
+    region: string;
+  }) {
     this.accountId = opts.accountId;
     this.region = opts.region;
     this.stepFunctions = opts.stepFunctions;
@@ -118,18 +127,31 @@ export class EventBridgeService {
 
   /** The rules read from serverless.yml (name, bus, pattern, target). */
   listRules(): { Name: string; Arn: string; EventBusName: string; EventPattern: string; Target: string }[] {
-    return this.rules.map((r) => ({ Name: r.name, Arn: r.arn, EventBusName: r.busName, EventPattern: JSON.stringify(r.pattern), Target: r.stateMachineArn }));
+    return this.rules.map((r) => ({
+      Name: r.name,
+      Arn: r.arn,
+      EventBusName: r.busName,
+      EventPattern: JSON.stringify(r.pattern),
+      Target: r.stateMachineArn,
+    }));
   }
 
   putEvents(entries: PutEventsEntryLike[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     if (!Array.isArray(entries) || entries.length < 1) {
-      throw new EventBridgeError('ValidationException', "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw new EventBridgeError(
+        'ValidationException',
+        "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
     }
     if (entries.length > MAX_ENTRIES) {
-      throw new EventBridgeError('ValidationException', `1 validation error detected: Value '[${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+      throw new EventBridgeError(
+        'ValidationException',
+        `1 validation error detected: Value '[${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`,
+      );
     }
     const size = entries.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e ?? {}), 'utf8'), 0);
-    if (size > MAX_REQUEST_BYTES) throw new EventBridgeError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    if (size > MAX_REQUEST_BYTES)
+      throw new EventBridgeError('ValidationException', 'Total size of the entries in the request is over the limit.');
 
     let failed = 0;
     const results: PutEventsResultEntry[] = entries.map((e) => {
@@ -174,17 +196,31 @@ export class EventBridgeService {
       const body = readAwsJsonBody(req, (m) => new EventBridgeError('SerializationException', m));
       switch (target) {
         case 'AWSEvents.PutEvents': {
-          if (body.Entries !== undefined && !Array.isArray(body.Entries)) throw new EventBridgeError('SerializationException', 'Entries must be a list');
+          if (body.Entries !== undefined && !Array.isArray(body.Entries))
+            throw new EventBridgeError('SerializationException', 'Entries must be a list');
           return respond(200, this.putEvents(body.Entries ?? []));
         }
         case 'AWSEvents.ListRules':
           return respond(200, {
             Rules: this.rules
-              .filter((r) => (body.EventBusName ?? 'default') === r.busName && (!body.NamePrefix || r.name.startsWith(body.NamePrefix)))
-              .map((r) => ({ Name: r.name, Arn: r.arn, EventPattern: JSON.stringify(r.pattern), State: 'ENABLED', EventBusName: r.busName })),
+              .filter(
+                (r) =>
+                  (body.EventBusName ?? 'default') === r.busName &&
+                  (!body.NamePrefix || r.name.startsWith(body.NamePrefix)),
+              )
+              .map((r) => ({
+                Name: r.name,
+                Arn: r.arn,
+                EventPattern: JSON.stringify(r.pattern),
+                State: 'ENABLED',
+                EventBusName: r.busName,
+              })),
           });
         default:
-          throw new EventBridgeError('UnknownOperationException', `The sandbox does not implement ${target || '(no x-amz-target)'}`);
+          throw new EventBridgeError(
+            'UnknownOperationException',
+            `The sandbox does not implement ${target || '(no x-amz-target)'}`,
+          );
       }
     } catch (e) {
       if (e instanceof EventBridgeError) return respond(e.status, { __type: e.code, message: e.message });
@@ -205,36 +241,63 @@ export class EventBridgeService {
   }
 
   private accept(e: PutEventsEntryLike): PutEventsResultEntry {
-    const invalid = (field: string) => ({ ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` });
+    const invalid = (field: string) => ({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+    });
     if (typeof e.Source !== 'string' || !e.Source) return invalid('Source');
     if (typeof e.DetailType !== 'string' || !e.DetailType) return invalid('DetailType');
     if (typeof e.Detail !== 'string' || !e.Detail) return invalid('Detail');
-    if (e.Source.startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
+    if (e.Source.startsWith('aws.'))
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
     let detail: unknown;
     try {
       detail = JSON.parse(e.Detail);
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    if (!detail || typeof detail !== 'object' || Array.isArray(detail))
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     const bus = this.busName(e.EventBusName);
-    if (!bus) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${String(e.EventBusName)} does not exist.` };
+    if (!bus)
+      return {
+        ErrorCode: 'ResourceNotFoundException',
+        ErrorMessage: `Event bus ${String(e.EventBusName)} does not exist.`,
+      };
 
     const now = new Date();
     let time = now;
     if (e.Time !== undefined && e.Time !== null) {
-      const t = e.Time instanceof Date ? e.Time : typeof e.Time === 'number' ? new Date(e.Time * 1000) : new Date(String(e.Time));
+      const t =
+        e.Time instanceof Date
+          ? e.Time
+          : typeof e.Time === 'number'
+            ? new Date(e.Time * 1000)
+            : new Date(String(e.Time));
       if (!Number.isNaN(t.getTime())) time = t;
     }
     const id = randomUUID();
     const resources = Array.isArray(e.Resources) ? e.Resources.map(String) : [];
     const envelope: Record<string, unknown> = {
-      version: '0', id, 'detail-type': e.DetailType, source: e.Source, account: this.accountId,
-      time: isoSeconds(time), region: this.region, resources, detail,
+      version: '0',
+      id,
+      'detail-type': e.DetailType,
+      source: e.Source,
+      account: this.accountId,
+      time: isoSeconds(time),
+      region: this.region,
+      resources,
+      detail,
     };
     const entry: RecordedEventEntry = {
-      EventId: id, Source: e.Source, DetailType: e.DetailType, Detail: e.Detail, EventBusName: bus, Time: isoSeconds(time),
-      ...(e.Resources ? { Resources: resources } : {}), Deliveries: [],
+      EventId: id,
+      Source: e.Source,
+      DetailType: e.DetailType,
+      Detail: e.Detail,
+      EventBusName: bus,
+      Time: isoSeconds(time),
+      ...(e.Resources ? { Resources: resources } : {}),
+      Deliveries: [],
     };
     const stored: StoredEvent = { entry, envelope, ingestionTime: now.toISOString(), deliveries: 0 };
     this.events.set(id, stored);
@@ -264,7 +327,10 @@ export class EventBridgeService {
       const d: EventDelivery = { rule: rule.name, stateMachineArn: rule.stateMachineArn, delivery: n, at: new Date() };
       try {
         const input = this.targetInput(rule, stored);
-        d.executionArn = this.stepFunctions.startExecution({ stateMachineArn: rule.stateMachineArn, input }).executionArn;
+        d.executionArn = this.stepFunctions.startExecution({
+          stateMachineArn: rule.stateMachineArn,
+          input,
+        }).executionArn;
       } catch (e) {
         d.error = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
       }
@@ -275,7 +341,9 @@ export class EventBridgeService {
   private targetInput(rule: Rule, stored: StoredEvent): string {
     if (rule.inputTransformer) {
       return applyInputTransformer(rule.inputTransformer, stored.envelope, {
-        ruleArn: rule.arn, ruleName: rule.name, ingestionTime: stored.ingestionTime,
+        ruleArn: rule.arn,
+        ruleName: rule.name,
+        ingestionTime: stored.ingestionTime,
       });
     }
     if (rule.inputPath) {

@@ -11,7 +11,13 @@ function isObj(v: unknown): v is Obj {
 }
 
 function wildcardToRegExp(p: string): RegExp {
-  return new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  return new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 }
 
 function numericMatch(spec: unknown[], v: unknown): boolean {
@@ -19,7 +25,18 @@ function numericMatch(spec: unknown[], v: unknown): boolean {
   for (let i = 0; i + 1 < spec.length; i += 2) {
     const op = spec[i];
     const n = Number(spec[i + 1]);
-    const ok = op === '=' ? v === n : op === '<' ? v < n : op === '<=' ? v <= n : op === '>' ? v > n : op === '>=' ? v >= n : false;
+    const ok =
+      op === '='
+        ? v === n
+        : op === '<'
+          ? v < n
+          : op === '<='
+            ? v <= n
+            : op === '>'
+              ? v > n
+              : op === '>='
+                ? v >= n
+                : false;
     if (!ok) return false;
   }
   return true;
@@ -44,8 +61,14 @@ function matchOne(allowed: unknown, v: unknown): boolean {
   if (!isObj(allowed)) return false;
   if ('prefix' in allowed) return stringFilter(allowed.prefix, v, 'prefix');
   if ('suffix' in allowed) return stringFilter(allowed.suffix, v, 'suffix');
-  if ('equals-ignore-case' in allowed) return typeof v === 'string' && typeof allowed['equals-ignore-case'] === 'string' && v.toLowerCase() === allowed['equals-ignore-case'].toLowerCase();
-  if ('wildcard' in allowed) return typeof v === 'string' && typeof allowed.wildcard === 'string' && wildcardToRegExp(allowed.wildcard).test(v);
+  if ('equals-ignore-case' in allowed)
+    return (
+      typeof v === 'string' &&
+      typeof allowed['equals-ignore-case'] === 'string' &&
+      v.toLowerCase() === allowed['equals-ignore-case'].toLowerCase()
+    );
+  if ('wildcard' in allowed)
+    return typeof v === 'string' && typeof allowed.wildcard === 'string' && wildcardToRegExp(allowed.wildcard).test(v);
   if ('numeric' in allowed) return Array.isArray(allowed.numeric) && numericMatch(allowed.numeric, v);
   if ('anything-but' in allowed) {
     const ab = allowed['anything-but'];

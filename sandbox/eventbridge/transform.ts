@@ -29,7 +29,11 @@ export interface TransformContext {
 const MISSING = Symbol('missing');
 const RAW_JSON = new Set(['aws.events.event', 'aws.events.event.json']);
 
-export function applyInputTransformer(spec: InputTransformerSpec, event: Record<string, unknown>, ctx: TransformContext): string {
+export function applyInputTransformer(
+  spec: InputTransformerSpec,
+  event: Record<string, unknown>,
+  ctx: TransformContext,
+): string {
   const vars = new Map<string, unknown>();
   for (const [name, path] of Object.entries(spec.inputPathsMap ?? {})) {
     const r = readPath(event, String(path));

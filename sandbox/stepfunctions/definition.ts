@@ -120,7 +120,8 @@ export function forEachState(def: any, fn: (name: string, state: any, inMap: boo
   const states = def?.States ?? {};
   for (const [name, state] of Object.entries<any>(states)) {
     fn(name, state, inMap);
-    if (state?.Type === 'Parallel' && Array.isArray(state.Branches)) state.Branches.forEach((b: any) => forEachState(b, fn, inMap));
+    if (state?.Type === 'Parallel' && Array.isArray(state.Branches))
+      state.Branches.forEach((b: any) => forEachState(b, fn, inMap));
     if (state?.Type === 'Map') {
       const proc = state.ItemProcessor ?? state.Iterator;
       if (proc) forEachState(proc, fn, true);
@@ -159,7 +160,9 @@ export function indexStates(ctx: ArnContext, machineKey: string, def: any): Map<
   const index = new Map<string, StateInfo>();
   forEachState(def, (name, state, inMap) => {
     if (index.has(name)) {
-      throw new Error(`state machine "${machineKey}": state name "${name}" is used twice (names must be unique across branches and Map processors)`);
+      throw new Error(
+        `state machine "${machineKey}": state name "${name}" is used twice (names must be unique across branches and Map processors)`,
+      );
     }
     const info: StateInfo = { name, type: String(state?.Type), def: state, inMap };
     if (state?.Type === 'Task') info.task = classifyTask(ctx, state.Resource);
@@ -212,7 +215,8 @@ export function waitOverrides(index: Map<string, StateInfo>, timeFactor: number)
   const out: Record<string, number> = {};
   if (timeFactor === 1) return out;
   for (const s of index.values()) {
-    if (s.type === 'Wait' && typeof s.def.Seconds === 'number') out[s.name] = Math.max(0, Math.round(s.def.Seconds * 1000 * timeFactor));
+    if (s.type === 'Wait' && typeof s.def.Seconds === 'number')
+      out[s.name] = Math.max(0, Math.round(s.def.Seconds * 1000 * timeFactor));
   }
   return out;
 }

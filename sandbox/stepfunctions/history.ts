@@ -19,7 +19,14 @@ export interface HistoryEventLike {
 }
 
 const STATE_TYPE_PREFIX: Record<string, string> = {
-  Task: 'Task', Pass: 'Pass', Wait: 'Wait', Choice: 'Choice', Succeed: 'Succeed', Fail: 'Fail', Map: 'Map', Parallel: 'Parallel',
+  Task: 'Task',
+  Pass: 'Pass',
+  Wait: 'Wait',
+  Choice: 'Choice',
+  Succeed: 'Succeed',
+  Fail: 'Fail',
+  Map: 'Map',
+  Parallel: 'Parallel',
 };
 
 function str(v: unknown): string {
@@ -104,19 +111,28 @@ export class HistoryRecorder {
     if (!task || task.kind === 'scaledWait') return;
     const p = info!.inMap ? { found: false } : this.io.takeParams(info!.name);
     if (task.kind === 'lambda') {
-      this.push('LambdaFunctionScheduled', ts, ['lambdaFunctionScheduledEventDetails', {
-        resource: task.resource,
-        ...(p.found ? { input: json(p.value), inputDetails: { truncated: false } } : {}),
-        ...(typeof info!.def.TimeoutSeconds === 'number' ? { timeoutInSeconds: info!.def.TimeoutSeconds } : {}),
-      }]);
+      this.push('LambdaFunctionScheduled', ts, [
+        'lambdaFunctionScheduledEventDetails',
+        {
+          resource: task.resource,
+          ...(p.found ? { input: json(p.value), inputDetails: { truncated: false } } : {}),
+          ...(typeof info!.def.TimeoutSeconds === 'number' ? { timeoutInSeconds: info!.def.TimeoutSeconds } : {}),
+        },
+      ]);
       this.push('LambdaFunctionStarted', ts);
       return;
     }
     const { resourceType, resource } = this.taskResource(info);
-    this.push('TaskScheduled', ts, ['taskScheduledEventDetails', {
-      resourceType, resource, region: this.region, ...(p.found ? { parameters: json(p.value) } : {}),
-      ...(typeof info!.def.TimeoutSeconds === 'number' ? { timeoutInSeconds: info!.def.TimeoutSeconds } : {}),
-    }]);
+    this.push('TaskScheduled', ts, [
+      'taskScheduledEventDetails',
+      {
+        resourceType,
+        resource,
+        region: this.region,
+        ...(p.found ? { parameters: json(p.value) } : {}),
+        ...(typeof info!.def.TimeoutSeconds === 'number' ? { timeoutInSeconds: info!.def.TimeoutSeconds } : {}),
+      },
+    ]);
     this.push('TaskStarted', ts, ['taskStartedEventDetails', { resourceType, resource }]);
   }
 
@@ -130,30 +146,47 @@ export class HistoryRecorder {
     const key = `${name}#${ev?.index ?? ''}`;
     switch (ev?.type) {
       case 'ExecutionStarted':
-        this.push('ExecutionStarted', ts, ['executionStartedEventDetails', {
-          input: json(ev.input), inputDetails: { truncated: false }, roleArn: this.roleArn,
-        }]);
+        this.push('ExecutionStarted', ts, [
+          'executionStartedEventDetails',
+          {
+            input: json(ev.input),
+            inputDetails: { truncated: false },
+            roleArn: this.roleArn,
+          },
+        ]);
         break;
       case 'ExecutionSucceeded':
-        this.push('ExecutionSucceeded', ts, ['executionSucceededEventDetails', { output: json(ev.output), outputDetails: { truncated: false } }]);
+        this.push('ExecutionSucceeded', ts, [
+          'executionSucceededEventDetails',
+          { output: json(ev.output), outputDetails: { truncated: false } },
+        ]);
         break;
       case 'ExecutionFailed':
-        this.push('ExecutionFailed', ts, ['executionFailedEventDetails', { error: str(ev.Error), cause: str(ev.Cause) }]);
+        this.push('ExecutionFailed', ts, [
+          'executionFailedEventDetails',
+          { error: str(ev.Error), cause: str(ev.Cause) },
+        ]);
         break;
       case 'ExecutionAborted':
       case 'ExecutionTimeout':
         if (terminal.timedOut || ev.type === 'ExecutionTimeout') {
           this.push('ExecutionTimedOut', ts, ['executionTimedOutEventDetails', { error: 'States.Timeout' }]);
         } else {
-          this.push('ExecutionAborted', ts, ['executionAbortedEventDetails', {
-            ...(terminal.stopError !== undefined ? { error: terminal.stopError } : {}),
-            ...(terminal.stopCause !== undefined ? { cause: terminal.stopCause } : {}),
-          }]);
+          this.push('ExecutionAborted', ts, [
+            'executionAbortedEventDetails',
+            {
+              ...(terminal.stopError !== undefined ? { error: terminal.stopError } : {}),
+              ...(terminal.stopCause !== undefined ? { cause: terminal.stopCause } : {}),
+            },
+          ]);
         }
         break;
       case 'StateEntered':
         this.failed.delete(key);
-        this.push(`${prefix}StateEntered`, ts, ['stateEnteredEventDetails', { name, input: json(ev.state.input), inputDetails: { truncated: false } }]);
+        this.push(`${prefix}StateEntered`, ts, [
+          'stateEnteredEventDetails',
+          { name, input: json(ev.state.input), inputDetails: { truncated: false } },
+        ]);
         if (type === 'Task') this.taskStarted(info, ts);
         if (type === 'Map') {
           this.push('MapStateStarted', ts, ['mapStateStartedEventDetails', {}]);
@@ -165,7 +198,8 @@ export class HistoryRecorder {
           if (type === 'Task' && info?.task && info.task.kind !== 'scaledWait') {
             const r = info.inMap ? { found: false } : this.io.takeResult(info.name);
             const out = r.found ? { output: json(r.value), outputDetails: { truncated: false } } : {};
-            if (info.task.kind === 'lambda') this.push('LambdaFunctionSucceeded', ts, ['lambdaFunctionSucceededEventDetails', out]);
+            if (info.task.kind === 'lambda')
+              this.push('LambdaFunctionSucceeded', ts, ['lambdaFunctionSucceededEventDetails', out]);
             else {
               const { resourceType, resource } = this.taskResource(info);
               this.push('TaskSucceeded', ts, ['taskSucceededEventDetails', { resourceType, resource, ...out }]);
@@ -175,7 +209,10 @@ export class HistoryRecorder {
           if (type === 'Parallel') this.push('ParallelStateSucceeded', ts);
         }
         this.failed.delete(key);
-        this.push(`${prefix}StateExited`, ts, ['stateExitedEventDetails', { name, output: json(ev.state.output), outputDetails: { truncated: false } }]);
+        this.push(`${prefix}StateExited`, ts, [
+          'stateExitedEventDetails',
+          { name, output: json(ev.state.output), outputDetails: { truncated: false } },
+        ]);
         break;
       case 'StateFailed': {
         this.failed.add(key);
@@ -185,12 +222,14 @@ export class HistoryRecorder {
         if (type === 'Task' && info?.task && info.task.kind !== 'scaledWait') {
           if (info.task.kind === 'lambda') {
             this.push(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', ts, [
-              timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails', { error, cause },
+              timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails',
+              { error, cause },
             ]);
           } else {
             const { resourceType, resource } = this.taskResource(info);
             this.push(timedOut ? 'TaskTimedOut' : 'TaskFailed', ts, [
-              timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails', { resourceType, resource, error, cause },
+              timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails',
+              { resourceType, resource, error, cause },
             ]);
           }
         } else if (type === 'Map') this.push('MapStateFailed', ts);

@@ -12,8 +12,18 @@ import type { FaultRegistry } from '../faults.js';
 import type { ServerlessConfig } from '../serverlessConfig.js';
 import type { Profile, SandboxRequest, SandboxResponse } from '../types.js';
 import {
-  buildRunDefinition, cloneJson, functionKeyFromRef, indexStates, lambdaArn, MAX_TIMER_SECONDS, readPath, resolveCloudFormation, stateMachineArnOf,
-  waitOverrides, type ArnContext, type StateInfo,
+  buildRunDefinition,
+  cloneJson,
+  functionKeyFromRef,
+  indexStates,
+  lambdaArn,
+  MAX_TIMER_SECONDS,
+  readPath,
+  resolveCloudFormation,
+  stateMachineArnOf,
+  waitOverrides,
+  type ArnContext,
+  type StateInfo,
 } from './definition.js';
 import { HistoryRecorder, type HistoryEventLike } from './history.js';
 import { createLambdaInvoker, type LambdaInvoker } from './lambda.js';
@@ -54,7 +64,11 @@ export interface ExecutionListItemLike {
 
 /** An AWS Step Functions API error (`__type` on the wire). */
 export class StepFunctionsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = code;
   }
@@ -114,10 +128,13 @@ const SM_ARN_RE = /^arn:aws:states:([^:]+):(\d{12}):stateMachine:([^:]+)$/;
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, Math.min(ms, 2_147_483_647)));
+    const t = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, Math.min(ms, 2_147_483_647)),
+    );
     const onAbort = () => {
       clearTimeout(t);
       resolve();
@@ -141,7 +158,9 @@ async function atMost(p: Promise<unknown>, ms: number): Promise<void> {
  * state); AWS schedules nothing after StopExecution. Task handlers refuse to run once the execution closed.
  */
 function notRunning(exec: { status: string; arn: string }, state: string): Promise<never> {
-  return Promise.reject(namedError('States.Aborted', `execution ${exec.arn} is ${exec.status}; task '${state}' not started`));
+  return Promise.reject(
+    namedError('States.Aborted', `execution ${exec.arn} is ${exec.status}; task '${state}' not started`),
+  );
 }
 
 function namedError(name: string, message: string): Error {
@@ -167,7 +186,10 @@ function decodeToken(token: string | undefined): number {
 function pageSize(maxResults: unknown): number {
   if (maxResults === undefined || maxResults === null || maxResults === 0) return 100;
   if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000) {
-    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+    throw new StepFunctionsError(
+      'ValidationException',
+      `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
   }
   return maxResults;
 }
@@ -208,9 +230,14 @@ export class StepFunctionsService {
       const index = indexStates(this.ctx, sm.key, resolved);
       const arn = stateMachineArnOf(this.ctx, sm.key);
       this.machines.set(arn, {
-        key: sm.key, arn, name: sm.name, resolved, index,
+        key: sm.key,
+        arn,
+        name: sm.name,
+        resolved,
+        index,
         timeoutSeconds: typeof resolved.TimeoutSeconds === 'number' ? resolved.TimeoutSeconds : undefined,
-        creationDate: created, runDefs: new Map(),
+        creationDate: created,
+        runDefs: new Map(),
       });
     }
   }
@@ -232,37 +259,65 @@ export class StepFunctionsService {
 
   // ---------------------------------------------------------------- API
 
-  startExecution(input: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }): { executionArn: string; startDate: Date } {
+  startExecution(input: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }): {
+    executionArn: string;
+    startDate: Date;
+  } {
     const smArn = input?.stateMachineArn;
-    if (typeof smArn !== 'string' || !smArn) throw new StepFunctionsError('ValidationException', "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null");
+    if (typeof smArn !== 'string' || !smArn)
+      throw new StepFunctionsError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+      );
     const machine = this.machineByArn(smArn);
     const name = input.name ?? randomUUID();
-    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    if (typeof name !== 'string' || !NAME_RE.test(name))
+      throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
     const rawInput = input.input ?? '{}';
-    if (typeof rawInput !== 'string') throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: input must be a string');
+    if (typeof rawInput !== 'string')
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: input must be a string',
+      );
     if (Buffer.byteLength(rawInput, 'utf8') > MAX_INPUT_BYTES) {
-      throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: the input exceeds ${MAX_INPUT_BYTES} bytes`);
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: the input exceeds ${MAX_INPUT_BYTES} bytes`,
+      );
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(rawInput);
     } catch (e) {
-      throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(e as Error).message}'`);
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${(e as Error).message}'`,
+      );
     }
     const arn = `arn:aws:states:${this.opts.region}:${this.opts.accountId}:execution:${machine.name}:${name}`;
     const existing = this.executions.get(arn);
     if (existing) {
       // Standard workflows: same name + same input while RUNNING is idempotent; anything else is refused.
-      if (existing.status === 'RUNNING' && existing.input === rawInput) return { executionArn: arn, startDate: existing.startDate };
+      if (existing.status === 'RUNNING' && existing.input === rawInput)
+        return { executionArn: arn, startDate: existing.startDate };
       throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     let resolveFinished!: () => void;
     const finished = new Promise<void>((r) => (resolveFinished = r));
     const exec: Execution = {
-      arn, machine, name, input: rawInput, status: 'RUNNING', startDate: new Date(),
+      arn,
+      machine,
+      name,
+      input: rawInput,
+      status: 'RUNNING',
+      startDate: new Date(),
       history: new HistoryRecorder(machine.index, this.opts.region, this.roleArn(machine)),
-      terminal: { timedOut: false }, abort: new AbortController(), children: new Set(),
-      finished, resolveFinished, isFinished: false,
+      terminal: { timedOut: false },
+      abort: new AbortController(),
+      children: new Set(),
+      finished,
+      resolveFinished,
+      isFinished: false,
     };
     this.executions.set(arn, exec);
     this.launch(exec, parsed);
@@ -273,7 +328,10 @@ export class StepFunctionsService {
     return this.describe(this.execByArn(arn));
   }
 
-  getExecutionHistory(arn: string, opts: { maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean } = {}): { events: HistoryEventLike[]; nextToken?: string } {
+  getExecutionHistory(
+    arn: string,
+    opts: { maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean } = {},
+  ): { events: HistoryEventLike[]; nextToken?: string } {
     const exec = this.execByArn(arn);
     const size = pageSize(opts.maxResults);
     const offset = decodeToken(opts.nextToken);
@@ -285,11 +343,18 @@ export class StepFunctionsService {
     return next ? { events, nextToken: next } : { events };
   }
 
-  listExecutions(opts: { stateMachineArn: string; statusFilter?: string; maxResults?: number; nextToken?: string }): { executions: ExecutionListItemLike[]; nextToken?: string } {
-    if (typeof opts?.stateMachineArn !== 'string') throw new StepFunctionsError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
+  listExecutions(opts: { stateMachineArn: string; statusFilter?: string; maxResults?: number; nextToken?: string }): {
+    executions: ExecutionListItemLike[];
+    nextToken?: string;
+  } {
+    if (typeof opts?.stateMachineArn !== 'string')
+      throw new StepFunctionsError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
     const machine = this.machineByArn(opts.stateMachineArn);
     if (opts.statusFilter !== undefined && !STATUSES.includes(opts.statusFilter as ExecutionStatus)) {
-      throw new StepFunctionsError('ValidationException', `1 validation error detected: Value '${opts.statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`);
+      throw new StepFunctionsError(
+        'ValidationException',
+        `1 validation error detected: Value '${opts.statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+      );
     }
     const size = pageSize(opts.maxResults);
     const offset = decodeToken(opts.nextToken);
@@ -297,8 +362,13 @@ export class StepFunctionsService {
       .filter((e) => e.machine === machine && (!opts.statusFilter || e.status === opts.statusFilter))
       .reverse(); // newest first
     const executions = all.slice(offset, offset + size).map((e) => ({
-      executionArn: e.arn, stateMachineArn: machine.arn, name: e.name, status: e.status, startDate: e.startDate,
-      ...(e.stopDate ? { stopDate: e.stopDate } : {}), redriveCount: 0,
+      executionArn: e.arn,
+      stateMachineArn: machine.arn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate,
+      ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+      redriveCount: 0,
     }));
     const next = offset + size < all.length ? encodeToken(offset + size) : undefined;
     return next ? { executions, nextToken: next } : { executions };
@@ -322,17 +392,28 @@ export class StepFunctionsService {
   describeStateMachine(arn: string): Record<string, unknown> {
     const m = this.machineByArn(arn);
     return {
-      stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition: JSON.stringify(m.resolved, null, 2),
-      roleArn: this.roleArn(m), type: 'STANDARD', creationDate: m.creationDate,
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false }, tracingConfiguration: { enabled: false },
+      stateMachineArn: m.arn,
+      name: m.name,
+      status: 'ACTIVE',
+      definition: JSON.stringify(m.resolved, null, 2),
+      roleArn: this.roleArn(m),
+      type: 'STANDARD',
+      creationDate: m.creationDate,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
     };
   }
 
-  listStateMachines(opts: { maxResults?: number; nextToken?: string } = {}): { stateMachines: Record<string, unknown>[]; nextToken?: string } {
+  listStateMachines(opts: { maxResults?: number; nextToken?: string } = {}): {
+    stateMachines: Record<string, unknown>[];
+    nextToken?: string;
+  } {
     const size = pageSize(opts.maxResults);
     const offset = decodeToken(opts.nextToken);
     const all = [...this.machines.values()];
-    const stateMachines = all.slice(offset, offset + size).map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.creationDate }));
+    const stateMachines = all
+      .slice(offset, offset + size)
+      .map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.creationDate }));
     const next = offset + size < all.length ? encodeToken(offset + size) : undefined;
     return next ? { stateMachines, nextToken: next } : { stateMachines };
   }
@@ -359,9 +440,22 @@ export class StepFunctionsService {
       const body = readAwsJsonBody(req, (m) => new StepFunctionsError('SerializationException', m));
       switch (action) {
         case 'StartExecution':
-          return respond(200, toWire(this.startExecution({ stateMachineArn: body.stateMachineArn, name: body.name, input: body.input, traceHeader: body.traceHeader })));
+          return respond(
+            200,
+            toWire(
+              this.startExecution({
+                stateMachineArn: body.stateMachineArn,
+                name: body.name,
+                input: body.input,
+                traceHeader: body.traceHeader,
+              }),
+            ),
+          );
         case 'StartSyncExecution':
-          throw new StepFunctionsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+          throw new StepFunctionsError(
+            'StateMachineTypeNotSupported',
+            'This operation is not supported by this type of state machine',
+          );
         case 'DescribeExecution':
           return respond(200, toWire(this.describeExecution(this.requireArn(body.executionArn, 'executionArn'))));
         case 'GetExecutionHistory': {
@@ -374,18 +468,38 @@ export class StepFunctionsService {
         case 'ListExecutions':
           return respond(200, toWire(this.listExecutions(body)));
         case 'StopExecution':
-          return respond(200, toWire(this.stopExecution(this.requireArn(body.executionArn, 'executionArn'), body.error, body.cause)));
+          return respond(
+            200,
+            toWire(this.stopExecution(this.requireArn(body.executionArn, 'executionArn'), body.error, body.cause)),
+          );
         case 'DescribeStateMachine':
-          return respond(200, toWire(this.describeStateMachine(this.requireArn(body.stateMachineArn, 'stateMachineArn'))));
+          return respond(
+            200,
+            toWire(this.describeStateMachine(this.requireArn(body.stateMachineArn, 'stateMachineArn'))),
+          );
         case 'DescribeStateMachineForExecution': {
           const exec = this.execByArn(this.requireArn(body.executionArn, 'executionArn'));
           const d = this.describeStateMachine(exec.machine.arn);
-          return respond(200, toWire({ stateMachineArn: d.stateMachineArn, name: d.name, definition: d.definition, roleArn: d.roleArn, updateDate: d.creationDate, loggingConfiguration: d.loggingConfiguration, tracingConfiguration: d.tracingConfiguration }));
+          return respond(
+            200,
+            toWire({
+              stateMachineArn: d.stateMachineArn,
+              name: d.name,
+              definition: d.definition,
+              roleArn: d.roleArn,
+              updateDate: d.creationDate,
+              loggingConfiguration: d.loggingConfiguration,
+              tracingConfiguration: d.tracingConfiguration,
+            }),
+          );
         }
         case 'ListStateMachines':
           return respond(200, toWire(this.listStateMachines(body)));
         default:
-          throw new StepFunctionsError('UnknownOperationException', `The sandbox does not implement ${target || '(no x-amz-target)'}`);
+          throw new StepFunctionsError(
+            'UnknownOperationException',
+            `The sandbox does not implement ${target || '(no x-amz-target)'}`,
+          );
       }
     } catch (e) {
       if (e instanceof StepFunctionsError) return respond(e.status, { __type: e.code, message: e.message });
@@ -397,7 +511,10 @@ export class StepFunctionsService {
 
   private requireArn(v: unknown, field: string): string {
     if (typeof v !== 'string' || !v) {
-      throw new StepFunctionsError('ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+      throw new StepFunctionsError(
+        'ValidationException',
+        `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+      );
     }
     return v;
   }
@@ -414,7 +531,8 @@ export class StepFunctionsService {
   }
 
   private execByArn(arn: string): Execution {
-    if (typeof arn !== 'string' || !EXEC_ARN_RE.test(arn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${arn}'`);
+    if (typeof arn !== 'string' || !EXEC_ARN_RE.test(arn))
+      throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${arn}'`);
     const e = this.executions.get(arn);
     if (!e) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
@@ -422,8 +540,15 @@ export class StepFunctionsService {
 
   private describe(e: Execution): DescribeExecutionOutputLike {
     const out: DescribeExecutionOutputLike = {
-      executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: e.status, startDate: e.startDate,
-      input: e.input, inputDetails: { included: true }, redriveCount: 0, redriveStatus: 'NOT_REDRIVABLE',
+      executionArn: e.arn,
+      stateMachineArn: e.machine.arn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate,
+      input: e.input,
+      inputDetails: { included: true },
+      redriveCount: 0,
+      redriveStatus: 'NOT_REDRIVABLE',
     };
     if (e.stopDate) out.stopDate = e.stopDate;
     if (e.output !== undefined) {
@@ -436,7 +561,11 @@ export class StepFunctionsService {
   }
 
   /** Moves a RUNNING execution to a closed status and stops its local run (and its .sync children). */
-  private close(e: Execution, status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }): void {
+  private close(
+    e: Execution,
+    status: ExecutionStatus,
+    fields: { output?: string; error?: string; cause?: string },
+  ): void {
     if (e.status !== 'RUNNING') return;
     e.status = status;
     e.stopDate = new Date();
@@ -450,7 +579,10 @@ export class StepFunctionsService {
       for (const childArn of e.children) {
         const child = this.executions.get(childArn);
         if (child?.status === 'RUNNING') {
-          this.close(child, 'ABORTED', { error: 'States.Aborted', cause: `the parent execution ${e.arn} was ${status === 'ABORTED' ? 'stopped' : 'timed out'}` });
+          this.close(child, 'ABORTED', {
+            error: 'States.Aborted',
+            cause: `the parent execution ${e.arn} was ${status === 'ABORTED' ? 'stopped' : 'timed out'}`,
+          });
         }
       }
     }
@@ -485,7 +617,14 @@ export class StepFunctionsService {
         waitTimeOverrides: waitOverrides(m.index, timeFactor),
       },
       context: {
-        Execution: { Id: exec.arn, Name: exec.name, StartTime: exec.startDate.toISOString(), Input: input as any, RoleArn: this.roleArn(m), RedriveCount: 0 },
+        Execution: {
+          Id: exec.arn,
+          Name: exec.name,
+          StartTime: exec.startDate.toISOString(),
+          Input: input as any,
+          RoleArn: this.roleArn(m),
+          RedriveCount: 0,
+        },
         StateMachine: { Id: m.arn, Name: m.name },
       },
     });
@@ -494,7 +633,10 @@ export class StepFunctionsService {
     if (m.timeoutSeconds !== undefined) {
       exec.timer = setTimeout(() => {
         exec.terminal.timedOut = true;
-        this.close(exec, 'TIMED_OUT', { error: 'States.Timeout', cause: `The execution exceeded the state machine's TimeoutSeconds (${m.timeoutSeconds} s)` });
+        this.close(exec, 'TIMED_OUT', {
+          error: 'States.Timeout',
+          cause: `The execution exceeded the state machine's TimeoutSeconds (${m.timeoutSeconds} s)`,
+        });
       }, Math.min(m.timeoutSeconds, MAX_TIMER_SECONDS) * 1000);
     }
 
@@ -502,11 +644,18 @@ export class StepFunctionsService {
     const pump = (async () => {
       for await (const ev of run.eventLogs) {
         const e = ev as any;
-        if (e?.type === 'ExecutionFailed') failure = { error: String(e.Error), cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause) };
+        if (e?.type === 'ExecutionFailed')
+          failure = { error: String(e.Error), cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause) };
         exec.history.record(e, exec.terminal);
         this.emit(exec.arn, e);
         // Nothing after the execution's own terminal event (late events of aborted Map iterations).
-        if (e?.type === 'ExecutionSucceeded' || e?.type === 'ExecutionFailed' || e?.type === 'ExecutionAborted' || e?.type === 'ExecutionTimeout') break;
+        if (
+          e?.type === 'ExecutionSucceeded' ||
+          e?.type === 'ExecutionFailed' ||
+          e?.type === 'ExecutionAborted' ||
+          e?.type === 'ExecutionTimeout'
+        )
+          break;
       }
     })().catch(() => undefined);
 
@@ -536,7 +685,8 @@ export class StepFunctionsService {
     for (const info of exec.machine.index.values()) {
       const name = info.name;
       if (info.type === 'Wait') {
-        handlers[name] = (input) => (exec.status === 'RUNNING' ? this.scaledWait(exec, info, input, timeFactor) : notRunning(exec, name));
+        handlers[name] = (input) =>
+          exec.status === 'RUNNING' ? this.scaledWait(exec, info, input, timeFactor) : notRunning(exec, name);
         continue;
       }
       const task = info.task;
@@ -554,7 +704,10 @@ export class StepFunctionsService {
           break;
         default:
           fn = async () => {
-            throw namedError('States.Runtime', `The sandbox does not emulate the Task resource '${task.resource}' (state '${name}')`);
+            throw namedError(
+              'States.Runtime',
+              `The sandbox does not emulate the Task resource '${task.resource}' (state '${name}')`,
+            );
           };
       }
       if (info.inMap) {
@@ -579,23 +732,40 @@ export class StepFunctionsService {
   private async scaledWait(exec: Execution, info: StateInfo, input: unknown, timeFactor: number): Promise<unknown> {
     const d = info.def;
     let ms = 0;
-    const context = { Execution: { Id: exec.arn, Name: exec.name, StartTime: exec.startDate.toISOString(), Input: JSON.parse(exec.input) } };
+    const context = {
+      Execution: {
+        Id: exec.arn,
+        Name: exec.name,
+        StartTime: exec.startDate.toISOString(),
+        Input: JSON.parse(exec.input),
+      },
+    };
     const read = (path: string): unknown => {
       const r = path.startsWith('$$') ? readPath(context, path.slice(1)) : readPath(input, path);
-      if (!r.found) throw namedError('States.Runtime', `An error occurred while executing the state '${info.name}'. Invalid path '${path}': The choice state's condition path references an invalid value.`);
+      if (!r.found)
+        throw namedError(
+          'States.Runtime',
+          `An error occurred while executing the state '${info.name}'. Invalid path '${path}': The choice state's condition path references an invalid value.`,
+        );
       return r.value;
     };
     if (d.SecondsPath !== undefined) {
       const v = read(d.SecondsPath);
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw namedError('States.Runtime', `An error occurred while executing the state '${info.name}'. The SecondsPath parameter does not reference a valid integer value: ${JSON.stringify(v)}`);
+        throw namedError(
+          'States.Runtime',
+          `An error occurred while executing the state '${info.name}'. The SecondsPath parameter does not reference a valid integer value: ${JSON.stringify(v)}`,
+        );
       }
       ms = v * 1000;
     } else {
       const ts = d.Timestamp ?? read(d.TimestampPath);
       const t = typeof ts === 'string' ? Date.parse(ts) : NaN;
       if (Number.isNaN(t)) {
-        throw namedError('States.Runtime', `An error occurred while executing the state '${info.name}'. The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${JSON.stringify(ts)}`);
+        throw namedError(
+          'States.Runtime',
+          `An error occurred while executing the state '${info.name}'. The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${JSON.stringify(ts)}`,
+        );
       }
       ms = Math.max(0, t - Date.now());
     }
@@ -607,11 +777,15 @@ export class StepFunctionsService {
   private async lambdaInvokeIntegration(input: unknown): Promise<unknown> {
     const params = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
     const key = typeof params.FunctionName === 'string' ? functionKeyFromRef(this.ctx, params.FunctionName) : undefined;
-    if (!key) throw namedError('Lambda.ResourceNotFoundException', `Function not found: ${String(params.FunctionName)}`);
+    if (!key)
+      throw namedError('Lambda.ResourceNotFoundException', `Function not found: ${String(params.FunctionName)}`);
     const payload = await this.invokeLambda(key, params.Payload ?? {});
     return {
-      ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200,
-      SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: randomUUID() },
+      ExecutedVersion: '$LATEST',
+      Payload: payload,
+      StatusCode: 200,
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: randomUUID() },
     };
   }
 
@@ -620,13 +794,21 @@ export class StepFunctionsService {
    * On failure AWS fails the task with States.TaskFailed and a Cause holding the child's DescribeExecution
    * (Error, Cause, Status, ...) as JSON; the sandbox does the same.
    */
-  private async startExecutionIntegration(parent: Execution, mode: 'sync' | 'sync2' | 'async', input: unknown): Promise<unknown> {
+  private async startExecutionIntegration(
+    parent: Execution,
+    mode: 'sync' | 'sync2' | 'async',
+    input: unknown,
+  ): Promise<unknown> {
     const p = (input ?? {}) as { StateMachineArn?: unknown; Input?: unknown; Name?: unknown };
     const smArn = String(p.StateMachineArn ?? '');
     const childInput = p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
     let started: { executionArn: string; startDate: Date };
     try {
-      started = this.startExecution({ stateMachineArn: smArn, name: typeof p.Name === 'string' ? p.Name : undefined, input: childInput });
+      started = this.startExecution({
+        stateMachineArn: smArn,
+        name: typeof p.Name === 'string' ? p.Name : undefined,
+        input: childInput,
+      });
     } catch (e) {
       if (e instanceof StepFunctionsError) throw namedError(`StepFunctions.${e.code}Exception`, e.message);
       throw e;
@@ -635,15 +817,24 @@ export class StepFunctionsService {
     parent.children.add(started.executionArn);
     const child = await this.waitForExecution(started.executionArn);
     const base: Record<string, unknown> = {
-      ExecutionArn: child.executionArn, StateMachineArn: child.stateMachineArn, Name: child.name, Status: child.status,
-      StartDate: child.startDate.getTime(), StopDate: child.stopDate?.getTime(),
-      Input: child.input, InputDetails: { Included: true },
+      ExecutionArn: child.executionArn,
+      StateMachineArn: child.stateMachineArn,
+      Name: child.name,
+      Status: child.status,
+      StartDate: child.startDate.getTime(),
+      StopDate: child.stopDate?.getTime(),
+      Input: child.input,
+      InputDetails: { Included: true },
     };
     if (child.status === 'SUCCEEDED') {
       const out = child.output ?? 'null';
       return { ...base, Output: mode === 'sync2' ? JSON.parse(out) : out, OutputDetails: { Included: true } };
     }
-    const causeObj = { ...base, ...(child.error !== undefined ? { Error: child.error } : {}), ...(child.cause !== undefined ? { Cause: child.cause } : {}) };
+    const causeObj = {
+      ...base,
+      ...(child.error !== undefined ? { Error: child.error } : {}),
+      ...(child.cause !== undefined ? { Cause: child.cause } : {}),
+    };
     throw namedError('States.TaskFailed', JSON.stringify(causeObj));
   }
 }

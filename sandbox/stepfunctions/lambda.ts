@@ -75,11 +75,17 @@ export function createLambdaInvoker(opts: LambdaRuntimeOptions): LambdaInvoker {
         try {
           mod = (await import(pathToFileURL(fn.handlerFile).href)) as Record<string, unknown>;
         } catch (e) {
-          throw new LambdaFunctionError('Runtime.ImportModuleError', `Error: Cannot load ${fn.handlerFile}: ${(e as Error)?.message ?? e}`);
+          throw new LambdaFunctionError(
+            'Runtime.ImportModuleError',
+            `Error: Cannot load ${fn.handlerFile}: ${(e as Error)?.message ?? e}`,
+          );
         }
         const h = mod[fn.exportName];
         if (typeof h !== 'function') {
-          throw new LambdaFunctionError('Runtime.HandlerNotFound', `${fn.handlerFile}.${fn.exportName} is undefined or not exported`);
+          throw new LambdaFunctionError(
+            'Runtime.HandlerNotFound',
+            `${fn.handlerFile}.${fn.exportName} is undefined or not exported`,
+          );
         }
         return h as Handler;
       })();
@@ -98,7 +104,9 @@ export function createLambdaInvoker(opts: LambdaRuntimeOptions): LambdaInvoker {
     if (overhead > 0) await sleep(overhead);
 
     const fault = opts.faults.nextCallFault('lambda', functionKey);
-    const injected = fault ? new LambdaFunctionError(String(fault.error), fault.message ?? 'injected fault') : undefined;
+    const injected = fault
+      ? new LambdaFunctionError(String(fault.error), fault.message ?? 'injected fault')
+      : undefined;
     if (injected && !fault!.afterSideEffect) throw injected;
 
     if (opts.env) for (const [k, v] of Object.entries(opts.env)) process.env[k] = v;
@@ -133,7 +141,10 @@ export function createLambdaInvoker(opts: LambdaRuntimeOptions): LambdaInvoker {
       try {
         const r = handler(event, context, callback);
         if (r && typeof (r as Promise<unknown>).then === 'function') {
-          (r as Promise<unknown>).then((v) => callback(null, v), (e) => callback(e ?? new Error('rejected')));
+          (r as Promise<unknown>).then(
+            (v) => callback(null, v),
+            (e) => callback(e ?? new Error('rejected')),
+          );
         } else if (handler.length < 3) {
           callback(null, r);
         }
@@ -146,7 +157,13 @@ export function createLambdaInvoker(opts: LambdaRuntimeOptions): LambdaInvoker {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new LambdaFunctionError('Sandbox.Timedout', `${new Date().toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)),
+        () =>
+          reject(
+            new LambdaFunctionError(
+              'Sandbox.Timedout',
+              `${new Date().toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+            ),
+          ),
         Math.min(timeoutMs, 2_147_483_647),
       );
     });

@@ -45,12 +45,19 @@ function resolveAsset(rel: string): string | undefined {
 function fileResponse(file: string): SandboxResponse {
   return {
     status: 200,
-    headers: { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' },
+    headers: {
+      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    },
     body: fs.readFileSync(file),
   };
 }
 
-const notFound = (message: string): SandboxResponse => ({ status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
+const notFound = (message: string): SandboxResponse => ({
+  status: 404,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+});
 
 export class SandboxConsole {
   /** @param root the project root (events/ holds the sample requests). */
@@ -61,13 +68,15 @@ export class SandboxConsole {
   }
 
   handle(req: SandboxRequest): SandboxResponse {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(`the console serves GET only (${req.method} ${req.path})`);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return notFound(`the console serves GET only (${req.method} ${req.path})`);
     if (req.path === CONSOLE_PATH.slice(0, -1)) return { status: 301, headers: { location: CONSOLE_PATH }, body: '' };
     const rel = req.path.slice(CONSOLE_PATH.length);
     if (rel === 'samples') return this.samples();
     const file = resolveAsset(rel);
     if (!file || !fs.existsSync(file)) {
-      if (rel === 'vendor/dagre.esm.js') throw new ConsoleAssetMissing(`${file}: run npm ci (the console draws graphs with @dagrejs/dagre)`);
+      if (rel === 'vendor/dagre.esm.js')
+        throw new ConsoleAssetMissing(`${file}: run npm ci (the console draws graphs with @dagrejs/dagre)`);
       return notFound(`the console has no file ${rel}`);
     }
     return fileResponse(file);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Sandbox, PROJECT_ROOT } from '../../sandbox/server.js';
+import { Sandbox, PROJECT_ROOT } from '#sandbox/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'artifacts');
@@ -18,7 +18,9 @@ let page: Page;
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: run "bash scripts/ensure-chromium.sh" (npm test and .ci/run do)`);
+    throw new Error(
+      `the browser tests need Debian's Chromium at ${CHROMIUM}: run "bash scripts/ensure-chromium.sh" (npm test and .ci/run do)`,
+    );
   }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   sb = await Sandbox.start({ port: 0 });
@@ -53,7 +55,10 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
   await page.goto(sb.consoleUrl);
   await page.getByRole('button', { name: 'Start provisioning (sample)' }).click();
   // The graph and the status pill come from the same poll: a running state means a running execution.
-  await page.waitForSelector(':is(g.state[data-state=WaitForAccessPoint], g.state[data-state=GetAccessPointStatus])[data-status=running]', WAIT);
+  await page.waitForSelector(
+    ':is(g.state[data-state=WaitForAccessPoint], g.state[data-state=GetAccessPointStatus])[data-status=running]',
+    WAIT,
+  );
   expect(await statusOf('CreateAccessPoint')).toBe('succeeded');
   expect(await statusOf('RecordSucceeded')).toBe('notrun');
   await page.screenshot({ path: path.join(ARTIFACTS, 'console-running-graph.png'), fullPage: true });
@@ -64,12 +69,22 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
   // Every state of statemachine/provision.asl.json is drawn; the ones the run took are green.
   const asl = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'statemachine/provision.asl.json'), 'utf8'));
   expect(await page.locator('g.state').count()).toBeGreaterThanOrEqual(Object.keys(asl.States).length);
-  for (const name of ['ValidateRequest', 'ProvisionResources', 'CreateEnis', 'CreateEni', 'GrantPermissions', 'CreateAccessPoint', 'RecordSucceeded']) {
+  for (const name of [
+    'ValidateRequest',
+    'ProvisionResources',
+    'CreateEnis',
+    'CreateEni',
+    'GrantPermissions',
+    'CreateAccessPoint',
+    'RecordSucceeded',
+  ]) {
     expect(await statusOf(name)).toBe('succeeded');
   }
   expect(await statusOf('Rollback')).toBe('notrun');
   expect(await state('CreateEnis').locator('.state-badge').textContent()).toContain('51/51');
-  expect(await page.locator('tr[data-request="pni-sandbox-demo"] [data-testid=connection-status]').textContent()).toBe('SUCCEEDED');
+  expect(await page.locator('tr[data-request="pni-sandbox-demo"] [data-testid=connection-status]').textContent()).toBe(
+    'SUCCEEDED',
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, 'console-provisioned-graph.png'), fullPage: true });
 
   await openTab('resources');
@@ -94,9 +109,13 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
 test('an ENI fault from the console fails the provisioning, the graph shows the rollback, nothing is left', async () => {
   await page.getByRole('button', { name: 'Reset sandbox' }).click();
   await page.waitForSelector('text=No requests yet', WAIT);
-  await page.getByRole('button', { name: /CreateNetworkInterface fails at call 26 with InsufficientFreeAddressesInSubnet/ }).click();
+  await page
+    .getByRole('button', { name: /CreateNetworkInterface fails at call 26 with InsufficientFreeAddressesInSubnet/ })
+    .click();
   await page.waitForSelector('[data-testid=fault-list] li[data-rule]', WAIT);
-  expect(await page.locator('[data-testid=fault-list]').textContent()).toContain('CreateNetworkInterface → InsufficientFreeAddressesInSubnet from call 26');
+  expect(await page.locator('[data-testid=fault-list]').textContent()).toContain(
+    'CreateNetworkInterface → InsufficientFreeAddressesInSubnet from call 26',
+  );
 
   await openTab('graph');
   await page.getByRole('button', { name: 'Start provisioning (sample)' }).click();
@@ -115,8 +134,12 @@ test('an ENI fault from the console fails the provisioning, the graph shows the 
   expect(await page.locator('[data-testid=live-count]').textContent()).toBe('no live resources');
   expect(await page.locator('li.eni').count()).toBe(0);
   expect(await page.locator('[data-testid=leftovers]').count()).toBe(0);
-  expect(await page.locator('[data-testid=removed]').textContent()).toMatch(/[1-9]\d* ENIs, gateway gw-\w+, securityGroup sg-/);
-  expect(await page.locator('tr[data-request="pni-sandbox-demo"] [data-testid=connection-status]').textContent()).toBe('ROLLED_BACK');
+  expect(await page.locator('[data-testid=removed]').textContent()).toMatch(
+    /[1-9]\d* ENIs, gateway gw-\w+, securityGroup sg-/,
+  );
+  expect(await page.locator('tr[data-request="pni-sandbox-demo"] [data-testid=connection-status]').textContent()).toBe(
+    'ROLLED_BACK',
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, 'console-rollback-resources.png'), fullPage: true });
 
   await openTab('events');

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { ROOT, killAll, pni, run } from './helpers.js';
 
 let tmp: string;
-beforeAll(() => { tmp = mkdtempSync(path.join(os.tmpdir(), 'pni-e2e-')); });
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'pni-e2e-'));
+});
 afterAll(async () => {
   await killAll();
   rmSync(tmp, { recursive: true, force: true });
@@ -23,8 +25,15 @@ describe('npm start', () => {
     expect({ code: r.code, why: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, why: '' });
     const out = r.stdout;
     // Progress: one line per phase when stdout is not a TTY.
-    for (const phase of ['validating request', 'creating gateway + security group + ENIs', 'granting INSTANCE-ATTACH permissions', 'creating access point']) {
-      expect(out).toMatch(new RegExp(`^\\s+${phase.replace(/[+]/g, '\\+')}\\s+ENIs\\s+\\d+/51\\s+gateway (pending|ready)`, 'm'));
+    for (const phase of [
+      'validating request',
+      'creating gateway + security group + ENIs',
+      'granting INSTANCE-ATTACH permissions',
+      'creating access point',
+    ]) {
+      expect(out).toMatch(
+        new RegExp(`^\\s+${phase.replace(/[+]/g, '\\+')}\\s+ENIs\\s+\\d+/51\\s+gateway (pending|ready)`, 'm'),
+      );
     }
     expect(out).toMatch(/^PNI connection pni-sandbox-eventbridge provisioned$/m);
     expect(out).toMatch(/^\s+gateway\s+gw-[a-z0-9]+$/m);
@@ -48,9 +57,16 @@ describe('pni start --json', () => {
       throw new Error(`stdout is not (only) JSON: ${(err as Error).message}\n${r.stdout}`);
     }
     expect(summary).toMatchObject({
-      requestId: 'pni-sandbox-eventbridge', status: 'SUCCEEDED', eniCount: 51, confluentAccount: '999988887777',
-      gatewayId: expect.stringMatching(/^gw-/), accessPointId: expect.stringMatching(/^ap-/), securityGroupId: expect.stringMatching(/^sg-/),
-      executionArn: expect.stringMatching(/^arn:aws:states:us-west-2:111122223333:execution:pni-provisioner-dev-provision:/),
+      requestId: 'pni-sandbox-eventbridge',
+      status: 'SUCCEEDED',
+      eniCount: 51,
+      confluentAccount: '999988887777',
+      gatewayId: expect.stringMatching(/^gw-/),
+      accessPointId: expect.stringMatching(/^ap-/),
+      securityGroupId: expect.stringMatching(/^sg-/),
+      executionArn: expect.stringMatching(
+        /^arn:aws:states:us-west-2:111122223333:execution:pni-provisioner-dev-provision:/,
+      ),
       durationMs: expect.any(Number),
     });
     expect(summary.error).toBeUndefined();

@@ -12,7 +12,13 @@ export const PROVISION_ARN = 'arn:aws:states:us-west-2:111122223333:stateMachine
 export const TEARDOWN_ARN = 'arn:aws:states:us-west-2:111122223333:stateMachine:pni-provisioner-dev-teardown';
 export const AWS_CLI = '/usr/bin/aws';
 
-export interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean }
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 const running = new Set<ChildProcess>();
 
@@ -28,7 +34,15 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try { process.kill(-child.pid, signal); } catch { try { child.kill(signal); } catch { /* already gone */ } }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /** A long-running child (e.g. `pni sandbox`): output accumulates in `out`; `exited` resolves with the final run. */
@@ -40,35 +54,78 @@ export interface Background {
   waitFor(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
 }
 
-export function background(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Background {
-  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? userEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function background(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Background {
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? userEnv(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (c: Buffer) => { out.stdout += c.toString('utf8'); });
-  child.stderr!.on('data', (c: Buffer) => { out.stderr += c.toString('utf8'); });
+  child.stdout!.on('data', (c: Buffer) => {
+    out.stdout += c.toString('utf8');
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    out.stderr += c.toString('utf8');
+  });
   const exited = new Promise<Run>((resolve) => {
-    child.on('error', (err) => { out.stderr += `\n(spawn error: ${err.message})`; });
-    child.on('close', (code, signal) => { running.delete(child); resolve({ code, signal, ...out, timedOut: false }); });
+    child.on('error', (err) => {
+      out.stderr += `\n(spawn error: ${err.message})`;
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, ...out, timedOut: false });
+    });
   });
-  const waitFor = (re: RegExp, timeoutMs: number) => new Promise<RegExpMatchArray>((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      const m = out.stdout.match(re);
-      if (m) { resolve(m); return; }
-      if (child.exitCode !== null || child.signalCode !== null) { reject(new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${out.stdout}\n${out.stderr}`)); return; }
-      if (Date.now() - t0 > timeoutMs) { reject(new Error(`${cmd} ${args.join(' ')} did not print ${re} within ${timeoutMs} ms:\n${out.stdout}\n${out.stderr}`)); return; }
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
+  const waitFor = (re: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const t0 = Date.now();
+      const tick = () => {
+        const m = out.stdout.match(re);
+        if (m) {
+          resolve(m);
+          return;
+        }
+        if (child.exitCode !== null || child.signalCode !== null) {
+          reject(
+            new Error(
+              `${cmd} ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${out.stdout}\n${out.stderr}`,
+            ),
+          );
+          return;
+        }
+        if (Date.now() - t0 > timeoutMs) {
+          reject(
+            new Error(
+              `${cmd} ${args.join(' ')} did not print ${re} within ${timeoutMs} ms:\n${out.stdout}\n${out.stderr}`,
+            ),
+          );
+          return;
+        }
+        setTimeout(tick, 50);
+      };
+      tick();
+    });
   return { child, out, exited, waitFor };
 }
 
 /** Run to completion; killed (process group, SIGKILL) after `timeoutMs`. */
-export async function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   const bg = background(cmd, args, opts);
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; killGroup(bg.child, 'SIGKILL'); }, opts.timeoutMs ?? 90_000);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(bg.child, 'SIGKILL');
+  }, opts.timeoutMs ?? 90_000);
   const r = await bg.exited;
   clearTimeout(timer);
   return { ...r, timedOut };
@@ -83,11 +140,19 @@ export function pni(args: string[], opts: { timeoutMs?: number } = {}): Promise<
 export async function killAll(): Promise<void> {
   const left = [...running];
   for (const c of left) killGroup(c, 'SIGKILL');
-  await Promise.all(left.map((c) => new Promise<void>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
-    c.once('close', () => resolve());
-    setTimeout(resolve, 5000).unref();
-  })));
+  await Promise.all(
+    left.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) {
+            resolve();
+            return;
+          }
+          c.once('close', () => resolve());
+          setTimeout(resolve, 5000).unref();
+        }),
+    ),
+  );
 }
 
 /** The `export NAME=value` lines `pni sandbox` prints. */
@@ -100,7 +165,9 @@ export function parseExports(stdout: string): Record<string, string> {
 /** Fails with an actionable message when the Debian AWS CLI is not installed (.ci/run installs it). */
 export function requireAwsCli(): void {
   if (!existsSync(AWS_CLI)) {
-    throw new Error(`the e2e tests drive the sandbox with the Debian AWS CLI at ${AWS_CLI}, which is missing: install it with "apt-get install -y awscli" (.ci/run does)`);
+    throw new Error(
+      `the e2e tests drive the sandbox with the Debian AWS CLI at ${AWS_CLI}, which is missing: install it with "apt-get install -y awscli" (.ci/run does)`,
+    );
   }
 }
 
@@ -111,22 +178,35 @@ export function requireAwsCli(): void {
  */
 export async function aws(sandboxEnv: Record<string, string>, args: string[], timeoutMs = 60_000): Promise<Run> {
   const endpoint = sandboxEnv.AWS_ENDPOINT_URL ?? '';
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) throw new Error(`refusing to run the AWS CLI: AWS_ENDPOINT_URL "${endpoint}" is not the local sandbox`);
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint))
+    throw new Error(`refusing to run the AWS CLI: AWS_ENDPOINT_URL "${endpoint}" is not the local sandbox`);
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8',
-    ...sandboxEnv, AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true',
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    LANG: 'C.UTF-8',
+    ...sandboxEnv,
+    AWS_PAGER: '',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
   return run(AWS_CLI, [...args, '--endpoint-url', endpoint, '--output', 'json'], { env, timeoutMs });
 }
 
 export async function awsJson<T = any>(sandboxEnv: Record<string, string>, args: string[]): Promise<T> {
   const r = await aws(sandboxEnv, args);
-  if (r.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr}`);
+  if (r.code !== 0)
+    throw new Error(`aws ${args.join(' ')} exited ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr}`);
   return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
 }
 
 /** Polls `fn` every `everyMs` until it returns a truthy value; bounded by `timeoutMs`. */
-export async function poll<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
+export async function poll<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
   const t0 = Date.now();
   let last: unknown;
   for (;;) {
@@ -137,7 +217,10 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined | fa
     } catch (err) {
       last = err;
     }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

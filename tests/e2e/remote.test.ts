@@ -12,15 +12,24 @@ let sandbox: ChildProcess;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  sandbox = spawn(process.execPath, ['bin/pni.js', 'sandbox', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  sandbox = spawn(process.execPath, ['bin/pni.js', 'sandbox', '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the sandbox did not start:\n${out}`)), 60_000);
     sandbox.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('_sandbox/state')) { clearTimeout(timer); resolve(); }
+      if (out.includes('_sandbox/state')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    sandbox.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the sandbox exited (${code}):\n${out}`)); });
+    sandbox.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited (${code}):\n${out}`));
+    });
   });
   env = { ...process.env };
   for (const m of out.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) env[m[1]] = m[2];
@@ -49,11 +58,17 @@ test('provision twice at once, status, teardown, provision again', async () => {
   expect(ra.output.eniIds).toHaveLength(51);
 
   const status = JSON.parse((await pni('status', 'pni-sandbox-demo', '--json')).stdout);
-  expect(status).toMatchObject({ requestId: 'pni-sandbox-demo', status: 'SUCCEEDED', accessPointId: ra.output.accessPointId });
+  expect(status).toMatchObject({
+    requestId: 'pni-sandbox-demo',
+    status: 'SUCCEEDED',
+    accessPointId: ra.output.accessPointId,
+  });
 
   const td = JSON.parse((await pni('teardown', 'pni-sandbox-demo', '--json')).stdout);
   expect(td).toMatchObject({ status: 'SUCCEEDED', output: { outcome: 'TORN_DOWN', leftovers: [] } });
-  const state = await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/state`)).json() as { ec2: { networkInterfaces: unknown[] } };
+  const state = (await (await fetch(`${env.AWS_ENDPOINT_URL}/_sandbox/state`)).json()) as {
+    ec2: { networkInterfaces: unknown[] };
+  };
   expect(state.ec2.networkInterfaces).toEqual([]);
 
   const again = JSON.parse((await pni('provision', 'events/console-provision.json', '--json')).stdout);
@@ -62,8 +77,16 @@ test('provision twice at once, status, teardown, provision again', async () => {
 });
 
 test('errors exit 1 and say why (unknown request, a file that is not a request, no region)', async () => {
-  await expect(pni('status', 'pni-nobody')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no request pni-nobody') });
+  await expect(pni('status', 'pni-nobody')).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('no request pni-nobody'),
+  });
   await expect(pni('provision', 'events/README.md')).rejects.toMatchObject({ code: 1 });
-  await expect(run(process.execPath, ['bin/pni.js', 'status', 'x'], { cwd: root, env: { PATH: process.env.PATH }, timeout: 60_000 }))
-    .rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no AWS region is configured') });
+  await expect(
+    run(process.execPath, ['bin/pni.js', 'status', 'x'], {
+      cwd: root,
+      env: { PATH: process.env.PATH },
+      timeout: 60_000,
+    }),
+  ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no AWS region is configured') });
 });

@@ -7,10 +7,17 @@ import { Harness, eventsFor, expectSandboxEmpty, sampleRequest } from './harness
 
 let h: Harness;
 beforeAll(async () => {
-  h = await Harness.start({ env: { GATEWAY_DEADLINE_SECONDS: '90', ACCESS_POINT_DEADLINE_SECONDS: '180', DELETION_DEADLINE_SECONDS: '45' } });
+  h = await Harness.start({
+    env: { GATEWAY_DEADLINE_SECONDS: '90', ACCESS_POINT_DEADLINE_SECONDS: '180', DELETION_DEADLINE_SECONDS: '45' },
+  });
 });
-afterAll(async () => { await h.stop(); });
-beforeEach(async () => { await h.reset(); h.sb.setProfile('fast'); });
+afterAll(async () => {
+  await h.stop();
+});
+beforeEach(async () => {
+  await h.reset();
+  h.sb.setProfile('fast');
+});
 
 test('a gateway that never reports its account before the deadline: GatewayTimeout, rolled back', async () => {
   h.sb.setProfile('fast', { gatewayProvisionMs: 600_000 });
@@ -18,7 +25,11 @@ test('a gateway that never reports its account before the deadline: GatewayTimeo
   expect(done.status).toBe('FAILED');
   expect(done.error).toBe('GatewayTimeout');
   expectSandboxEmpty(await h.state());
-  expect(await h.record('pni-gw-slow')).toMatchObject({ status: 'ROLLED_BACK', failedStep: 'getGatewayStatus', error: { name: 'GatewayTimeout' } });
+  expect(await h.record('pni-gw-slow')).toMatchObject({
+    status: 'ROLLED_BACK',
+    failedStep: 'getGatewayStatus',
+    error: { name: 'GatewayTimeout' },
+  });
 });
 
 test('an access point that is never READY before the deadline: AccessPointTimeout, rolled back', async () => {
@@ -28,8 +39,10 @@ test('an access point that is never READY before the deadline: AccessPointTimeou
   expect(done.error).toBe('AccessPointTimeout');
   const state = await h.state();
   expectSandboxEmpty(state);
-  expect(eventsFor(state, 'pni-ap-slow').find((e) => e.type === 'PNI Provisioning Failed')!.detail)
-    .toMatchObject({ failedStep: 'getAccessPointStatus', rollback: { outcome: 'ROLLED_BACK' } });
+  expect(eventsFor(state, 'pni-ap-slow').find((e) => e.type === 'PNI Provisioning Failed')!.detail).toMatchObject({
+    failedStep: 'getAccessPointStatus',
+    rollback: { outcome: 'ROLLED_BACK' },
+  });
 });
 
 test('an access point that does not finish deleting before the deadline: permissions stay (never revoked under it), TEARDOWN_FAILED; a later teardown finishes', async () => {
@@ -45,14 +58,20 @@ test('an access point that does not finish deleting before the deadline: permiss
   expect(s.ec2.networkInterfaces).toHaveLength(51);
   const rec = await h.record('pni-ap-stuck');
   expect(rec!.status).toBe('TEARDOWN_FAILED');
-  expect(rec!.leftovers.find((l: { type: string }) => l.type === 'accessPoint')).toMatchObject({ reason: expect.stringMatching(/AccessPointDeletionTimeout/) });
+  expect(rec!.leftovers.find((l: { type: string }) => l.type === 'accessPoint')).toMatchObject({
+    reason: expect.stringMatching(/AccessPointDeletionTimeout/),
+  });
   expect(eventsFor(s, 'pni-ap-stuck').at(-1)).toMatchObject({ type: 'PNI Teardown Failed' });
 
   // Later, once Confluent has finished deleting it, running the teardown again finishes the job.
-  for (let i = 0; i < 400 && (await h.state()).confluent.accessPoints.length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 400 && (await h.state()).confluent.accessPoints.length > 0; i++)
+    await new Promise((r) => setTimeout(r, 25));
   h.sb.setProfile('fast');
   const again = await h.run('teardown', { requestId: 'pni-ap-stuck' });
-  expect({ status: again.status, leftovers: (await h.record('pni-ap-stuck'))!.leftovers }).toEqual({ status: 'SUCCEEDED', leftovers: [] });
+  expect({ status: again.status, leftovers: (await h.record('pni-ap-stuck'))!.leftovers }).toEqual({
+    status: 'SUCCEEDED',
+    leftovers: [],
+  });
   s = await h.state();
   expectSandboxEmpty(s);
   expect(await h.record('pni-ap-stuck')).toMatchObject({ status: 'TORN_DOWN', leftovers: [] });

@@ -4,7 +4,7 @@
  * Assertions come from the sandbox's own state (/_sandbox/state), the state record and the emitted events.
  */
 import { Harness, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
-import { SEED } from '../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 
 interface Row {
   name: string;
@@ -14,56 +14,193 @@ interface Row {
   expect: 'SUCCEEDED' | { error: string; failedStep: string; cause?: RegExp };
 }
 
-const eni = (n: number, error: string, times = 1) => ({ service: 'ec2', action: 'CreateNetworkInterface', error, onCall: n, times });
-const storm = (action: string, times: number) => ({ service: 'ec2', action, error: 'RequestLimitExceeded', onCall: 1, times });
-const confluent = (action: string, error: number, times = 1, onCall = 1) => ({ service: 'confluent', action, error, times, onCall });
+const eni = (n: number, error: string, times = 1) => ({
+  service: 'ec2',
+  action: 'CreateNetworkInterface',
+  error,
+  onCall: n,
+  times,
+});
+const storm = (action: string, times: number) => ({
+  service: 'ec2',
+  action,
+  error: 'RequestLimitExceeded',
+  onCall: 1,
+  times,
+});
+const confluent = (action: string, error: number, times = 1, onCall = 1) => ({
+  service: 'confluent',
+  action,
+  error,
+  times,
+  onCall,
+});
 
 const ROWS: Row[] = [
   // CreateGateway
-  { name: 'CreateGateway 400', faults: [confluent('POST /networking/v1/gateways', 400)], expect: { error: 'ConfluentRequestFailed', failedStep: 'createGateway', cause: /400/ } },
-  { name: 'CreateGateway 409', faults: [confluent('POST /networking/v1/gateways', 409)], expect: { error: 'ConfluentRequestFailed', failedStep: 'createGateway', cause: /409/ } },
-  { name: 'CreateGateway 422', faults: [confluent('POST /networking/v1/gateways', 422)], expect: { error: 'ConfluentRequestFailed', failedStep: 'createGateway', cause: /422/ } },
-  { name: 'CreateGateway 500 storm', faults: [confluent('POST /networking/v1/gateways', 500, -1)], expect: { error: 'ConfluentTransientError', failedStep: 'createGateway' } },
-  { name: 'CreateGateway 429 storm', faults: [confluent('POST /networking/v1/gateways', 429, -1)], expect: { error: 'ConfluentTransientError', failedStep: 'createGateway' } },
-  { name: 'CreateGateway 500 twice, then fine (survived)', faults: [confluent('POST /networking/v1/gateways', 500, 2)], expect: 'SUCCEEDED' },
-  { name: 'CreateGateway 429 x5, then fine (survived)', faults: [confluent('POST /networking/v1/gateways', 429, 5)], expect: 'SUCCEEDED' },
+  {
+    name: 'CreateGateway 400',
+    faults: [confluent('POST /networking/v1/gateways', 400)],
+    expect: { error: 'ConfluentRequestFailed', failedStep: 'createGateway', cause: /400/ },
+  },
+  {
+    name: 'CreateGateway 409',
+    faults: [confluent('POST /networking/v1/gateways', 409)],
+    expect: { error: 'ConfluentRequestFailed', failedStep: 'createGateway', cause: /409/ },
+  },
+  {
+    name: 'CreateGateway 422',
+    faults: [confluent('POST /networking/v1/gateways', 422)],
+    expect: { error: 'ConfluentRequestFailed', failedStep: 'createGateway', cause: /422/ },
+  },
+  {
+    name: 'CreateGateway 500 storm',
+    faults: [confluent('POST /networking/v1/gateways', 500, -1)],
+    expect: { error: 'ConfluentTransientError', failedStep: 'createGateway' },
+  },
+  {
+    name: 'CreateGateway 429 storm',
+    faults: [confluent('POST /networking/v1/gateways', 429, -1)],
+    expect: { error: 'ConfluentTransientError', failedStep: 'createGateway' },
+  },
+  {
+    name: 'CreateGateway 500 twice, then fine (survived)',
+    faults: [confluent('POST /networking/v1/gateways', 500, 2)],
+    expect: 'SUCCEEDED',
+  },
+  {
+    name: 'CreateGateway 429 x5, then fine (survived)',
+    faults: [confluent('POST /networking/v1/gateways', 429, 5)],
+    expect: 'SUCCEEDED',
+  },
   // Gateway phases
-  { name: 'gateway FAILED', faults: [{ service: 'confluent', resource: 'gateway', phase: 'FAILED', when: 'PROVISIONING' }], expect: { error: 'GatewayFailed', failedStep: 'getGatewayStatus', cause: /FAILED/ } },
-  { name: 'gateway EXPIRED', faults: [{ service: 'confluent', resource: 'gateway', phase: 'EXPIRED', when: 'PROVISIONING' }], expect: { error: 'GatewayFailed', failedStep: 'getGatewayStatus', cause: /EXPIRED/ } },
-  { name: 'GET gateway 503 x3, then fine (survived)', faults: [confluent('GET /networking/v1/gateways/{id}', 503, 3)], expect: 'SUCCEEDED' },
+  {
+    name: 'gateway FAILED',
+    faults: [{ service: 'confluent', resource: 'gateway', phase: 'FAILED', when: 'PROVISIONING' }],
+    expect: { error: 'GatewayFailed', failedStep: 'getGatewayStatus', cause: /FAILED/ },
+  },
+  {
+    name: 'gateway EXPIRED',
+    faults: [{ service: 'confluent', resource: 'gateway', phase: 'EXPIRED', when: 'PROVISIONING' }],
+    expect: { error: 'GatewayFailed', failedStep: 'getGatewayStatus', cause: /EXPIRED/ },
+  },
+  {
+    name: 'GET gateway 503 x3, then fine (survived)',
+    faults: [confluent('GET /networking/v1/gateways/{id}', 503, 3)],
+    expect: 'SUCCEEDED',
+  },
   // Security group
-  { name: 'CreateSecurityGroup UnauthorizedOperation', faults: [{ service: 'ec2', action: 'CreateSecurityGroup', error: 'UnauthorizedOperation' }], expect: { error: 'Ec2RequestFailed', failedStep: 'createSecurityGroup', cause: /UnauthorizedOperation/ } },
-  { name: 'AuthorizeSecurityGroupIngress InvalidPermission.Malformed', faults: [{ service: 'ec2', action: 'AuthorizeSecurityGroupIngress', error: 'InvalidPermission.Malformed' }], expect: { error: 'Ec2RequestFailed', failedStep: 'createSecurityGroup' } },
-  { name: 'RevokeSecurityGroupEgress UnauthorizedOperation', faults: [{ service: 'ec2', action: 'RevokeSecurityGroupEgress', error: 'UnauthorizedOperation' }], expect: { error: 'Ec2RequestFailed', failedStep: 'createSecurityGroup' } },
+  {
+    name: 'CreateSecurityGroup UnauthorizedOperation',
+    faults: [{ service: 'ec2', action: 'CreateSecurityGroup', error: 'UnauthorizedOperation' }],
+    expect: { error: 'Ec2RequestFailed', failedStep: 'createSecurityGroup', cause: /UnauthorizedOperation/ },
+  },
+  {
+    name: 'AuthorizeSecurityGroupIngress InvalidPermission.Malformed',
+    faults: [{ service: 'ec2', action: 'AuthorizeSecurityGroupIngress', error: 'InvalidPermission.Malformed' }],
+    expect: { error: 'Ec2RequestFailed', failedStep: 'createSecurityGroup' },
+  },
+  {
+    name: 'RevokeSecurityGroupEgress UnauthorizedOperation',
+    faults: [{ service: 'ec2', action: 'RevokeSecurityGroupEgress', error: 'UnauthorizedOperation' }],
+    expect: { error: 'Ec2RequestFailed', failedStep: 'createSecurityGroup' },
+  },
   // ENIs: first, a middle and the last slot, each error
-  ...(['InsufficientFreeAddressesInSubnet', 'InvalidIPAddress.InUse', 'NetworkInterfaceLimitExceeded', 'UnauthorizedOperation'] as const).flatMap((code) =>
-    [1, 26, 51].map((n): Row => ({ name: `CreateNetworkInterface ${code} at slot call ${n}`, faults: [eni(n, code)], expect: { error: 'Ec2RequestFailed', failedStep: 'createEni', cause: new RegExp(code.replace('.', '\\.')) } }))),
+  ...(
+    [
+      'InsufficientFreeAddressesInSubnet',
+      'InvalidIPAddress.InUse',
+      'NetworkInterfaceLimitExceeded',
+      'UnauthorizedOperation',
+    ] as const
+  ).flatMap((code) =>
+    [1, 26, 51].map(
+      (n): Row => ({
+        name: `CreateNetworkInterface ${code} at slot call ${n}`,
+        faults: [eni(n, code)],
+        expect: { error: 'Ec2RequestFailed', failedStep: 'createEni', cause: new RegExp(code.replace('.', '\\.')) },
+      }),
+    ),
+  ),
   // Throttling storms on every EC2 mutation: absorbed by retries
-  { name: 'RequestLimitExceeded storms on every EC2 mutation (survived)', faults: [
-    storm('CreateSecurityGroup', 2), storm('AuthorizeSecurityGroupIngress', 2), storm('RevokeSecurityGroupEgress', 2),
-    storm('CreateNetworkInterface', 4), storm('CreateNetworkInterfacePermission', 4), storm('CreateTags', 2),
-  ], expect: 'SUCCEEDED' },
-  { name: 'RequestLimitExceeded that never clears on CreateNetworkInterfacePermission', faults: [storm('CreateNetworkInterfacePermission', -1)], expect: { error: 'Ec2Throttled', failedStep: 'grantPermissions' } },
+  {
+    name: 'RequestLimitExceeded storms on every EC2 mutation (survived)',
+    faults: [
+      storm('CreateSecurityGroup', 2),
+      storm('AuthorizeSecurityGroupIngress', 2),
+      storm('RevokeSecurityGroupEgress', 2),
+      storm('CreateNetworkInterface', 4),
+      storm('CreateNetworkInterfacePermission', 4),
+      storm('CreateTags', 2),
+    ],
+    expect: 'SUCCEEDED',
+  },
+  {
+    name: 'RequestLimitExceeded that never clears on CreateNetworkInterfacePermission',
+    faults: [storm('CreateNetworkInterfacePermission', -1)],
+    expect: { error: 'Ec2Throttled', failedStep: 'grantPermissions' },
+  },
   // Eventual consistency right after create
-  { name: 'new ENIs and the new security group invisible for a moment (survived)', faults: [
-    { service: 'ec2', action: 'CreateNetworkInterface', notFoundForMs: 30 }, { service: 'ec2', action: 'CreateSecurityGroup', notFoundForMs: 30 },
-  ], expect: 'SUCCEEDED' },
+  {
+    name: 'new ENIs and the new security group invisible for a moment (survived)',
+    faults: [
+      { service: 'ec2', action: 'CreateNetworkInterface', notFoundForMs: 30 },
+      { service: 'ec2', action: 'CreateSecurityGroup', notFoundForMs: 30 },
+    ],
+    expect: 'SUCCEEDED',
+  },
   // Permissions
-  { name: 'CreateNetworkInterfacePermission fails mid-way', faults: [{ service: 'ec2', action: 'CreateNetworkInterfacePermission', error: 'UnauthorizedOperation', onCall: 20 }], expect: { error: 'Ec2RequestFailed', failedStep: 'grantPermissions' } },
+  {
+    name: 'CreateNetworkInterfacePermission fails mid-way',
+    faults: [
+      { service: 'ec2', action: 'CreateNetworkInterfacePermission', error: 'UnauthorizedOperation', onCall: 20 },
+    ],
+    expect: { error: 'Ec2RequestFailed', failedStep: 'grantPermissions' },
+  },
   // Access point
-  { name: 'CreateAccessPoint 422', faults: [confluent('POST /networking/v1/access-points', 422)], expect: { error: 'ConfluentRequestFailed', failedStep: 'createAccessPoint', cause: /422/ } },
-  { name: 'access point ERROR', faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'ERROR', when: 'PROVISIONING' }], expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /ERROR/ } },
-  { name: 'access point FAILED', faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'FAILED', when: 'PROVISIONING' }], expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /FAILED/ } },
-  { name: 'access point DISCONNECTED', faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'DISCONNECTED', when: 'PROVISIONING' }], expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /DISCONNECTED/ } },
-  { name: 'access point DEGRADED', faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'DEGRADED', when: 'PROVISIONING' }], expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /DEGRADED/ } },
+  {
+    name: 'CreateAccessPoint 422',
+    faults: [confluent('POST /networking/v1/access-points', 422)],
+    expect: { error: 'ConfluentRequestFailed', failedStep: 'createAccessPoint', cause: /422/ },
+  },
+  {
+    name: 'access point ERROR',
+    faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'ERROR', when: 'PROVISIONING' }],
+    expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /ERROR/ },
+  },
+  {
+    name: 'access point FAILED',
+    faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'FAILED', when: 'PROVISIONING' }],
+    expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /FAILED/ },
+  },
+  {
+    name: 'access point DISCONNECTED',
+    faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'DISCONNECTED', when: 'PROVISIONING' }],
+    expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /DISCONNECTED/ },
+  },
+  {
+    name: 'access point DEGRADED',
+    faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'DEGRADED', when: 'PROVISIONING' }],
+    expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /DEGRADED/ },
+  },
   // Lambda service faults clear
-  { name: 'Lambda.ServiceException on createEni twice (survived)', faults: [{ service: 'lambda', action: 'createEni', error: 'Lambda.ServiceException', onCall: 10, times: 2 }], expect: 'SUCCEEDED' },
+  {
+    name: 'Lambda.ServiceException on createEni twice (survived)',
+    faults: [{ service: 'lambda', action: 'createEni', error: 'Lambda.ServiceException', onCall: 10, times: 2 }],
+    expect: 'SUCCEEDED',
+  },
 ];
 
 let h: Harness;
-beforeAll(async () => { h = await Harness.start(); });
-afterAll(async () => { await h.stop(); });
-beforeEach(async () => { await h.reset(); });
+beforeAll(async () => {
+  h = await Harness.start();
+});
+afterAll(async () => {
+  await h.stop();
+});
+beforeEach(async () => {
+  await h.reset();
+});
 
 test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
   const requestId = `pni-fm-${ROWS.indexOf(row)}`;
@@ -74,7 +211,11 @@ test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
   const events = eventsFor(state, requestId);
 
   if (row.expect === 'SUCCEEDED') {
-    expect({ status: done.status, error: done.error, cause: done.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    expect({ status: done.status, error: done.error, cause: done.cause }).toEqual({
+      status: 'SUCCEEDED',
+      error: undefined,
+      cause: undefined,
+    });
     expect(state.ec2.networkInterfaces).toHaveLength(51);
     expect(state.ec2.networkInterfacePermissions).toHaveLength(51);
     expect(state.confluent.accessPoints.map((a) => a.status.phase)).toEqual(['READY']);
@@ -86,10 +227,19 @@ test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
   expect(done.error).toBe(row.expect.error);
   if (row.expect.cause) expect(done.cause).toMatch(row.expect.cause);
   expectSandboxEmpty(state);
-  expect(rec).toMatchObject({ status: 'ROLLED_BACK', failedStep: row.expect.failedStep, error: { name: row.expect.error }, leftovers: [] });
+  expect(rec).toMatchObject({
+    status: 'ROLLED_BACK',
+    failedStep: row.expect.failedStep,
+    error: { name: row.expect.error },
+    leftovers: [],
+  });
   expect(await h.lockHolder(SEED.confluent.environments[0], SEED.vpc.vpcId)).toBeUndefined();
   const failed = events.filter((e) => e.type === 'PNI Provisioning Failed');
   expect(failed).toHaveLength(1);
-  expect(failed[0].detail).toMatchObject({ failedStep: row.expect.failedStep, error: { name: row.expect.error }, rollback: { outcome: 'ROLLED_BACK', leftovers: [] } });
+  expect(failed[0].detail).toMatchObject({
+    failedStep: row.expect.failedStep,
+    error: { name: row.expect.error },
+    rollback: { outcome: 'ROLLED_BACK', leftovers: [] },
+  });
   expect(events.map((e) => e.type)).not.toContain('PNI Provisioning Succeeded');
 });

@@ -1,11 +1,17 @@
 /** Integration harness: the real sandbox in-process, driven over its wire protocols. */
-import { SFNClient, StartExecutionCommand, DescribeExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import {
+  SFNClient,
+  StartExecutionCommand,
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Sandbox, SANDBOX_STATE_TABLE } from '../../sandbox/server.js';
-import { SEED } from '../../sandbox/seed.js';
-import type { ProfileName } from '../../sandbox/types.js';
+import { Sandbox, SANDBOX_STATE_TABLE } from '#sandbox/server.js';
+import { SEED } from '#sandbox/seed.js';
+import type { ProfileName } from '#sandbox/types.js';
+import { ENI_SK_PREFIX, lockKey, requestKey, requestPk } from '#lib/tableKeys.js';
 
 export const credentials = { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey };
 
@@ -43,19 +49,29 @@ export class Harness {
     return new Harness(await Sandbox.start({ port: 0, profile: opts.profile ?? 'fast', env: opts.env }));
   }
   async stop(): Promise<void> {
-    this.sfn.destroy(); this.events.destroy(); this.doc.destroy();
+    this.sfn.destroy();
+    this.events.destroy();
+    this.doc.destroy();
     await this.sb.stop();
   }
 
-  get provisionArn(): string { return this.sb.stepFunctions.stateMachineArn('provision'); }
-  get teardownArn(): string { return this.sb.stepFunctions.stateMachineArn('teardown'); }
+  get provisionArn(): string {
+    return this.sb.stepFunctions.stateMachineArn('provision');
+  }
+  get teardownArn(): string {
+    return this.sb.stepFunctions.stateMachineArn('teardown');
+  }
 
   async state(): Promise<SandboxState> {
     const r = await fetch(`${this.sb.url}/_sandbox/state`);
     return (await r.json()) as SandboxState;
   }
   async faults(rules: unknown): Promise<void> {
-    const r = await fetch(`${this.sb.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(rules), headers: { 'content-type': 'application/json' } });
+    const r = await fetch(`${this.sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify(rules),
+      headers: { 'content-type': 'application/json' },
+    });
     if (r.status !== 200) throw new Error(`fault rules refused: ${await r.text()}`);
   }
   async reset(): Promise<void> {
@@ -63,7 +79,13 @@ export class Harness {
   }
 
   async start(machine: 'provision' | 'teardown', input: unknown, name?: string): Promise<string> {
-    const out = await this.sfn.send(new StartExecutionCommand({ stateMachineArn: machine === 'provision' ? this.provisionArn : this.teardownArn, input: JSON.stringify(input), name }));
+    const out = await this.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: machine === 'provision' ? this.provisionArn : this.teardownArn,
+        input: JSON.stringify(input),
+        name,
+      }),
+    );
     return out.executionArn!;
   }
   async wait(executionArn: string): Promise<DescribeExecutionCommandOutput> {
@@ -74,15 +96,27 @@ export class Harness {
     return this.wait(await this.start(machine, input, name));
   }
   async putEvent(detailType: string, detail: unknown): Promise<string> {
-    const out = await this.events.send(new PutEventsCommand({ Entries: [{ Source: 'pni.requests', DetailType: detailType, Detail: JSON.stringify(detail) }] }));
+    const out = await this.events.send(
+      new PutEventsCommand({
+        Entries: [{ Source: 'pni.requests', DetailType: detailType, Detail: JSON.stringify(detail) }],
+      }),
+    );
     return out.Entries![0].EventId!;
   }
   /** The executions EventBridge started for an event id (its input keeps the id). */
-  async executionsForEvent(eventId: string, machine: 'provision' | 'teardown' = 'provision', expected = 1): Promise<string[]> {
+  async executionsForEvent(
+    eventId: string,
+    machine: 'provision' | 'teardown' = 'provision',
+    expected = 1,
+  ): Promise<string[]> {
     const arn = machine === 'provision' ? this.provisionArn : this.teardownArn;
     for (let i = 0; i < 1000; i++) {
-      const found = this.sb.stepFunctions.listExecutions({ stateMachineArn: arn }).executions
-        .filter((e) => (this.sb.stepFunctions.describeExecution(e.executionArn).input ?? '').includes(eventId)).map((e) => e.executionArn);
+      const found = this.sb.stepFunctions
+        .listExecutions({ stateMachineArn: arn })
+        .executions.filter((e) =>
+          (this.sb.stepFunctions.describeExecution(e.executionArn).input ?? '').includes(eventId),
+        )
+        .map((e) => e.executionArn);
       if (found.length >= expected) return found;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -90,13 +124,24 @@ export class Harness {
   }
 
   async record(requestId: string): Promise<Record<string, any> | undefined> {
-    return (await this.doc.send(new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } }))).Item;
+    return (await this.doc.send(new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: requestKey(requestId) }))).Item;
   }
   async eniRecords(requestId: string): Promise<Record<string, any>[]> {
-    return (await this.doc.send(new QueryCommand({ TableName: SANDBOX_STATE_TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}`, ':e': 'ENI#' } }))).Items ?? [];
+    return (
+      (
+        await this.doc.send(
+          new QueryCommand({
+            TableName: SANDBOX_STATE_TABLE,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':e': ENI_SK_PREFIX },
+          }),
+        )
+      ).Items ?? []
+    );
   }
   async lockHolder(environmentId: string, vpcId: string): Promise<string | undefined> {
-    return (await this.doc.send(new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: { pk: `LOCK#${environmentId}#${vpcId}`, sk: 'LOCK' } }))).Item?.holder;
+    return (await this.doc.send(new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: lockKey(environmentId, vpcId) })))
+      .Item?.holder;
   }
 }
 
@@ -116,7 +161,8 @@ export function leftoversOf(state: SandboxState, requestId: string) {
 }
 
 export function eventsFor(state: SandboxState, requestId: string) {
-  return state.events.filter((e) => e.Source === 'pni.provisioner')
+  return state.events
+    .filter((e) => e.Source === 'pni.provisioner')
     .map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail) }))
     .filter((e) => e.detail.requestId === requestId);
 }

@@ -5,12 +5,18 @@
 import { CreateNetworkInterfaceCommand, DeleteNetworkInterfacePermissionCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { StopExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { Harness, credentials, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
-import { SEED } from '../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 
 let h: Harness;
-beforeAll(async () => { h = await Harness.start(); });
-afterAll(async () => { await h.stop(); });
-beforeEach(async () => { await h.reset(); });
+beforeAll(async () => {
+  h = await Harness.start();
+});
+afterAll(async () => {
+  await h.stop();
+});
+beforeEach(async () => {
+  await h.reset();
+});
 
 const env = SEED.confluent.environments[0];
 const vpc = SEED.vpc.vpcId;
@@ -26,8 +32,15 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 
 describe('crash after the side effect', () => {
   test.each(['createGateway', 'createSecurityGroup', 'createEni', 'grantPermissions', 'createAccessPoint'])(
-    '%s dies after its work and is retried: no duplicate', async (fn) => {
-      await h.faults({ service: 'lambda', action: fn, error: 'Lambda.ServiceException', afterSideEffect: true, onCall: fn === 'createEni' ? 7 : 1 });
+    '%s dies after its work and is retried: no duplicate',
+    async (fn) => {
+      await h.faults({
+        service: 'lambda',
+        action: fn,
+        error: 'Lambda.ServiceException',
+        afterSideEffect: true,
+        onCall: fn === 'createEni' ? 7 : 1,
+      });
       const done = await h.run('provision', sampleRequest({ requestId: `pni-crash-${fn}` }));
       expect({ status: done.status, cause: done.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
       const s = await h.state();
@@ -36,28 +49,48 @@ describe('crash after the side effect', () => {
       expect(s.ec2.securityGroups.filter((g) => g.GroupName !== 'default')).toHaveLength(1);
       expect(s.confluent.gateways).toHaveLength(1);
       expect(s.confluent.accessPoints).toHaveLength(1);
-      const fired = await (await fetch(`${h.sb.url}/_sandbox/faults`)).json() as { rules: { fired: number }[] };
+      const fired = (await (await fetch(`${h.sb.url}/_sandbox/faults`)).json()) as { rules: { fired: number }[] };
       expect(fired.rules[0].fired).toBe(1);
-    });
+    },
+  );
 
   test.each(['createGateway', 'createEni', 'createAccessPoint'])(
-    '%s dies after its work with a permanent error: the rollback still removes what it made', async (fn) => {
-      await h.faults({ service: 'lambda', action: fn, error: 'HandlerCrashed', afterSideEffect: true, onCall: fn === 'createEni' ? 12 : 1 });
+    '%s dies after its work with a permanent error: the rollback still removes what it made',
+    async (fn) => {
+      await h.faults({
+        service: 'lambda',
+        action: fn,
+        error: 'HandlerCrashed',
+        afterSideEffect: true,
+        onCall: fn === 'createEni' ? 12 : 1,
+      });
       const done = await h.run('provision', sampleRequest({ requestId: `pni-crash2-${fn}` }));
       expect(done.status).toBe('FAILED');
       expect(done.error).toBe('HandlerCrashed');
       expectSandboxEmpty(await h.state());
       expect(await h.record(`pni-crash2-${fn}`)).toMatchObject({ status: 'ROLLED_BACK' });
-    });
+    },
+  );
 
   test('teardown finds an ENI by its tag even when the record never saw it', async () => {
     const done = await h.run('provision', sampleRequest({ requestId: 'pni-orphan' }));
     expect(done.status).toBe('SUCCEEDED');
     const ec2 = new EC2Client({ endpoint: h.sb.url, region: SEED.region, credentials });
-    await ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: SEED.subnets[0].subnetId, Description: 'orphan of a crashed createEni',
-      TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'pni:request-id', Value: 'pni-orphan' }, { Key: 'pni:managed-by', Value: 'pni-provisioner' }] }],
-    }));
+    await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: SEED.subnets[0].subnetId,
+        Description: 'orphan of a crashed createEni',
+        TagSpecifications: [
+          {
+            ResourceType: 'network-interface',
+            Tags: [
+              { Key: 'pni:request-id', Value: 'pni-orphan' },
+              { Key: 'pni:managed-by', Value: 'pni-provisioner' },
+            ],
+          },
+        ],
+      }),
+    );
     ec2.destroy();
     expect((await h.state()).ec2.networkInterfaces).toHaveLength(52);
     const td = await h.run('teardown', { requestId: 'pni-orphan' });
@@ -71,7 +104,13 @@ describe('a rollback or teardown that cannot finish', () => {
   test('DeleteSecurityGroup keeps answering DependencyViolation: ROLLBACK_FAILED with the exact leftover; a later teardown finishes', async () => {
     await h.faults([
       { service: 'confluent', resource: 'accessPoint', phase: 'ERROR', when: 'PROVISIONING' },
-      { service: 'ec2', action: 'DeleteSecurityGroup', error: 'DependencyViolation', message: 'resource sg has a dependent object', times: -1 },
+      {
+        service: 'ec2',
+        action: 'DeleteSecurityGroup',
+        error: 'DependencyViolation',
+        message: 'resource sg has a dependent object',
+        times: -1,
+      },
     ]);
     const done = await h.run('provision', sampleRequest({ requestId: 'pni-stuck-sg' }));
     expect(done.status).toBe('FAILED');
@@ -84,13 +123,17 @@ describe('a rollback or teardown that cannot finish', () => {
     expect(s.confluent.gateways).toEqual([]);
     const rec = await h.record('pni-stuck-sg');
     expect(rec).toMatchObject({ status: 'ROLLBACK_FAILED', failedStep: 'getAccessPointStatus' });
-    expect(rec!.leftovers).toEqual([{ type: 'securityGroup', id: sg.GroupId, reason: expect.stringMatching(/DependencyViolation|ResourceInUse/) }]);
+    expect(rec!.leftovers).toEqual([
+      { type: 'securityGroup', id: sg.GroupId, reason: expect.stringMatching(/DependencyViolation|ResourceInUse/) },
+    ]);
     const failed = eventsFor(s, 'pni-stuck-sg').find((e) => e.type === 'PNI Provisioning Failed');
     expect(failed!.detail.rollback).toEqual({ outcome: 'ROLLBACK_FAILED', leftovers: rec!.leftovers });
     expect(await h.lockHolder(env, vpc)).toBeUndefined();
 
     // The rollback retried, with a bound: several delete attempts, then it stopped.
-    const rules = (await (await fetch(`${h.sb.url}/_sandbox/faults`)).json() as { rules: { action?: string; fired: number }[] }).rules;
+    const rules = (
+      (await (await fetch(`${h.sb.url}/_sandbox/faults`)).json()) as { rules: { action?: string; fired: number }[] }
+    ).rules;
     const fired = rules.find((r) => r.action === 'DeleteSecurityGroup')!.fired;
     expect(fired).toBeGreaterThan(1);
     expect(fired).toBeLessThanOrEqual(12);
@@ -106,7 +149,13 @@ describe('a rollback or teardown that cannot finish', () => {
 
   test('ENIs that stay in use: teardown retries with a bound, ends TEARDOWN_FAILED listing them; a later teardown finishes', async () => {
     expect((await h.run('provision', sampleRequest({ requestId: 'pni-inuse' }))).status).toBe('SUCCEEDED');
-    await h.faults({ service: 'ec2', action: 'DeleteNetworkInterface', error: 'InvalidNetworkInterface.InUse', message: 'The network interface is currently in use.', times: -1 });
+    await h.faults({
+      service: 'ec2',
+      action: 'DeleteNetworkInterface',
+      error: 'InvalidNetworkInterface.InUse',
+      message: 'The network interface is currently in use.',
+      times: -1,
+    });
 
     const td = await h.run('teardown', { requestId: 'pni-inuse' });
     expect(td.status).toBe('FAILED');
@@ -118,14 +167,21 @@ describe('a rollback or teardown that cannot finish', () => {
     const rec = await h.record('pni-inuse');
     expect(rec!.status).toBe('TEARDOWN_FAILED');
     const left = rec!.leftovers as { type: string; id: string; reason: string }[];
-    expect(left.filter((l) => l.type === 'networkInterface').map((l) => l.id).sort())
-      .toEqual(s.ec2.networkInterfaces.map((e) => e.NetworkInterfaceId).sort());
+    expect(
+      left
+        .filter((l) => l.type === 'networkInterface')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(s.ec2.networkInterfaces.map((e) => e.NetworkInterfaceId).sort());
     for (const l of left.filter((x) => x.type === 'networkInterface')) expect(l.reason).toMatch(/in use|InUse/i);
     const sg = s.ec2.securityGroups.find((g) => g.GroupName === 'pni-pni-inuse');
-    expect(left.find((l) => l.type === 'securityGroup')).toMatchObject({ id: sg.GroupId, reason: expect.stringMatching(/DependencyViolation|dependent|in use/i) });
+    expect(left.find((l) => l.type === 'securityGroup')).toMatchObject({
+      id: sg.GroupId,
+      reason: expect.stringMatching(/DependencyViolation|dependent|in use/i),
+    });
     const ev = eventsFor(s, 'pni-inuse').find((e) => e.type === 'PNI Teardown Failed');
     expect(ev!.detail.leftovers).toEqual(rec!.leftovers);
-    const rules = (await (await fetch(`${h.sb.url}/_sandbox/faults`)).json() as { rules: { fired: number }[] }).rules;
+    const rules = ((await (await fetch(`${h.sb.url}/_sandbox/faults`)).json()) as { rules: { fired: number }[] }).rules;
     expect(rules[0].fired).toBeGreaterThanOrEqual(51 * 2); // retried ...
     expect(rules[0].fired).toBeLessThanOrEqual(51 * 10); // ... with a bound
 
@@ -144,8 +200,13 @@ describe('a rollback or teardown that cannot finish', () => {
     expect(eni.Attachment?.InstanceOwnerId).toBe(SEED.confluent.gatewayAccountId);
     const perm = s.ec2.networkInterfacePermissions.find((p) => p.NetworkInterfaceId === eni.NetworkInterfaceId);
     const ec2 = new EC2Client({ endpoint: h.sb.url, region: SEED.region, credentials, maxAttempts: 1 });
-    await expect(ec2.send(new DeleteNetworkInterfacePermissionCommand({ NetworkInterfacePermissionId: perm.NetworkInterfacePermissionId })))
-      .rejects.toMatchObject({ name: 'OperationNotPermitted' });
+    await expect(
+      ec2.send(
+        new DeleteNetworkInterfacePermissionCommand({
+          NetworkInterfacePermissionId: perm.NetworkInterfacePermissionId,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'OperationNotPermitted' });
     ec2.destroy();
   });
 });
@@ -153,7 +214,9 @@ describe('a rollback or teardown that cannot finish', () => {
 describe('duplicates and concurrency', () => {
   // The access point takes 1.5 s to become READY, so executions started together surely overlap.
   const slowAccessPoint = () => h.sb.setProfile('fast', { accessPointProvisionMs: 1500 });
-  afterEach(() => { h.sb.setProfile('fast'); });
+  afterEach(() => {
+    h.sb.setProfile('fast');
+  });
   test('the same EventBridge event delivered twice at once: one connection, one clear refusal', async () => {
     slowAccessPoint();
     const eventId = await h.putEvent('PNI Provisioning Requested', sampleRequest({ requestId: 'pni-dup-event' }));
@@ -225,7 +288,10 @@ describe('duplicates and concurrency', () => {
     expect(s.confluent.gateways).toHaveLength(1);
     expect(await h.lockHolder(env, vpc)).toBeUndefined();
     // And the refused one can run now that the pair is free.
-    const retry = await h.run('provision', sampleRequest({ requestId: loser, subnetIds: SEED.subnets.slice(0, 3).map((x) => x.subnetId) }));
+    const retry = await h.run(
+      'provision',
+      sampleRequest({ requestId: loser, subnetIds: SEED.subnets.slice(0, 3).map((x) => x.subnetId) }),
+    );
     expect(retry.status).toBe('SUCCEEDED');
   });
 });
@@ -240,13 +306,21 @@ describe('teardown on demand', () => {
     const s = await h.state();
     expectSandboxEmpty(s);
     expect(await h.record('pni-td')).toMatchObject({ status: 'TORN_DOWN', leftovers: [] });
-    expect(eventsFor(s, 'pni-td').at(-1)).toMatchObject({ type: 'PNI Teardown Succeeded', detail: { requestId: 'pni-td', mode: 'teardown' } });
+    expect(eventsFor(s, 'pni-td').at(-1)).toMatchObject({
+      type: 'PNI Teardown Succeeded',
+      detail: { requestId: 'pni-td', mode: 'teardown' },
+    });
     // Order: the access point was confirmed gone (404) before any permission was revoked.
-    const history = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }))).events ?? [];
+    const history =
+      (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }))).events ?? [];
     const entered = history.filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name);
     const revokeAt = entered.indexOf('RevokePermissions');
     expect(entered.slice(0, revokeAt)).toContain('DeleteAccessPoint');
-    const goneChecks = history.filter((e) => e.stateExitedEventDetails?.name === 'DeleteAccessPoint' || e.stateExitedEventDetails?.name === 'CheckAccessPointGone');
+    const goneChecks = history.filter(
+      (e) =>
+        e.stateExitedEventDetails?.name === 'DeleteAccessPoint' ||
+        e.stateExitedEventDetails?.name === 'CheckAccessPointGone',
+    );
     expect(JSON.parse(goneChecks.at(-1)!.stateExitedEventDetails!.output!).accessPointDeletion.gone).toBe(true);
     expect(entered.indexOf('DeleteEnis')).toBeGreaterThan(revokeAt);
     expect(entered.indexOf('DeleteSecurityGroup')).toBeGreaterThan(entered.indexOf('DeleteEnis'));
@@ -256,7 +330,10 @@ describe('teardown on demand', () => {
   test('a reused gateway is never deleted; the one this request created is', async () => {
     const a = await h.run('provision', sampleRequest({ requestId: 'pni-owner' }));
     const gatewayId = JSON.parse(a.output!).gatewayId;
-    const b = await h.run('provision', sampleRequest({ requestId: 'pni-reuser', gateway: { existingId: gatewayId }, enisPerSubnet: 17 }));
+    const b = await h.run(
+      'provision',
+      sampleRequest({ requestId: 'pni-reuser', gateway: { existingId: gatewayId }, enisPerSubnet: 17 }),
+    );
     expect(b.status).toBe('SUCCEEDED');
     expect(JSON.parse(b.output!)).toMatchObject({ gatewayId, gatewayCreatedByUs: false });
     expect((await h.run('teardown', { requestId: 'pni-reuser' })).status).toBe('SUCCEEDED');
@@ -272,10 +349,15 @@ describe('teardown on demand', () => {
   test('tearing down the gateway owner while another request still uses its gateway: the gateway is kept and listed; a re-run finishes', async () => {
     const a = await h.run('provision', sampleRequest({ requestId: 'pni-owner2' }));
     const gatewayId = JSON.parse(a.output!).gatewayId;
-    expect((await h.run('provision', sampleRequest({ requestId: 'pni-reuser2', gateway: { existingId: gatewayId } }))).status).toBe('SUCCEEDED');
+    expect(
+      (await h.run('provision', sampleRequest({ requestId: 'pni-reuser2', gateway: { existingId: gatewayId } })))
+        .status,
+    ).toBe('SUCCEEDED');
     const first = await h.run('teardown', { requestId: 'pni-owner2' });
     expect(first.status).toBe('FAILED');
-    expect((await h.record('pni-owner2'))!.leftovers).toEqual([{ type: 'gateway', id: gatewayId, reason: expect.stringMatching(/still serves access point/) }]);
+    expect((await h.record('pni-owner2'))!.leftovers).toEqual([
+      { type: 'gateway', id: gatewayId, reason: expect.stringMatching(/still serves access point/) },
+    ]);
     expect((await h.state()).ec2.networkInterfaces).toHaveLength(51); // the reuser's
     expect((await h.run('teardown', { requestId: 'pni-reuser2' })).status).toBe('SUCCEEDED');
     expect((await h.run('teardown', { requestId: 'pni-owner2' })).status).toBe('SUCCEEDED');
@@ -285,7 +367,10 @@ describe('teardown on demand', () => {
   test('teardown of an unknown or already torn-down request is a clear no-op', async () => {
     const unknown = await h.run('teardown', { requestId: 'pni-never-existed' });
     expect(unknown.status).toBe('SUCCEEDED');
-    expect(JSON.parse(unknown.output!)).toMatchObject({ outcome: 'NOOP', reason: expect.stringMatching(/no request with id pni-never-existed/) });
+    expect(JSON.parse(unknown.output!)).toMatchObject({
+      outcome: 'NOOP',
+      reason: expect.stringMatching(/no request with id pni-never-existed/),
+    });
     expect((await h.run('provision', sampleRequest({ requestId: 'pni-twice-td' }))).status).toBe('SUCCEEDED');
     expect((await h.run('teardown', { requestId: 'pni-twice-td' })).status).toBe('SUCCEEDED');
     const again = await h.run('teardown', { requestId: 'pni-twice-td' });
@@ -308,7 +393,10 @@ test('StopExecution during the ENI Map, then teardown: nothing is left', async (
   // Each CreateNetworkInterface takes 200 ms, so the Map is still running when the first ENIs exist.
   h.sb.setProfile('fast', { ec2ActionLatencyMs: { CreateNetworkInterface: 200 } });
   const arn = await h.start('provision', sampleRequest({ requestId: 'pni-stopped' }));
-  await waitFor('some ENIs', async () => { const n = (await h.state()).ec2.networkInterfaces.length; return n >= 1 && n < 51; });
+  await waitFor('some ENIs', async () => {
+    const n = (await h.state()).ec2.networkInterfaces.length;
+    return n >= 1 && n < 51;
+  });
   await h.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator', cause: 'stopped mid-flight' }));
   expect((await h.wait(arn)).status).toBe('ABORTED');
   h.sb.setProfile('fast');
@@ -322,9 +410,24 @@ test('StopExecution during the ENI Map, then teardown: nothing is left', async (
 
 describe('validation: rules and live checks fail before the first change', () => {
   test.each([
-    ['two subnets in the same AZ', { subnetIds: [SEED.subnets[0].subnetId, SEED.subnets[1].subnetId, SEED.subnets[4].subnetId] }, 'RequestInvalid', /subnetIds.*(AZ|zone)/i],
-    ['a subnet of another VPC', { subnetIds: [SEED.subnets[0].subnetId, SEED.subnets[1].subnetId, SEED.otherSubnets[0].subnetId] }, 'RequestInvalid', /subnetIds\[2\]/],
-    ['too few free IPs', { subnetIds: [SEED.subnets[0].subnetId, SEED.subnets[1].subnetId, SEED.subnets[3].subnetId] }, 'RequestInvalid', /subnetIds\[2\].*free/i],
+    [
+      'two subnets in the same AZ',
+      { subnetIds: [SEED.subnets[0].subnetId, SEED.subnets[1].subnetId, SEED.subnets[4].subnetId] },
+      'RequestInvalid',
+      /subnetIds.*(AZ|zone)/i,
+    ],
+    [
+      'a subnet of another VPC',
+      { subnetIds: [SEED.subnets[0].subnetId, SEED.subnets[1].subnetId, SEED.otherSubnets[0].subnetId] },
+      'RequestInvalid',
+      /subnetIds\[2\]/,
+    ],
+    [
+      'too few free IPs',
+      { subnetIds: [SEED.subnets[0].subnetId, SEED.subnets[1].subnetId, SEED.subnets[3].subnetId] },
+      'RequestInvalid',
+      /subnetIds\[2\].*free/i,
+    ],
     ['a forbidden egress route', { egressRoutes: ['10.100.0.0/16'] }, 'RequestInvalid', /egressRoutes\[0\]/],
     ['an unknown VPC', { vpcId: 'vpc-0123456789abcdef0' }, 'RequestInvalid', /vpcId/],
     ['a malformed environment id', { environmentId: 'prod' }, 'RequestInvalid', /environmentId/],
@@ -355,8 +458,22 @@ describe('validation: rules and live checks fail before the first change', () =>
     // Two gateways made by hand in the environment.
     for (const n of [1, 2]) {
       const r = await fetch(`${h.sb.url}/networking/v1/gateways`, {
-        method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${SEED.confluent.apiKey}:${SEED.confluent.apiSecret}`).toString('base64')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ spec: { display_name: `manual-${n}`, environment: { id: env }, config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: SEED.region, zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'] } } }),
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${SEED.confluent.apiKey}:${SEED.confluent.apiSecret}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          spec: {
+            display_name: `manual-${n}`,
+            environment: { id: env },
+            config: {
+              kind: 'AwsPrivateNetworkInterfaceGatewaySpec',
+              region: SEED.region,
+              zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'],
+            },
+          },
+        }),
       });
       expect(r.status).toBe(202);
     }

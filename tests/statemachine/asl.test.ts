@@ -9,14 +9,18 @@ import path from 'node:path';
 import aslValidator from 'asl-validator';
 import { parse as parseYaml } from 'yaml';
 import {
-  IN_USE_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, NOT_YET_VISIBLE_ERROR_NAMES, TRANSIENT_ERROR_NAMES,
-} from '../../functions/lib/errors.js';
-import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '../../functions/lib/constants.js';
+  IN_USE_ERROR_NAMES,
+  LAMBDA_SERVICE_ERROR_NAMES,
+  NOT_YET_VISIBLE_ERROR_NAMES,
+  TRANSIENT_ERROR_NAMES,
+} from '#lib/errors.js';
+import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '#lib/constants.js';
 
 type State = Record<string, any>;
 type Machine = { StartAt: string; States: Record<string, State>; TimeoutSeconds?: number };
 const root = path.resolve(import.meta.dirname, '../..');
-const load = (name: string): Machine => JSON.parse(fs.readFileSync(path.join(root, 'statemachine', `${name}.asl.json`), 'utf8'));
+const load = (name: string): Machine =>
+  JSON.parse(fs.readFileSync(path.join(root, 'statemachine', `${name}.asl.json`), 'utf8'));
 const provision = load('provision');
 const teardown = load('teardown');
 
@@ -25,7 +29,8 @@ function resolveCfn(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(resolveCfn);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (Array.isArray(o['Fn::GetAtt'])) return `arn:aws:lambda:us-west-2:111122223333:function:pni-${(o['Fn::GetAtt'] as string[])[0]}`;
+    if (Array.isArray(o['Fn::GetAtt']))
+      return `arn:aws:lambda:us-west-2:111122223333:function:pni-${(o['Fn::GetAtt'] as string[])[0]}`;
     if (typeof o.Ref === 'string') return `arn:aws:states:us-west-2:111122223333:stateMachine:${o.Ref}`;
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolveCfn(x)]));
   }
@@ -33,7 +38,10 @@ function resolveCfn(v: unknown): unknown {
 }
 
 /** Every state of a machine, including those in Parallel branches and Map processors, with its scope. */
-function allStates(m: { States: Record<string, State> }, scope = 'top'): { name: string; state: State; scope: string }[] {
+function allStates(
+  m: { States: Record<string, State> },
+  scope = 'top',
+): { name: string; state: State; scope: string }[] {
   const out: { name: string; state: State; scope: string }[] = [];
   for (const [name, state] of Object.entries(m.States)) {
     out.push({ name, state, scope });
@@ -45,7 +53,12 @@ function allStates(m: { States: Record<string, State> }, scope = 'top'): { name:
 }
 const lambdaKey = (s: State): string | undefined => s.Resource?.['Fn::GetAtt']?.[0];
 function successors(s: State): string[] {
-  return [s.Next, s.Default, ...(s.Choices ?? []).map((c: State) => c.Next), ...(s.Catch ?? []).map((c: State) => c.Next)].filter(Boolean);
+  return [
+    s.Next,
+    s.Default,
+    ...(s.Choices ?? []).map((c: State) => c.Next),
+    ...(s.Catch ?? []).map((c: State) => c.Next),
+  ].filter(Boolean);
 }
 function reachable(m: Machine, from: string): Set<string> {
   const seen = new Set<string>();
@@ -59,7 +72,10 @@ function reachable(m: Machine, from: string): Set<string> {
   return seen;
 }
 
-describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.asl.json', (name, machine) => {
+describe.each([
+  ['provision', provision],
+  ['teardown', teardown],
+] as const)('%s.asl.json', (_name, machine) => {
   test('is valid ASL (asl-validator, ARNs and paths checked)', () => {
     const result = aslValidator(structuredClone(resolveCfn(machine)), { checkPaths: true, checkArn: true });
     expect(result.errorsText?.('\n') ?? '').toBe('');
@@ -71,7 +87,9 @@ describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.a
   });
 
   test('every Task has TimeoutSeconds', () => {
-    const missing = allStates(machine).filter(({ state }) => state.Type === 'Task' && !(state.TimeoutSeconds > 0)).map((s) => s.name);
+    const missing = allStates(machine)
+      .filter(({ state }) => state.Type === 'Task' && !(state.TimeoutSeconds > 0))
+      .map((s) => s.name);
     expect(missing).toEqual([]);
   });
 
@@ -84,13 +102,23 @@ describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.a
   });
 
   test('every Lambda Task retries exactly the transient error names, and nothing retries States.ALL or States.TaskFailed', () => {
-    const known = new Set<string>([...LAMBDA_SERVICE_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES, ...IN_USE_ERROR_NAMES, 'States.Timeout']);
+    const known = new Set<string>([
+      ...LAMBDA_SERVICE_ERROR_NAMES,
+      ...TRANSIENT_ERROR_NAMES,
+      ...NOT_YET_VISIBLE_ERROR_NAMES,
+      ...IN_USE_ERROR_NAMES,
+      'States.Timeout',
+    ]);
     for (const { name: n, state } of allStates(machine).filter(({ state }) => state.Retry)) {
       const errors: string[] = state.Retry.flatMap((r: State) => r.ErrorEquals);
-      expect({ n, blanket: errors.filter((e) => e === 'States.ALL' || e === 'States.TaskFailed') }).toEqual({ n, blanket: [] });
+      expect({ n, blanket: errors.filter((e) => e === 'States.ALL' || e === 'States.TaskFailed') }).toEqual({
+        n,
+        blanket: [],
+      });
       if (lambdaKey(state)) {
         expect({ n, unknown: errors.filter((e) => !known.has(e)) }).toEqual({ n, unknown: [] });
-        for (const t of [...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES]) expect({ n, has: errors.includes(t) ? t : undefined }).toEqual({ n, has: t });
+        for (const t of [...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES])
+          expect({ n, has: errors.includes(t) ? t : undefined }).toEqual({ n, has: t });
       }
       for (const r of state.Retry) {
         expect(r.MaxAttempts).toBeLessThanOrEqual(10);
@@ -100,8 +128,15 @@ describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.a
   });
 
   test('every Lambda function exists in serverless.yml with a handler file, and every function is used', () => {
-    const sls = parseYaml(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8')) as { functions: Record<string, { handler: string }> };
-    const used = new Set(allStates(provision).concat(allStates(teardown)).map(({ state }) => lambdaKey(state)).filter(Boolean));
+    const sls = parseYaml(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8')) as {
+      functions: Record<string, { handler: string }>;
+    };
+    const used = new Set(
+      allStates(provision)
+        .concat(allStates(teardown))
+        .map(({ state }) => lambdaKey(state))
+        .filter(Boolean),
+    );
     for (const key of used) {
       expect(sls.functions[key!]).toBeDefined();
       const file = sls.functions[key!].handler.replace(/\.[^.]+$/, '.ts');
@@ -116,10 +151,16 @@ describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.a
     for (const m of scopes) {
       for (const [n, s] of Object.entries(m.States)) {
         if (s.Type !== 'Choice') continue;
-        const loopsBack = [s.Default, ...s.Choices.map((c: State) => c.Next)].some((t) => m.States[t]?.Type === 'Wait' && reachable(m, t).has(n));
+        const loopsBack = [s.Default, ...s.Choices.map((c: State) => c.Next)].some(
+          (t) => m.States[t]?.Type === 'Wait' && reachable(m, t).has(n),
+        );
         if (!loopsBack) continue;
         loops += 1;
-        const deadline = s.Choices.find((c: State) => typeof c.NumericGreaterThanEqualsPath === 'string' && c.NumericGreaterThanEqualsPath.startsWith('$.limits.'));
+        const deadline = s.Choices.find(
+          (c: State) =>
+            typeof c.NumericGreaterThanEqualsPath === 'string' &&
+            c.NumericGreaterThanEqualsPath.startsWith('$.limits.'),
+        );
         expect({ n, deadline: !!deadline }).toEqual({ n, deadline: true });
         expect(reachable(m, deadline.Next).has(n)).toBe(false);
       }
@@ -129,14 +170,22 @@ describe.each([['provision', provision], ['teardown', teardown]] as const)('%s.a
 });
 
 describe('provision', () => {
-  const forward = [...reachable(provision, 'ProvisionResources')].filter((n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n));
+  const forward = [...reachable(provision, 'ProvisionResources')].filter(
+    (n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n),
+  );
 
   test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
     expect(provision.StartAt).toBe('ValidateRequest');
-    expect(provision.States.ValidateRequest.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RejectRequest' }]);
+    expect(provision.States.ValidateRequest.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RejectRequest' },
+    ]);
     expect(reachable(provision, 'RejectRequest').has('Rollback')).toBe(false);
     expect(provision.States.RejectRequest.Parameters.outcome).toBe('REJECTED');
-    expect(provision.States.RequestRejected).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(provision.States.RequestRejected).toEqual({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
   });
 
   test('every forward Task/Parallel/Map after validation catches States.ALL into Rollback', () => {
@@ -188,7 +237,14 @@ describe('provision', () => {
 
 describe('teardown', () => {
   test('deletes in the safe order: access point gone, permissions, ENIs, security group, gateway', () => {
-    const order = ['DeleteAccessPoint', 'RevokePermissions', 'DeleteEnis', 'DeleteSecurityGroup', 'DeleteGateway', 'FinishTeardown'];
+    const order = [
+      'DeleteAccessPoint',
+      'RevokePermissions',
+      'DeleteEnis',
+      'DeleteSecurityGroup',
+      'DeleteGateway',
+      'FinishTeardown',
+    ];
     for (let i = 0; i < order.length - 1; i++) {
       expect(reachable(teardown, order[i]).has(order[i + 1])).toBe(true);
       expect(reachable(teardown, order[i + 1]).has(order[i])).toBe(false);
@@ -196,7 +252,9 @@ describe('teardown', () => {
   });
 
   test('permissions are revoked only after the access point is confirmed gone', () => {
-    const preds = Object.entries(teardown.States).filter(([, s]) => successors(s).includes('RevokePermissions')).map(([n]) => n);
+    const preds = Object.entries(teardown.States)
+      .filter(([, s]) => successors(s).includes('RevokePermissions'))
+      .map(([n]) => n);
     expect(preds).toEqual(['IsAccessPointGone']);
     const rule = teardown.States.IsAccessPointGone.Choices.find((c: State) => c.Next === 'RevokePermissions');
     expect(rule).toEqual({ Variable: '$.accessPointDeletion.gone', BooleanEquals: true, Next: 'RevokePermissions' });
@@ -221,7 +279,18 @@ describe('teardown', () => {
   test('every path ends in FinishTeardown or a no-op', () => {
     for (const n of Object.keys(teardown.States)) {
       const r = reachable(teardown, n);
-      expect(r.has('FinishTeardown') || ['NothingToTearDown', 'TeardownDone', 'TeardownFailed', 'CheckTeardownOutcome', 'IsNothingToDo', 'BeginTeardown'].includes(n) || r.has('NothingToTearDown')).toBe(true);
+      expect(
+        r.has('FinishTeardown') ||
+          [
+            'NothingToTearDown',
+            'TeardownDone',
+            'TeardownFailed',
+            'CheckTeardownOutcome',
+            'IsNothingToDo',
+            'BeginTeardown',
+          ].includes(n) ||
+          r.has('NothingToTearDown'),
+      ).toBe(true);
     }
   });
 });

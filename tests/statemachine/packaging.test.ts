@@ -13,10 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
-import {
-  DETAIL_TYPES, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID,
-} from '../../functions/lib/constants.js';
-import { STATE_TABLE_DEFINITION } from '../../functions/lib/state.js';
+import { DETAIL_TYPES, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '#lib/constants.js';
+import { STATE_TABLE_DEFINITION } from '#lib/state.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STAGE = 'ci';
@@ -32,7 +30,10 @@ const logicalLogGroup = (key: string) => `${key[0].toUpperCase()}${key.slice(1)}
 function referencedFunctions(definition: Json): string[] {
   const found = new Set<string>();
   const walk = (v: Json) => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (v && typeof v === 'object') {
       const ga = v['Fn::GetAtt'];
       if (Array.isArray(ga) && functionKeys.includes(ga[0])) found.add(ga[0]);
@@ -43,8 +44,12 @@ function referencedFunctions(definition: Json): string[] {
   return [...found].sort();
 }
 const aslFunctions = {
-  ProvisionStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/provision.asl.json'), 'utf8'))),
-  TeardownStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/teardown.asl.json'), 'utf8'))),
+  ProvisionStateMachine: referencedFunctions(
+    JSON.parse(readFileSync(join(root, 'statemachine/provision.asl.json'), 'utf8')),
+  ),
+  TeardownStateMachine: referencedFunctions(
+    JSON.parse(readFileSync(join(root, 'statemachine/teardown.asl.json'), 'utf8')),
+  ),
 };
 
 // ------------------------------------------------------------------ package once
@@ -54,17 +59,35 @@ let resources: Record<string, Json>;
 
 function runPackage(dir: string): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'NODE_OPTIONS']) delete env[k];
-  Object.assign(env, { AWS_SDK_LOAD_CONFIG: '0', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' });
+  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'NODE_OPTIONS'])
+    delete env[k];
+  Object.assign(env, {
+    AWS_SDK_LOAD_CONFIG: '0',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    SLS_DEPRECATION_DISABLE: '*',
+  });
   const osls = join(root, 'node_modules', 'osls', 'bin', 'serverless.js');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [osls, 'package', '--stage', STAGE, '--package', dir], {
-      cwd: root, env, timeout: 240_000, maxBuffer: 64 * 1024 * 1024,
-    }, (err, stdout, stderr) => {
-      if (err) {
-        reject(new Error(`osls package failed (${err.code ?? err.signal ?? err.message}):\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`));
-      } else resolve();
-    });
+    execFile(
+      process.execPath,
+      [osls, 'package', '--stage', STAGE, '--package', dir],
+      {
+        cwd: root,
+        env,
+        timeout: 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        if (err) {
+          reject(
+            new Error(
+              `osls package failed (${err.code ?? err.signal ?? err.message}):\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`,
+            ),
+          );
+        } else resolve();
+      },
+    );
   });
 }
 
@@ -82,16 +105,35 @@ afterAll(() => {
 // ------------------------------------------------------------------ helpers
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const getAttTarget = (v: Json): string | undefined => (v && Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'][0] : undefined);
+const getAttTarget = (v: Json): string | undefined =>
+  v && Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'][0] : undefined;
 
-interface Stmt { Sid?: string; Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: Json; NotResource?: unknown; Condition?: Json; Principal?: Json }
+interface Stmt {
+  Sid?: string;
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: Json;
+  NotResource?: unknown;
+  Condition?: Json;
+  Principal?: Json;
+}
 /** Every policy statement in the template, with where it came from. */
 function allStatements(): Array<{ where: string; s: Stmt }> {
   const out: Array<{ where: string; s: Stmt }> = [];
   for (const [id, r] of Object.entries(resources)) {
     const docs: Json[] = [];
     if (r.Type === 'AWS::IAM::Role') for (const p of r.Properties.Policies ?? []) docs.push(p.PolicyDocument);
-    if (['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::SQS::QueuePolicy', 'AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy'].includes(r.Type)) docs.push(r.Properties.PolicyDocument);
+    if (
+      [
+        'AWS::IAM::Policy',
+        'AWS::IAM::ManagedPolicy',
+        'AWS::SQS::QueuePolicy',
+        'AWS::S3::BucketPolicy',
+        'AWS::SNS::TopicPolicy',
+      ].includes(r.Type)
+    )
+      docs.push(r.Properties.PolicyDocument);
     for (const d of docs) for (const s of asArray<Stmt>(d.Statement)) out.push({ where: id, s });
   }
   return out;
@@ -110,7 +152,8 @@ const resourceText = (s: Stmt) => JSON.stringify(s.Resource);
 function roleOfFunction(key: string): string {
   const fn = resources[logicalFn(key)];
   const role = getAttTarget(fn.Properties.Role);
-  if (!role) throw new Error(`${key}: Role is not a Fn::GetAtt of a role in this stack: ${JSON.stringify(fn.Properties.Role)}`);
+  if (!role)
+    throw new Error(`${key}: Role is not a Fn::GetAtt of a role in this stack: ${JSON.stringify(fn.Properties.Role)}`);
   return role;
 }
 
@@ -168,35 +211,49 @@ describe('osls package (offline)', () => {
     expect(Object.keys(resources).length).toBeGreaterThan(40);
   });
 
-  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)('%s: definition references its own Lambdas', (id) => {
-    const sm = resources[id];
-    expect(sm?.Type).toBe('AWS::StepFunctions::StateMachine');
-    expect(sm.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD'); // CloudFormation's default
-    const sub = sm.Properties.DefinitionString['Fn::Sub'];
-    expect(Array.isArray(sub)).toBe(true);
-    const [text, vars] = sub as [string, Record<string, Json>];
-    JSON.parse(text.replace(/\$\{[^}]+\}/g, 'X')); // still JSON around the placeholders
-    // every placeholder has a value: no DefinitionSubstitutions-style ${Name} left for deploy time
-    const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
-    expect(placeholders).toEqual(Object.keys(vars).sort());
-    const lambdas = Object.values(vars).map(getAttTarget).filter((x): x is string => !!x && x.endsWith('LambdaFunction')).sort();
-    expect(aslFunctions[id].length).toBeGreaterThan(0);
-    expect(lambdas).toEqual(aslFunctions[id].map(logicalFn).sort());
-    for (const l of lambdas) expect(resources[l]?.Type).toBe('AWS::Lambda::Function');
-    expect(sm.Properties.StateMachineName).toBe(`${SERVICE}-${STAGE}-${id === 'ProvisionStateMachine' ? 'provision' : 'teardown'}`);
-  });
+  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)(
+    '%s: definition references its own Lambdas',
+    (id) => {
+      const sm = resources[id];
+      expect(sm?.Type).toBe('AWS::StepFunctions::StateMachine');
+      expect(sm.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD'); // CloudFormation's default
+      const sub = sm.Properties.DefinitionString['Fn::Sub'];
+      expect(Array.isArray(sub)).toBe(true);
+      const [text, vars] = sub as [string, Record<string, Json>];
+      JSON.parse(text.replace(/\$\{[^}]+\}/g, 'X')); // still JSON around the placeholders
+      // every placeholder has a value: no DefinitionSubstitutions-style ${Name} left for deploy time
+      const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
+      expect(placeholders).toEqual(Object.keys(vars).sort());
+      const lambdas = Object.values(vars)
+        .map(getAttTarget)
+        .filter((x): x is string => !!x && x.endsWith('LambdaFunction'))
+        .sort();
+      expect(aslFunctions[id].length).toBeGreaterThan(0);
+      expect(lambdas).toEqual(aslFunctions[id].map(logicalFn).sort());
+      for (const l of lambdas) expect(resources[l]?.Type).toBe('AWS::Lambda::Function');
+      expect(sm.Properties.StateMachineName).toBe(
+        `${SERVICE}-${STAGE}-${id === 'ProvisionStateMachine' ? 'provision' : 'teardown'}`,
+      );
+    },
+  );
 
   test('provision runs the teardown machine as its rollback (startExecution.sync:2)', () => {
     const vars = resources.ProvisionStateMachine.Properties.DefinitionString['Fn::Sub'][1];
     expect(Object.values(vars)).toContainEqual({ Ref: 'TeardownStateMachine' });
   });
 
-  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)('%s: execution logging at ERROR without data', (id) => {
-    const lc = resources[id].Properties.LoggingConfiguration;
-    expect(lc).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
-    const lg = getAttTarget(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
-    expect(resources[lg!]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: expect.any(Number) } });
-  });
+  test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)(
+    '%s: execution logging at ERROR without data',
+    (id) => {
+      const lc = resources[id].Properties.LoggingConfiguration;
+      expect(lc).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+      const lg = getAttTarget(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
+      expect(resources[lg!]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: expect.any(Number) },
+      });
+    },
+  );
 
   test('state machine roles invoke exactly their own functions', () => {
     for (const id of ['ProvisionStateMachine', 'TeardownStateMachine'] as const) {
@@ -229,7 +286,9 @@ describe('osls package (offline)', () => {
     expect(t.Properties.KeySchema).toEqual(STATE_TABLE_DEFINITION.KeySchema);
     expect(t.Properties.BillingMode).toBe(STATE_TABLE_DEFINITION.BillingMode);
     const sortByName = (a: Json[]) => [...a].sort((x, y) => x.AttributeName.localeCompare(y.AttributeName));
-    expect(sortByName(t.Properties.AttributeDefinitions)).toEqual(sortByName([...STATE_TABLE_DEFINITION.AttributeDefinitions]));
+    expect(sortByName(t.Properties.AttributeDefinitions)).toEqual(
+      sortByName([...STATE_TABLE_DEFINITION.AttributeDefinitions]),
+    );
     expect(t.Properties.GlobalSecondaryIndexes).toEqual(STATE_TABLE_DEFINITION.GlobalSecondaryIndexes);
     expect(t.Properties.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual(['byStatus']);
   });
@@ -238,8 +297,16 @@ describe('osls package (offline)', () => {
     const rules = ofType('AWS::Events::Rule');
     expect(rules).toHaveLength(2);
     const expected: Record<string, { detailType: string; machine: string; yamlKey: string }> = {
-      [DETAIL_TYPES.provisioningRequested]: { detailType: DETAIL_TYPES.provisioningRequested, machine: 'ProvisionStateMachine', yamlKey: 'provision' },
-      [DETAIL_TYPES.teardownRequested]: { detailType: DETAIL_TYPES.teardownRequested, machine: 'TeardownStateMachine', yamlKey: 'teardown' },
+      [DETAIL_TYPES.provisioningRequested]: {
+        detailType: DETAIL_TYPES.provisioningRequested,
+        machine: 'ProvisionStateMachine',
+        yamlKey: 'provision',
+      },
+      [DETAIL_TYPES.teardownRequested]: {
+        detailType: DETAIL_TYPES.teardownRequested,
+        machine: 'TeardownStateMachine',
+        yamlKey: 'teardown',
+      },
     };
     const seen = new Set<string>();
     for (const [ruleId, rule] of rules) {
@@ -256,8 +323,13 @@ describe('osls package (offline)', () => {
       expect(t.InputTransformer.InputPathsMap).toMatchObject({ eventId: '$.id', detail: '$.detail' });
       expect(t.InputTransformer.InputTemplate).toContain('"eventId":"<eventId>"');
       expect(t.InputTransformer.InputTemplate).toContain('"request":<detail>');
-      expect(t.InputTransformer.InputTemplate).toBe(config.stepFunctions.stateMachines[e.yamlKey].events[0].eventBridge.inputTransformer.inputTemplate);
-      expect(t.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: expect.any(Number), MaximumRetryAttempts: expect.any(Number) });
+      expect(t.InputTransformer.InputTemplate).toBe(
+        config.stepFunctions.stateMachines[e.yamlKey].events[0].eventBridge.inputTransformer.inputTemplate,
+      );
+      expect(t.RetryPolicy).toEqual({
+        MaximumEventAgeInSeconds: expect.any(Number),
+        MaximumRetryAttempts: expect.any(Number),
+      });
       expect(t.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(t.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } });
       // EventBridge's role may start that machine and nothing else
@@ -276,9 +348,17 @@ describe('osls package (offline)', () => {
     expect(more).toHaveLength(0);
     expect(policy.Properties.Queues).toEqual([{ Ref: 'TriggerDeadLetterQueue' }]);
     const [s] = policy.Properties.PolicyDocument.Statement;
-    expect(s).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+    expect(s).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+    });
     const sources = s.Condition.ArnEquals['aws:SourceArn'].map(getAttTarget).sort();
-    expect(sources).toEqual(ofType('AWS::Events::Rule').map(([id]) => id).sort());
+    expect(sources).toEqual(
+      ofType('AWS::Events::Rule')
+        .map(([id]) => id)
+        .sort(),
+    );
   });
 
   test('outputs: state machine ARNs, table name, DLQ URL', () => {
@@ -307,7 +387,9 @@ describe('Lambda functions', () => {
     expect(new Set(roles).size).toBe(functionKeys.length);
     for (const roleId of roles) {
       const trust = resources[roleId].Properties.AssumeRolePolicyDocument.Statement;
-      expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+      expect(trust).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
       expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -322,7 +404,9 @@ describe('Lambda functions', () => {
       expect(zip.names.filter((n) => /handler\.(c?js)$/.test(n))).toEqual([]);
       if (key === functionKeys[0]) {
         const code = zip.read(entry).toString('utf8');
-        expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
+        expect(
+          code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);"),
+        ).toBe(true);
         expect(code).toMatch(/\bexport\s*\{[^}]*\bhandler\b/);
       }
     }
@@ -333,9 +417,17 @@ describe('IAM least privilege', () => {
   test('no Allow with a full wildcard action, NotAction or NotResource', () => {
     for (const { where, s } of allStatements()) {
       if (s.Effect !== 'Allow') continue;
-      expect({ where, NotAction: s.NotAction, NotResource: s.NotResource }).toEqual({ where, NotAction: undefined, NotResource: undefined });
+      expect({ where, NotAction: s.NotAction, NotResource: s.NotResource }).toEqual({
+        where,
+        NotAction: undefined,
+        NotResource: undefined,
+      });
       for (const a of actionsOf(s)) {
-        expect({ where, action: a, full: a === '*' || /^[^:]+:\*$/.test(a) }).toEqual({ where, action: a, full: false });
+        expect({ where, action: a, full: a === '*' || /^[^:]+:\*$/.test(a) }).toEqual({
+          where,
+          action: a,
+          full: false,
+        });
       }
     }
   });
@@ -354,7 +446,11 @@ describe('IAM least privilege', () => {
     for (const { where, s } of allStatements()) {
       if (s.Effect !== 'Allow' || !actionsOf(s).some(isMutatingEc2)) continue;
       seen++;
-      expect({ where, sid: s.Sid, scoped: !!s.Condition || !resourceIsStar(s) }).toEqual({ where, sid: s.Sid, scoped: true });
+      expect({ where, sid: s.Sid, scoped: !!s.Condition || !resourceIsStar(s) }).toEqual({
+        where,
+        sid: s.Sid,
+        scoped: true,
+      });
     }
     expect(seen).toBeGreaterThan(0);
   });
@@ -367,27 +463,61 @@ describe('IAM least privilege', () => {
   const SECRET = ['secretsmanager:GetSecretValue'];
   const EMIT = ['events:PutEvents'];
   const NEEDS: Record<string, string[]> = {
-    validateRequest: [...READ, ...UPDATE, ...CREATE, ...SECRET, ...EMIT,
-      'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups'],
+    validateRequest: [
+      ...READ,
+      ...UPDATE,
+      ...CREATE,
+      ...SECRET,
+      ...EMIT,
+      'ec2:DescribeVpcs',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroups',
+    ],
     createGateway: [...READ, ...UPDATE, ...SECRET],
     getGatewayStatus: [...READ, ...UPDATE, ...SECRET],
-    createSecurityGroup: [...READ, ...UPDATE, 'ec2:DescribeSecurityGroups',
-      'ec2:CreateSecurityGroup', 'ec2:CreateTags', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'],
+    createSecurityGroup: [
+      ...READ,
+      ...UPDATE,
+      'ec2:DescribeSecurityGroups',
+      'ec2:CreateSecurityGroup',
+      'ec2:CreateTags',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupEgress',
+    ],
     createEni: [...READ, ...CREATE, 'ec2:CreateNetworkInterface', 'ec2:CreateTags'],
     recordPhase: [...READ, ...UPDATE, ...EMIT],
-    grantPermissions: [...READ, ...UPDATE, 'ec2:DescribeNetworkInterfacePermissions', 'ec2:CreateNetworkInterfacePermission'],
+    grantPermissions: [
+      ...READ,
+      ...UPDATE,
+      'ec2:DescribeNetworkInterfacePermissions',
+      'ec2:CreateNetworkInterfacePermission',
+    ],
     createAccessPoint: [...READ, ...UPDATE, ...SECRET],
     getAccessPointStatus: [...SECRET],
     recordOutcome: [...READ, ...UPDATE, ...EMIT],
     beginTeardown: [...READ, ...UPDATE, 'states:DescribeExecution'],
     deleteAccessPoint: [...READ, ...SECRET],
     getDeletionStatus: [...SECRET],
-    revokePermissions: [...READ, 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeNetworkInterfacePermissions', 'ec2:DeleteNetworkInterfacePermission'],
+    revokePermissions: [
+      ...READ,
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeNetworkInterfacePermissions',
+      'ec2:DeleteNetworkInterfacePermission',
+    ],
     deleteEnis: [...READ, ...UPDATE, 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface'],
     deleteSecurityGroup: [...READ, 'ec2:DescribeSecurityGroups', 'ec2:DeleteSecurityGroup'],
     deleteGateway: [...READ, ...SECRET],
-    finishTeardown: [...READ, ...UPDATE, ...SECRET, ...EMIT,
-      'ec2:DescribeNetworkInterfaces', 'ec2:DescribeNetworkInterfacePermissions', 'ec2:DescribeSecurityGroups'],
+    finishTeardown: [
+      ...READ,
+      ...UPDATE,
+      ...SECRET,
+      ...EMIT,
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeNetworkInterfacePermissions',
+      'ec2:DescribeSecurityGroups',
+    ],
   };
 
   test('the table covers every function', () => {
@@ -447,7 +577,11 @@ describe('IAM least privilege', () => {
 
   test('EC2 changes and deletes only touch resources tagged as ours', () => {
     const scoped: Array<[string, string[], string]> = [
-      ['createSecurityGroup', ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'], ':security-group/*'],
+      [
+        'createSecurityGroup',
+        ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'],
+        ':security-group/*',
+      ],
       ['grantPermissions', ['ec2:CreateNetworkInterfacePermission'], ':network-interface/*'],
       ['deleteEnis', ['ec2:DeleteNetworkInterface'], ':network-interface/*'],
       ['deleteSecurityGroup', ['ec2:DeleteSecurityGroup'], ':security-group/*'],
@@ -460,11 +594,15 @@ describe('IAM least privilege', () => {
         expect(stmts[0].Condition.StringEquals[`ec2:ResourceTag/${TAG_MANAGED_BY}`]).toBe(MANAGED_BY_VALUE);
       }
     }
-    const grant = roleStatements(roleOfFunction('grantPermissions')).find((s) => actionsOf(s).includes('ec2:CreateNetworkInterfacePermission'))!;
+    const grant = roleStatements(roleOfFunction('grantPermissions')).find((s) =>
+      actionsOf(s).includes('ec2:CreateNetworkInterfacePermission'),
+    )!;
     expect(grant.Condition.StringEquals['ec2:Permission']).toBe('INSTANCE-ATTACH');
     // DeleteNetworkInterfacePermission names a permission id: EC2 offers no resource type or tag
     // key for it, so it is "*" limited to the stack's region, and held by revokePermissions alone.
-    const revoke = roleStatements(roleOfFunction('revokePermissions')).find((s) => actionsOf(s).includes('ec2:DeleteNetworkInterfacePermission'))!;
+    const revoke = roleStatements(roleOfFunction('revokePermissions')).find((s) =>
+      actionsOf(s).includes('ec2:DeleteNetworkInterfacePermission'),
+    )!;
     expect(actionsOf(revoke)).toEqual(['ec2:DeleteNetworkInterfacePermission']);
     expect(revoke.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
   });

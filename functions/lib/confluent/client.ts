@@ -306,7 +306,10 @@ export class ConfluentClient {
 
   /** A 2xx answer we cannot use: most likely a proxy or a server glitch, so transient (not retried here). */
   private badBody(method: Method, path: string, status: number, why: string): ConfluentTransientError {
-    return new ConfluentTransientError(status, `Confluent ${method} ${path} answered ${status} with an unusable body: ${why}`);
+    return new ConfluentTransientError(
+      status,
+      `Confluent ${method} ${path} answered ${status} with an unusable body: ${why}`,
+    );
   }
 
   private url(path: string, query: Query | undefined): string {
@@ -403,8 +406,10 @@ export class ConfluentClient {
     const text = typeof message === 'string' && message !== '' ? message : String(err);
     if (cause !== null && typeof cause === 'object') {
       const { code, message: causeMessage } = cause as { code?: unknown; message?: unknown };
-      const parts = [typeof code === 'string' ? code : undefined, typeof causeMessage === 'string' ? causeMessage : undefined]
-        .filter((p): p is string => p !== undefined && p !== '');
+      const parts = [
+        typeof code === 'string' ? code : undefined,
+        typeof causeMessage === 'string' ? causeMessage : undefined,
+      ].filter((p): p is string => p !== undefined && p !== '');
       if (parts.length > 0) return `${text} (${parts.join(': ')})`;
     }
     return text;
@@ -473,14 +478,15 @@ export function parseErrorBody(status: number, text: string): { code?: string; d
         ? resolution
           ? `${detail} (resolution: ${resolution})`
           : detail
-        : nonEmptyString(e.title) ?? code;
+        : (nonEmptyString(e.title) ?? code);
       if (text0) return withCode(code, truncate(text0, MAX_DETAIL_CHARS));
     }
     const topCode = nonEmptyString(obj.code) ?? nonEmptyString(obj.error_code);
     const message = nonEmptyString(obj.message);
     if (message) return withCode(topCode, truncate(message, MAX_DETAIL_CHARS));
     const error = obj.error;
-    if (typeof error === 'string' && error.trim() !== '') return withCode(topCode, truncate(error.trim(), MAX_DETAIL_CHARS));
+    if (typeof error === 'string' && error.trim() !== '')
+      return withCode(topCode, truncate(error.trim(), MAX_DETAIL_CHARS));
     if (error !== null && typeof error === 'object') {
       const errObj = error as Record<string, unknown>;
       const errMessage = nonEmptyString(errObj.message);

@@ -4,10 +4,9 @@
  * VPC, subnets (exist, in the VPC), AZ ids, free addresses, sequential addresses,
  * existing security group, existing gateway / gateway quota.
  */
-import {
-  GATEWAY_SPEC_KIND, GATEWAY_STATUS_KIND, MAX_PNI_GATEWAYS_PER_ENVIRONMENT, REQUIRED_SUBNETS, UNUSABLE_GATEWAY_PHASES,
-} from '../constants.js';
+import { MAX_PNI_GATEWAYS_PER_ENVIRONMENT, REQUIRED_SUBNETS, UNUSABLE_GATEWAY_PHASES } from '../constants.js';
 import { RequestInvalid } from '../errors.js';
+import { PNI_GATEWAY_SPEC_KIND, PNI_GATEWAY_STATUS_KIND } from '../confluent/types.js';
 import { sequentialAddresses } from '../eniPlan.js';
 import type { CanonicalRequest, SubnetFact } from '../types.js';
 import { egressWarnings } from './parse.js';
@@ -49,9 +48,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * Throws RequestInvalid for the first violated rule (field + rule); returns the subnets in
  * req.subnetIds order and the warnings for the record and the Started event.
  */
-export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subnets: SubnetFact[]; warnings: string[] } {
+export function checkLiveFacts(
+  req: CanonicalRequest,
+  facts: LiveFacts,
+): { vpc: NonNullable<LiveFacts['vpc']>; subnets: SubnetFact[]; warnings: string[] } {
   // 1. The VPC exists (in the request's region: the facts come from a client for that region).
-  if (!facts.vpc || facts.vpc.vpcId !== req.vpcId) {
+  const vpc = facts.vpc;
+  if (!vpc || vpc.vpcId !== req.vpcId) {
     throw new RequestInvalid('vpcId', `VPC ${req.vpcId} was not found in region ${req.region}`);
   }
 
@@ -59,7 +62,8 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
   const subnets = req.subnetIds.map((id, i) => {
     const s = facts.subnets.find((f) => f.subnetId === id);
     if (!s) throw new RequestInvalid(`subnetIds[${i}]`, `subnet ${id} was not found in region ${req.region}`);
-    if (s.vpcId !== req.vpcId) throw new RequestInvalid(`subnetIds[${i}]`, `subnet ${id} is in ${s.vpcId}, not in ${req.vpcId}`);
+    if (s.vpcId !== req.vpcId)
+      throw new RequestInvalid(`subnetIds[${i}]`, `subnet ${id} is in ${s.vpcId}, not in ${req.vpcId}`);
     return s;
   });
 
@@ -94,7 +98,8 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
       try {
         planned = sequentialAddresses(s.cidr, ip.startOffset, n);
       } catch (err) {
-        if (err instanceof RequestInvalid) throw new RequestInvalid(err.field, `subnetIds[${i}] (${s.subnetId}): ${err.rule}`);
+        if (err instanceof RequestInvalid)
+          throw new RequestInvalid(err.field, `subnetIds[${i}] (${s.subnetId}): ${err.rule}`);
         throw err;
       }
       const used = new Set(facts.usedIps[s.subnetId] ?? []);
@@ -113,10 +118,16 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
   if ('existingId' in sg) {
     const found = facts.existingSecurityGroup;
     if (!found || found.groupId !== sg.existingId) {
-      throw new RequestInvalid('securityGroup.existingId', `security group ${sg.existingId} was not found in region ${req.region}`);
+      throw new RequestInvalid(
+        'securityGroup.existingId',
+        `security group ${sg.existingId} was not found in region ${req.region}`,
+      );
     }
     if (found.vpcId !== req.vpcId) {
-      throw new RequestInvalid('securityGroup.existingId', `security group ${sg.existingId} is in ${found.vpcId}, not in ${req.vpcId}`);
+      throw new RequestInvalid(
+        'securityGroup.existingId',
+        `security group ${sg.existingId} is in ${found.vpcId}, not in ${req.vpcId}`,
+      );
     }
   }
 
@@ -129,7 +140,7 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
     if (!found || found.id !== gw.existingId) {
       throw new RequestInvalid(field, `gateway ${gw.existingId} was not found in environment ${req.environmentId}`);
     }
-    if (found.kind !== undefined && found.kind !== GATEWAY_SPEC_KIND && found.kind !== GATEWAY_STATUS_KIND) {
+    if (found.kind !== undefined && found.kind !== PNI_GATEWAY_SPEC_KIND && found.kind !== PNI_GATEWAY_STATUS_KIND) {
       throw new RequestInvalid(field, `gateway ${gw.existingId} is not a PNI gateway (its kind is ${found.kind})`);
     }
     if (found.region !== req.region) {
@@ -155,5 +166,5 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
     }
   }
 
-  return { subnets, warnings: egressWarnings(req) };
+  return { vpc, subnets, warnings: egressWarnings(req) };
 }

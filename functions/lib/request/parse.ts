@@ -29,8 +29,14 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false',
-  array: 'a list', object: 'an object', record: 'an object', literal: 'a fixed value',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+  literal: 'a fixed value',
 };
 
 function describeValue(v: unknown): string {
@@ -50,11 +56,17 @@ const plainErrors: z.core.$ZodErrorMap = (iss) => {
       if (iss.input === undefined) return 'is required';
       return `must be ${TYPE_WORDS[iss.expected] ?? iss.expected} (got ${describeValue(iss.input)})`;
     case 'too_small':
-      return iss.origin === 'array' ? `must have at least ${iss.minimum} items`
-        : iss.origin === 'string' ? `must be at least ${iss.minimum} characters` : `must be at least ${iss.minimum}`;
+      return iss.origin === 'array'
+        ? `must have at least ${iss.minimum} items`
+        : iss.origin === 'string'
+          ? `must be at least ${iss.minimum} characters`
+          : `must be at least ${iss.minimum}`;
     case 'too_big':
-      return iss.origin === 'array' ? `must have at most ${iss.maximum} items`
-        : iss.origin === 'string' ? `must be at most ${iss.maximum} characters` : `must be at most ${iss.maximum}`;
+      return iss.origin === 'array'
+        ? `must have at most ${iss.maximum} items`
+        : iss.origin === 'string'
+          ? `must be at most ${iss.maximum} characters`
+          : `must be at most ${iss.maximum}`;
     case 'invalid_value':
       return `must be ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     case 'invalid_format':
@@ -127,7 +139,8 @@ function requestFromCfnProperties(props: unknown): Obj {
     req.securityGroup = {
       ...req.securityGroup,
       egressRules: req.securityGroup.egressRules.map((rule: unknown) =>
-        isObj(rule) && Array.isArray(rule.ports) ? { ...rule, ports: rule.ports.map(coerceInt) } : rule),
+        isObj(rule) && Array.isArray(rule.ports) ? { ...rule, ports: rule.ports.map(coerceInt) } : rule,
+      ),
     };
   }
   return req;
@@ -162,9 +175,10 @@ export function normalizeInput(
     if (input.source === 'servicecatalog' && 'cfn' in input) {
       const cfn = isObj(input.cfn) ? input.cfn : {};
       const { StackId, LogicalResourceId } = cfn;
-      const requestIdHint = typeof StackId === 'string' && typeof LogicalResourceId === 'string'
-        ? `sc-${hashHex(`${StackId}|${LogicalResourceId}`).slice(0, 16)}`
-        : executionName;
+      const requestIdHint =
+        typeof StackId === 'string' && typeof LogicalResourceId === 'string'
+          ? `sc-${hashHex(`${StackId}|${LogicalResourceId}`).slice(0, 16)}`
+          : executionName;
       return { source: 'servicecatalog', requestIdHint, request: requestFromCfnProperties(cfn.ResourceProperties) };
     }
   }
@@ -175,7 +189,9 @@ export function normalizeInput(
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   if (isObj(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -195,7 +211,26 @@ export function egressWarnings(req: CanonicalRequest): string[] {
   const sg = req.securityGroup;
   if ('existingId' in sg) return [];
   return req.egressRoutes
-    .filter((route) => isValidCidr(route)
-      && !sg.egressRules.some((rule) => isValidCidr(rule.cidr) && cidrContains(route, rule.cidr)))
-    .map((route) => `egress route ${route} has no security group egress rule: fully managed connectors cannot reach it while the security group blocks egress`);
+    .filter(
+      (route) =>
+        isValidCidr(route) && !sg.egressRules.some((rule) => isValidCidr(rule.cidr) && cidrContains(route, rule.cidr)),
+    )
+    .map(
+      (route) =>
+        `egress route ${route} has no security group egress rule: fully managed connectors cannot reach it while the security group blocks egress`,
+    );
+}
+
+/** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
+export function requestIdOf(
+  input: unknown,
+  executionName: string,
+): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
+  const norm = normalizeInput(input, executionName);
+  const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
+  return {
+    requestId:
+      typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint),
+    norm,
+  };
 }

@@ -4,29 +4,18 @@
  * emit "PNI Provisioning Started". Nothing is created in the customer's account or in Confluent here.
  */
 import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage } from '../errors.js';
+import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage, present } from '../errors.js';
 import { events } from '../events.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
 import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
-import { normalizeInput, parseRequest, requestHash, egressWarnings, requestIdFromHint } from '../request/parse.js';
+import { parseRequest, requestHash, egressWarnings, requestIdOf } from '../request/parse.js';
 import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
-import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
-import type { RequestRecord } from '../state.js';
-import type { CanonicalRequest, ProvisionContext, RequestSource } from '../types.js';
-import { eventBase } from './common.js';
-import { resultOf } from './provision.js';
-
-export interface ValidateInput { input: unknown; execution: { arn: string; name: string; startTime?: string } }
-
-
-/** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
-export function requestIdOf(input: unknown, executionName: string): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
-  const norm = normalizeInput(input, executionName);
-  const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  return { requestId: typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint), norm };
-}
+import { type RequestRecord, claimed } from '../state.js';
+import type { CanonicalRequest, RequestSource } from '../types.js';
+import type { ProvisionContext, ValidateInput } from '../contracts.js';
+import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
 
 export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
   const { requestId: knownId, norm } = requestIdOf(ev.input, ev.execution.name);
@@ -35,7 +24,8 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   try {
     parsed = parseRequest(norm.request, norm.requestIdHint);
   } catch (err) {
-    if (err instanceof RequestInvalid) await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
+    if (err instanceof RequestInvalid)
+      await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
     throw err;
   }
   const hash = requestHash(parsed);
@@ -51,11 +41,14 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     if (err instanceof RequestInvalid) await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
-  const request = withDefaults(parsed, facts.vpc!.cidr);
+  const { vpc } = checked;
+  const request = withDefaults(parsed, vpc.cidr);
 
   const lock = await deps.store.acquireLock(request.environmentId, request.vpcId, request.requestId);
   if (!lock.acquired) {
-    const err = new RequestLocked(`environment ${request.environmentId} and VPC ${request.vpcId} are being worked on by request ${lock.holder}; try again when it finishes`);
+    const err = new RequestLocked(
+      `environment ${request.environmentId} and VPC ${request.vpcId} are being worked on by request ${lock.holder}; try again when it finishes`,
+    );
     await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
@@ -63,17 +56,37 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   const attempt = record.rec.attempt;
   const warnings = [...new Set([...egressWarnings(request), ...checked.warnings])];
   const slots = planEnis(request, checked.subnets, attempt);
-  const rec = await deps.store.update(request.requestId, {
-    status: 'PROVISIONING', request, requestHash: hash, environmentId: request.environmentId, vpcId: request.vpcId,
-    region: request.region, customerAccount: facts.vpc!.ownerId, warnings, eniCount: slots.length,
-  }, { executionArn: ev.execution.arn });
+  const rec = await deps.store.update(
+    request.requestId,
+    {
+      status: 'PROVISIONING',
+      request,
+      requestHash: hash,
+      environmentId: request.environmentId,
+      vpcId: request.vpcId,
+      region: request.region,
+      customerAccount: vpc.ownerId,
+      warnings,
+      eniCount: slots.length,
+    },
+    { executionArn: ev.execution.arn },
+  );
 
   await deps.publisher.publish(events.started({ ...eventBase(rec), attempt, source: norm.source, warnings }));
 
   return {
-    requestId: request.requestId, attempt, executionArn: ev.execution.arn, source: norm.source, request,
-    customerAccount: facts.vpc!.ownerId, vpcCidr: facts.vpc!.cidr, subnets: checked.subnets,
-    zones: checked.subnets.map((s) => s.zoneId), plan: { slots }, limits: deps.config.limits, warnings,
+    requestId: request.requestId,
+    attempt,
+    executionArn: ev.execution.arn,
+    source: norm.source,
+    request,
+    customerAccount: vpc.ownerId,
+    vpcCidr: vpc.cidr,
+    subnets: checked.subnets,
+    zones: checked.subnets.map((s) => s.zoneId),
+    plan: { slots },
+    limits: deps.config.limits,
+    warnings,
     alreadySucceeded: false,
   };
 }
@@ -81,47 +94,105 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
 type Claim = { record: { rec: RequestRecord } | { alreadySucceeded: ProvisionContext }; resumed: boolean };
 
 /** Create the record, or decide what a repeat of this request id means (ARCHITECTURE section 5). */
-async function claimRecord(deps: Deps, req: CanonicalRequest, hash: string, source: RequestSource, executionArn: string): Promise<Claim> {
+async function claimRecord(
+  deps: Deps,
+  req: CanonicalRequest,
+  hash: string,
+  source: RequestSource,
+  executionArn: string,
+): Promise<Claim> {
   const now = deps.now().toISOString();
   const existing = await deps.store.get(req.requestId);
   if (!existing) {
     const rec = await deps.store.create({
-      requestId: req.requestId, status: 'VALIDATING', source, requestHash: hash, request: req, executionArn, attempt: 1,
-      attemptStartedAt: now, environmentId: req.environmentId, vpcId: req.vpcId, region: req.region,
+      requestId: req.requestId,
+      status: 'VALIDATING',
+      source,
+      requestHash: hash,
+      request: req,
+      executionArn,
+      attempt: 1,
+      attemptStartedAt: now,
+      environmentId: req.environmentId,
+      vpcId: req.vpcId,
+      region: req.region,
     });
     return { record: { rec }, resumed: false };
   }
-  if (existing.executionArn === executionArn && (existing.status === 'VALIDATING' || existing.status === 'PROVISIONING')) {
+  if (
+    existing.executionArn === executionArn &&
+    (existing.status === 'VALIDATING' || existing.status === 'PROVISIONING')
+  ) {
     return { record: { rec: existing }, resumed: true }; // this execution's ValidateRequest is being retried
   }
   if (ACTIVE_STATUSES.includes(existing.status)) {
-    throw new RequestInProgress(`request ${req.requestId} is already being worked on (status ${existing.status}, execution ${existing.executionArn})`);
+    throw new RequestInProgress(
+      `request ${req.requestId} is already being worked on (status ${existing.status}, execution ${existing.executionArn})`,
+    );
   }
   const sameContent = existing.requestHash === hash;
   if (existing.status === 'SUCCEEDED') {
-    if (!sameContent) throw new RequestConflict(`request ${req.requestId} already has a connection with different content; tear it down first or use a new requestId`);
+    if (!sameContent)
+      throw new RequestConflict(
+        `request ${req.requestId} already has a connection with different content; tear it down first or use a new requestId`,
+      );
     return { record: { alreadySucceeded: await storedResult(deps, existing, executionArn) }, resumed: false };
   }
   if (!NOTHING_LEFT_STATUSES.includes(existing.status)) {
-    throw new RequestConflict(`request ${req.requestId} left resources behind (status ${existing.status}); run the teardown for ${req.requestId} first`);
+    throw new RequestConflict(
+      `request ${req.requestId} left resources behind (status ${existing.status}); run the teardown for ${req.requestId} first`,
+    );
   }
   // ROLLED_BACK, REJECTED or TORN_DOWN: nothing of it exists, so a fresh attempt starts.
-  const rec = await deps.store.update(req.requestId, {
-    status: 'VALIDATING', source, requestHash: hash, request: req, executionArn, attempt: existing.attempt + 1, attemptStartedAt: now,
-    environmentId: req.environmentId, vpcId: req.vpcId, region: req.region, phase: undefined, error: undefined, failedStep: undefined,
-    leftovers: undefined, gatewayId: undefined, gatewayCreatedByUs: undefined, confluentAccount: undefined, securityGroupId: undefined,
-    securityGroupCreatedByUs: undefined, accessPointId: undefined, warnings: undefined, teardownExecutionArn: undefined,
-  }, { version: existing.version });
+  const rec = await deps.store.update(
+    req.requestId,
+    {
+      status: 'VALIDATING',
+      source,
+      requestHash: hash,
+      request: req,
+      executionArn,
+      attempt: existing.attempt + 1,
+      attemptStartedAt: now,
+      environmentId: req.environmentId,
+      vpcId: req.vpcId,
+      region: req.region,
+      phase: undefined,
+      error: undefined,
+      failedStep: undefined,
+      leftovers: undefined,
+      gatewayId: undefined,
+      gatewayCreatedByUs: undefined,
+      confluentAccount: undefined,
+      securityGroupId: undefined,
+      securityGroupCreatedByUs: undefined,
+      accessPointId: undefined,
+      warnings: undefined,
+      teardownExecutionArn: undefined,
+    },
+    { version: existing.version },
+  );
   return { record: { rec }, resumed: false };
 }
 
 async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string): Promise<ProvisionContext> {
   const enis = await deps.store.listEnis(rec.requestId);
-  const result = resultOf(rec, enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!));
+  const result = resultOf(rec, currentEniIds(rec, enis));
   return {
-    requestId: rec.requestId, attempt: rec.attempt, executionArn, source: rec.source, request: rec.request!,
-    customerAccount: rec.customerAccount ?? '', vpcCidr: '', subnets: [], zones: [], plan: { slots: [] },
-    limits: deps.config.limits, warnings: rec.warnings ?? [], alreadySucceeded: true, result,
+    requestId: rec.requestId,
+    attempt: rec.attempt,
+    executionArn,
+    source: rec.source,
+    request: claimed(rec).request,
+    customerAccount: rec.customerAccount ?? '',
+    vpcCidr: '',
+    subnets: [],
+    zones: [],
+    plan: { slots: [] },
+    limits: deps.config.limits,
+    warnings: rec.warnings ?? [],
+    alreadySucceeded: true,
+    result,
   };
 }
 
@@ -131,35 +202,76 @@ async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: str
     describeVpc(ec2, req.vpcId),
     describeSubnets(ec2, req.subnetIds),
     req.ipAssignment.mode === 'sequential' ? usedIps(ec2, req.subnetIds) : Promise.resolve({}),
-    'existingId' in req.securityGroup ? describeSecurityGroup(ec2, req.securityGroup.existingId) : Promise.resolve(undefined),
+    'existingId' in req.securityGroup
+      ? describeSecurityGroup(ec2, req.securityGroup.existingId)
+      : Promise.resolve(undefined),
     deps.confluent.listGateways(req.environmentId),
-    'existingId' in req.gateway ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId) : Promise.resolve(undefined),
+    'existingId' in req.gateway
+      ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId)
+      : Promise.resolve(undefined),
   ]);
-  const pniGateways = gateways.filter(isPniGateway).filter((g) => g.status?.phase !== 'DEPROVISIONING')
-    .map((g) => ({ id: g.id!, displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }));
+  const pniGateways = gateways
+    .filter(isPniGateway)
+    .filter((g) => g.status?.phase !== 'DEPROVISIONING')
+    .map((g) => ({
+      id: present(g.id, 'a gateway id'),
+      displayName: g.spec?.display_name,
+      phase: String(g.status?.phase ?? 'UNKNOWN'),
+    }));
   let existing: LiveFacts['existingGateway'];
   if ('existingId' in req.gateway) {
     const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing = existingGateway && cfg
-      ? { id: existingGateway.id!, region: cfg.region ?? '', zones: cfg.zones ?? [], phase: String(existingGateway.status?.phase ?? 'UNKNOWN') }
-      : null;
+    existing =
+      existingGateway && cfg
+        ? {
+            id: present(existingGateway.id, 'the gateway id'),
+            region: cfg.region ?? '',
+            zones: cfg.zones ?? [],
+            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
+          }
+        : null;
   }
   return {
-    vpc, subnets, usedIps: used, pniGateways, existingGateway: existing,
-    existingSecurityGroup, ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
+    vpc,
+    subnets,
+    usedIps: used,
+    pniGateways,
+    existingGateway: existing,
+    existingSecurityGroup,
+    ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
   };
 }
 
 /** A schema-invalid request is recorded as REJECTED unless that would overwrite a live record. */
-async function recordRejection(deps: Deps, requestId: string, source: RequestSource, executionArn: string, err: RequestInvalid, raw: unknown) {
+async function recordRejection(
+  deps: Deps,
+  requestId: string,
+  source: RequestSource,
+  executionArn: string,
+  err: RequestInvalid,
+  raw: unknown,
+) {
   const error = { name: err.name, message: err.message };
   const existing = await deps.store.get(requestId);
   const now = deps.now().toISOString();
   try {
     if (!existing) {
-      await deps.store.create({ requestId, status: 'REJECTED', source, executionArn, attempt: 1, attemptStartedAt: now, error, rawRequest: safeRaw(raw) });
+      await deps.store.create({
+        requestId,
+        status: 'REJECTED',
+        source,
+        executionArn,
+        attempt: 1,
+        attemptStartedAt: now,
+        error,
+        rawRequest: safeRaw(raw),
+      });
     } else if (NOTHING_LEFT_STATUSES.includes(existing.status)) {
-      await deps.store.update(requestId, { status: 'REJECTED', executionArn, error, attempt: existing.attempt + 1, attemptStartedAt: now }, { version: existing.version });
+      await deps.store.update(
+        requestId,
+        { status: 'REJECTED', executionArn, error, attempt: existing.attempt + 1, attemptStartedAt: now },
+        { version: existing.version },
+      );
     }
   } catch (e) {
     // A lost race only means another execution owns the record; the rejection itself still stands.
@@ -168,9 +280,18 @@ async function recordRejection(deps: Deps, requestId: string, source: RequestSou
 }
 
 function safeRaw(raw: unknown): unknown {
-  try { const s = JSON.stringify(raw); return s && s.length < 20000 ? JSON.parse(s) : undefined; } catch { return undefined; }
+  try {
+    const s = JSON.stringify(raw);
+    return s && s.length < 20000 ? JSON.parse(s) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function markRejected(deps: Deps, rec: RequestRecord, executionArn: string, err: Error) {
-  await deps.store.update(rec.requestId, { status: 'REJECTED', error: { name: err.name, message: errorMessage(err) } }, { executionArn });
+  await deps.store.update(
+    rec.requestId,
+    { status: 'REJECTED', error: { name: err.name, message: errorMessage(err) } },
+    { executionArn },
+  );
 }

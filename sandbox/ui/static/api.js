@@ -64,7 +64,7 @@ export const describeStateMachine = (stateMachineArn) => sfn('DescribeStateMachi
 export async function startNamed(stateMachineArn, base, input) {
   const text = JSON.stringify(input);
   const executions = (await listExecutions(stateMachineArn)).filter(
-    (e) => e.name === base || /^-\d+$/.test(e.name.slice(base.length)) && e.name.startsWith(`${base}-`),
+    (e) => e.name === base || (/^-\d+$/.test(e.name.slice(base.length)) && e.name.startsWith(`${base}-`)),
   );
   for (const e of executions.filter((x) => x.status === 'RUNNING')) {
     const d = await describeExecution(e.executionArn);

@@ -35,7 +35,12 @@ async function loadMachines() {
   for (const sm of await api.listStateMachines()) {
     const d = await api.describeStateMachine(sm.stateMachineArn);
     const kind = /teardown$/.test(sm.name) ? 'teardown' : /provision$/.test(sm.name) ? 'provision' : sm.name;
-    machines.set(sm.stateMachineArn, { arn: sm.stateMachineArn, name: sm.name, kind, machine: indexMachine(JSON.parse(d.definition)) });
+    machines.set(sm.stateMachineArn, {
+      arn: sm.stateMachineArn,
+      name: sm.name,
+      kind,
+      machine: indexMachine(JSON.parse(d.definition)),
+    });
   }
 }
 const machineOfKind = (kind) => [...machines.values()].find((m) => m.kind === kind);
@@ -55,7 +60,9 @@ const inputByArn = (arn) => {
 
 async function poll() {
   const [state, records, faultRules, ...lists] = await Promise.all([
-    api.control('state'), api.control('records'), api.control('faults'),
+    api.control('state'),
+    api.control('records'),
+    api.control('faults'),
     ...[...machines.values()].map((m) => api.listExecutions(m.arn)),
   ]);
   const executions = lists.flat().sort((a, b) => b.startDate - a.startDate);
@@ -74,45 +81,114 @@ function requestIdOf(executionArn) {
 }
 
 function renderConnections() {
-  const metas = latest.records.filter((i) => i.sk === 'META').sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+  const metas = latest.records
+    .filter((i) => i.sk === 'META')
+    .sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
   const byArn = new Map(latest.executions.map((e) => [e.executionArn, e]));
   const took = (arn) => {
     const e = byArn.get(arn);
     return e ? (e.stopDate ? duration(e.startDate, e.stopDate) : 'running') : '';
   };
-  $('connections').replaceChildren(metas.length
-    ? h('table.list', {},
-      h('thead', {}, h('tr', {}, ['request', 'status', 'environment', 'VPC', 'phase', 'attempt', 'provisioning took', 'teardown took', 'updated'].map((c) => h('th', {}, c)))),
-      h('tbody', {}, metas.map((r) => h('tr.clickable', {
-        'data-request': r.requestId, class: `clickable${requestIdOf(selectedArn() ?? '') === r.requestId ? ' selected' : ''}`,
-        onclick: () => select(r.executionArn),
-      },
-      h('td', {}, r.requestId), h('td', { 'data-testid': 'connection-status' }, pill(r.status)), h('td', {}, r.environmentId ?? ''),
-      h('td', {}, r.vpcId ?? ''), h('td', {}, r.phase ?? ''), h('td', {}, r.attempt ?? ''), h('td', {}, took(r.executionArn)),
-      h('td', {}, r.teardownExecutionArn ? took(r.teardownExecutionArn) : ''), h('td', {}, time(r.updatedAt))))))
-    : h('p.muted', {}, 'No requests yet: start the sample provisioning.'));
+  $('connections').replaceChildren(
+    metas.length
+      ? h(
+          'table.list',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [
+                'request',
+                'status',
+                'environment',
+                'VPC',
+                'phase',
+                'attempt',
+                'provisioning took',
+                'teardown took',
+                'updated',
+              ].map((c) => h('th', {}, c)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            metas.map((r) =>
+              h(
+                'tr.clickable',
+                {
+                  'data-request': r.requestId,
+                  class: `clickable${requestIdOf(selectedArn() ?? '') === r.requestId ? ' selected' : ''}`,
+                  onclick: () => select(r.executionArn),
+                },
+                h('td', {}, r.requestId),
+                h('td', { 'data-testid': 'connection-status' }, pill(r.status)),
+                h('td', {}, r.environmentId ?? ''),
+                h('td', {}, r.vpcId ?? ''),
+                h('td', {}, r.phase ?? ''),
+                h('td', {}, r.attempt ?? ''),
+                h('td', {}, took(r.executionArn)),
+                h('td', {}, r.teardownExecutionArn ? took(r.teardownExecutionArn) : ''),
+                h('td', {}, time(r.updatedAt)),
+              ),
+            ),
+          ),
+        )
+      : h('p.muted', {}, 'No requests yet: start the sample provisioning.'),
+  );
 }
 
 /** UUID names (nested executions) shortened to their first group. */
-const shortName = (name) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(name) ? `${name.slice(0, 8)}…` : name.length > 30 ? `${name.slice(0, 29)}…` : name);
+const shortName = (name) =>
+  /^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(name) ? `${name.slice(0, 8)}…` : name.length > 30 ? `${name.slice(0, 29)}…` : name;
 
 function renderExecutions() {
   const current = selectedArn();
-  $('executions').replaceChildren(latest.executions.length
-    ? h('table.list', {},
-      h('thead', {}, h('tr', {}, ['execution', 'machine', 'status', 'started', 'took'].map((c) => h('th', {}, c)))),
-      h('tbody', {}, latest.executions.map((e) => h('tr', {
-        class: `clickable${e.executionArn === current ? ' selected' : ''}`, 'data-execution': e.name, onclick: () => select(e.executionArn),
-      },
-      h('td', { title: e.executionArn }, shortName(e.name)), h('td', {}, machines.get(e.stateMachineArn)?.kind ?? ''),
-      h('td', {}, pill(e.status)), h('td', {}, time(e.startDate)), h('td', {}, e.stopDate ? duration(e.startDate, e.stopDate) : '…')))))
-    : h('p.muted', {}, 'No executions yet.'));
+  $('executions').replaceChildren(
+    latest.executions.length
+      ? h(
+          'table.list',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['execution', 'machine', 'status', 'started', 'took'].map((c) => h('th', {}, c)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            latest.executions.map((e) =>
+              h(
+                'tr',
+                {
+                  class: `clickable${e.executionArn === current ? ' selected' : ''}`,
+                  'data-execution': e.name,
+                  onclick: () => select(e.executionArn),
+                },
+                h('td', { title: e.executionArn }, shortName(e.name)),
+                h('td', {}, machines.get(e.stateMachineArn)?.kind ?? ''),
+                h('td', {}, pill(e.status)),
+                h('td', {}, time(e.startDate)),
+                h('td', {}, e.stopDate ? duration(e.startDate, e.stopDate) : '…'),
+              ),
+            ),
+          ),
+        )
+      : h('p.muted', {}, 'No executions yet.'),
+  );
 }
 
 async function historyOf(arn, startDate, status) {
   const key = runKey(arn, startDate);
   const cached = histories.get(key);
-  if (cached && cached.closed) return cached.events;
+  if (cached?.closed) return cached.events;
   const events = await api.executionHistory(arn);
   histories.set(key, { events, closed: status !== 'RUNNING' });
   return events;
@@ -122,7 +198,10 @@ async function historyOf(arn, startDate, status) {
 function childrenOf(arn, runs) {
   const known = childExecutions(runs);
   for (const e of latest.executions) {
-    if (inputByArn(e.executionArn)?.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID === arn && !known.some((k) => k.executionArn === e.executionArn)) {
+    if (
+      inputByArn(e.executionArn)?.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID === arn &&
+      !known.some((k) => k.executionArn === e.executionArn)
+    ) {
       known.push({ state: 'Rollback', executionArn: e.executionArn });
     }
   }
@@ -131,7 +210,15 @@ function childrenOf(arn, runs) {
 
 function executionLink(arn, text) {
   const e = latest.executions.find((x) => x.executionArn === arn);
-  return h('a', { href: `#exec=${encodeURIComponent(arn)}`, 'data-testid': 'execution-link' }, text, ' ', h('code', {}, arn.split(':').pop()), ' ', e ? pill(e.status) : '');
+  return h(
+    'a',
+    { href: `#exec=${encodeURIComponent(arn)}`, 'data-testid': 'execution-link' },
+    text,
+    ' ',
+    h('code', {}, arn.split(':').pop()),
+    ' ',
+    e ? pill(e.status) : '',
+  );
 }
 
 async function renderSelected() {
@@ -150,10 +237,16 @@ async function renderSelected() {
   $('selected-title').replaceChildren(
     h('span', {}, `${m.kind} `, h('b', { 'data-testid': 'exec-name' }, d.name), ' '),
     h('span', { 'data-testid': 'exec-status', 'data-status': d.status }, pill(d.status)),
-    h('span.muted', {}, ` ${d.stopDate ? duration(d.startDate, d.stopDate) : 'running…'} · ${events.length} history events`),
+    h(
+      'span.muted',
+      {},
+      ` ${d.stopDate ? duration(d.startDate, d.stopDate) : 'running…'} · ${events.length} history events`,
+    ),
   );
   const links = [
-    ...childrenOf(arn, runs).map((c) => h('div', {}, `${c.state} ran `, executionLink(c.executionArn, 'nested execution'))),
+    ...childrenOf(arn, runs).map((c) =>
+      h('div', {}, `${c.state} ran `, executionLink(c.executionArn, 'nested execution')),
+    ),
     parent ? h('div', {}, 'Started by ', executionLink(parent, 'parent execution')) : '',
     d.error ? h('div.error', { 'data-testid': 'exec-error' }, h('b', {}, d.error), ': ', causeText(d.cause)) : '',
   ];

@@ -33,7 +33,8 @@ export function indexMachine(definition) {
       if (def.End && parent) edges.push({ from: source, to: endNode(parent), kind: 'next' });
       for (const c of def.Choices ?? []) edges.push({ from: name, to: c.Next, kind: 'choice', label: choiceLabel(c) });
       if (def.Default) edges.push({ from: name, to: def.Default, kind: 'default', label: 'default' });
-      for (const c of def.Catch ?? []) edges.push({ from: source, to: c.Next, kind: 'catch', label: `catch ${c.ErrorEquals.join(', ')}` });
+      for (const c of def.Catch ?? [])
+        edges.push({ from: source, to: c.Next, kind: 'catch', label: `catch ${c.ErrorEquals.join(', ')}` });
       if (def.Type === 'Parallel') {
         def.Branches.forEach((branch, i) => {
           walk(`${name}/${i}`, branch, name, inMap);
@@ -51,7 +52,14 @@ export function indexMachine(definition) {
   return { states, edges, startAt: definition.StartAt, blocks };
 }
 
-const OPERATORS = { Equals: '==', GreaterThan: '>', GreaterThanEquals: '>=', LessThan: '<', LessThanEquals: '<=', Matches: '~' };
+const OPERATORS = {
+  Equals: '==',
+  GreaterThan: '>',
+  GreaterThanEquals: '>=',
+  LessThan: '<',
+  LessThanEquals: '<=',
+  Matches: '~',
+};
 const path = (p) => String(p).replace(/^\$\.?/, '');
 
 /** "gatewayPoll.ready == true" for a simple rule; the operator's name for And / Or / Not. */

@@ -61,10 +61,29 @@ function pathOf(points) {
 export function drawGraph(host, machine, { onStateClick } = {}) {
   const g = layout(machine);
   const { width, height } = g.graph();
-  const svg = el('svg', { class: 'graph', viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`, width: Math.ceil(width), height: Math.ceil(height), role: 'img', 'aria-label': 'execution graph' });
+  const svg = el('svg', {
+    class: 'graph',
+    viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`,
+    width: Math.ceil(width),
+    height: Math.ceil(height),
+    role: 'img',
+    'aria-label': 'execution graph',
+  });
   const defs = el('defs', {}, svg);
   for (const kind of ['next', 'catch']) {
-    const marker = el('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    const marker = el(
+      'marker',
+      {
+        id: `arrow-${kind}`,
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: 'auto-start-reverse',
+      },
+      defs,
+    );
     el('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrow arrow-${kind}` }, marker);
   }
   const clusters = el('g', { class: 'clusters' }, svg);
@@ -83,7 +102,11 @@ export function drawGraph(host, machine, { onStateClick } = {}) {
     const kind = edge.kind === 'catch' ? 'catch' : 'next';
     el('path', { d: pathOf(edge.points), class: `edge edge-${edge.kind}`, 'marker-end': `url(#arrow-${kind})` }, edges);
     if (edge.text) {
-      const t = el('text', { x: edge.x, y: edge.y + 4, class: `edge-label edge-label-${edge.kind}`, 'text-anchor': 'middle' }, edges);
+      const t = el(
+        'text',
+        { x: edge.x, y: edge.y + 4, class: `edge-label edge-label-${edge.kind}`, 'text-anchor': 'middle' },
+        edges,
+      );
       t.textContent = edge.text.length > 34 ? `${edge.text.slice(0, 33)}…` : edge.text;
       const title = el('title', {}, t);
       title.textContent = edge.text;
@@ -93,9 +116,22 @@ export function drawGraph(host, machine, { onStateClick } = {}) {
   const drawn = new Map();
   for (const [name, info] of machine.states) {
     const n = g.node(name);
-    const group = el('g', { class: `state state-${info.type.toLowerCase()} st-notrun`, 'data-state': name, 'data-status': 'notrun', transform: `translate(${n.x - n.width / 2},${n.y - n.height / 2})` }, nodes);
+    const group = el(
+      'g',
+      {
+        class: `state state-${info.type.toLowerCase()} st-notrun`,
+        'data-state': name,
+        'data-status': 'notrun',
+        transform: `translate(${n.x - n.width / 2},${n.y - n.height / 2})`,
+      },
+      nodes,
+    );
     el('rect', { width: n.width, height: n.height, rx: info.type === 'Choice' ? 18 : 6 }, group);
-    const label = el('text', { x: n.width / 2, y: n.height / 2 + 4, 'text-anchor': 'middle', class: 'state-name' }, group);
+    const label = el(
+      'text',
+      { x: n.width / 2, y: n.height / 2 + 4, 'text-anchor': 'middle', class: 'state-name' },
+      group,
+    );
     label.textContent = name;
     const badge = el('text', { x: n.width - 4, y: -4, 'text-anchor': 'end', class: 'state-badge' }, group);
     const title = el('title', {}, group);
@@ -117,7 +153,10 @@ export function drawGraph(host, machine, { onStateClick } = {}) {
         group.setAttribute('class', `state state-${machine.states.get(name).type.toLowerCase()} st-${status}`);
         group.setAttribute('data-status', status);
         const parts = [];
-        if (r?.iterations) parts.push(`${r.iterations.succeeded}/${r.iterations.started} it.${r.iterations.failed ? ` ${r.iterations.failed} failed` : ''}`);
+        if (r?.iterations)
+          parts.push(
+            `${r.iterations.succeeded}/${r.iterations.started} it.${r.iterations.failed ? ` ${r.iterations.failed} failed` : ''}`,
+          );
         else if (r && r.entered > 1) parts.push(`×${r.entered}`);
         if (r?.retries) parts.push(`↻${r.retries}`);
         if (r?.caught) parts.push(`caught${r.caught > 1 ? ` ×${r.caught}` : ''}`);

@@ -11,5 +11,9 @@ export interface StateRun {
   iterations?: { started: number; succeeded: number; failed: number };
   child?: string;
 }
-export declare function stateRuns(machine: Machine, events: readonly object[], executionStatus: string): Map<string, StateRun>;
+export declare function stateRuns(
+  machine: Machine,
+  events: readonly object[],
+  executionStatus: string,
+): Map<string, StateRun>;
 export declare function childExecutions(runs: Map<string, StateRun>): { state: string; executionArn: string }[];

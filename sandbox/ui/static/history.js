@@ -12,7 +12,12 @@
  *   iterations?: { started: number, succeeded: number, failed: number }, child?: string }} StateRun
  */
 
-const SUCCEEDED_BEFORE_EXIT = new Set(['LambdaFunctionSucceeded', 'TaskSucceeded', 'MapStateSucceeded', 'ParallelStateSucceeded']);
+const SUCCEEDED_BEFORE_EXIT = new Set([
+  'LambdaFunctionSucceeded',
+  'TaskSucceeded',
+  'MapStateSucceeded',
+  'ParallelStateSucceeded',
+]);
 const FAILURES = new Set(['LambdaFunctionFailed', 'LambdaFunctionTimedOut', 'TaskFailed', 'TaskTimedOut']);
 
 function scheduledResource(ev) {
@@ -42,9 +47,20 @@ export function stateRuns(machine, events, executionStatus) {
   /** @type {Map<string, StateRun & { open: number, lastScheduled: number, lastFailure: number, blockFailed: boolean, last?: StateStatus }>} */
   const runs = new Map();
   for (const name of machine.states.keys()) {
-    runs.set(name, { status: 'notrun', entered: 0, exited: 0, retries: 0, caught: 0, open: 0, lastScheduled: 0, lastFailure: 0, blockFailed: false });
+    runs.set(name, {
+      status: 'notrun',
+      entered: 0,
+      exited: 0,
+      retries: 0,
+      caught: 0,
+      open: 0,
+      lastScheduled: 0,
+      lastFailure: 0,
+      blockFailed: false,
+    });
   }
-  const openWithResource = (resource) => [...runs.entries()].filter(([n, r]) => r.open > 0 && machine.states.get(n)?.resource === resource);
+  const openWithResource = (resource) =>
+    [...runs.entries()].filter(([n, r]) => r.open > 0 && machine.states.get(n)?.resource === resource);
   let scheduledCount = 0;
 
   events.forEach((ev, i) => {

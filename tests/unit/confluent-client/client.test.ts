@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { ConfluentRequestFailed, ConfluentTransientError } from '../../../functions/lib/errors.js';
+import { ConfluentRequestFailed, ConfluentTransientError } from '#lib/errors.js';
 import {
   ConfluentClient,
   gatewayAccount,
@@ -9,7 +9,7 @@ import {
   type ConfluentClientOptions,
   type ConfluentRetryInfo,
   type Gateway,
-} from '../../../functions/lib/confluent/index.js';
+} from '#lib/confluent/index.js';
 import { startScriptedServer, type ScriptedServer } from './scripted-server.js';
 
 const KEY = 'CKEYABCDEF123456';
@@ -25,9 +25,16 @@ function gateway(id: string, over: Partial<Gateway> = {}): Gateway {
     spec: {
       display_name: `name-${id}`,
       environment: { id: ENV, related: 'x', resource_name: 'y' },
-      config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'] },
+      config: {
+        kind: 'AwsPrivateNetworkInterfaceGatewaySpec',
+        region: 'us-west-2',
+        zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'],
+      },
     },
-    status: { phase: 'PROVISIONING', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '000000000000' } },
+    status: {
+      phase: 'PROVISIONING',
+      cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '000000000000' },
+    },
     ...over,
   };
 }
@@ -41,7 +48,12 @@ function accessPoint(id: string, gatewayId = 'gw-1'): AccessPoint {
       display_name: `ap-name-${id}`,
       environment: { id: ENV },
       gateway: { id: gatewayId },
-      config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: ['eni-1'], account: '123456789012', egress_routes: [] },
+      config: {
+        kind: 'AwsPrivateNetworkInterface',
+        network_interfaces: ['eni-1'],
+        account: '123456789012',
+        egress_routes: [],
+      },
     },
     status: { phase: 'PROVISIONING' },
   };
@@ -117,8 +129,17 @@ describe('requests', () => {
   });
 
   it('createGateway POSTs the reference body with environment in spec and no query; 202 parses the object', async () => {
-    server.script({ status: 202, headers: { location: 'https://api.confluent.cloud/networking/v1/gateways/gw-9' }, body: gateway('gw-9') });
-    const g = await client().createGateway({ environmentId: ENV, displayName: 'pni-gw', region: 'us-west-2', zones: ['usw2-az1', 'usw2-az2'] });
+    server.script({
+      status: 202,
+      headers: { location: 'https://api.confluent.cloud/networking/v1/gateways/gw-9' },
+      body: gateway('gw-9'),
+    });
+    const g = await client().createGateway({
+      environmentId: ENV,
+      displayName: 'pni-gw',
+      region: 'us-west-2',
+      zones: ['usw2-az1', 'usw2-az2'],
+    });
     expect(g.id).toBe('gw-9');
     expect(g.status?.phase).toBe('PROVISIONING');
     expect(gatewayAccount(g)).toBe('000000000000');
@@ -157,17 +178,30 @@ describe('requests', () => {
         display_name: 'pni-ap',
         environment: { id: ENV },
         gateway: { id: 'gw-9' },
-        config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: enis, account: '123456789012', egress_routes: ['10.0.0.0/16'] },
+        config: {
+          kind: 'AwsPrivateNetworkInterface',
+          network_interfaces: enis,
+          account: '123456789012',
+          egress_routes: ['10.0.0.0/16'],
+        },
       },
     });
   });
 
   it('updateAccessPoint PATCHes only the given fields, environment in spec, no query', async () => {
-    server.script({ status: 200, body: accessPoint('ap-1') }, { status: 200, body: accessPoint('ap-1') }, { status: 200, body: accessPoint('ap-1') });
+    server.script(
+      { status: 200, body: accessPoint('ap-1') },
+      { status: 200, body: accessPoint('ap-1') },
+      { status: 200, body: accessPoint('ap-1') },
+    );
     const c = client();
     await c.updateAccessPoint(ENV, 'ap-1', { egressRoutes: [] });
     await c.updateAccessPoint(ENV, 'ap-1', { displayName: 'renamed' });
-    await c.updateAccessPoint(ENV, 'ap-1', { displayName: 'x', networkInterfaces: ['eni-a'], egressRoutes: ['10.1.0.0/16'] });
+    await c.updateAccessPoint(ENV, 'ap-1', {
+      displayName: 'x',
+      networkInterfaces: ['eni-a'],
+      egressRoutes: ['10.1.0.0/16'],
+    });
     for (const r of server.requests) {
       expect(r.method).toBe('PATCH');
       expect(r.url).toBe('/networking/v1/access-points/ap-1');
@@ -200,7 +234,10 @@ describe('requests', () => {
 
 describe('gone', () => {
   it('404 -> undefined on get and gone on delete', async () => {
-    const notFound = { status: 404, body: { errors: [{ id: 'x', status: '404', detail: 'access point ap-1 not found', source: {} }] } };
+    const notFound = {
+      status: 404,
+      body: { errors: [{ id: 'x', status: '404', detail: 'access point ap-1 not found', source: {} }] },
+    };
     server.script(notFound, notFound, notFound, notFound);
     const c = client();
     await expect(c.getGateway(ENV, 'gw-1')).resolves.toBeUndefined();
@@ -211,7 +248,10 @@ describe('gone', () => {
   });
 
   it('403 without "invalid API key" counts as gone', async () => {
-    const forbidden = { status: 403, body: { errors: [{ status: '403', code: 'user_unauthorized', detail: 'Forbidden Access' }] } };
+    const forbidden = {
+      status: 403,
+      body: { errors: [{ status: '403', code: 'user_unauthorized', detail: 'Forbidden Access' }] },
+    };
     server.script(forbidden, forbidden);
     const c = client();
     await expect(c.getAccessPoint(ENV, 'ap-1')).resolves.toBeUndefined();
@@ -219,7 +259,10 @@ describe('gone', () => {
   });
 
   it('403 with "invalid API key" is a ConfluentRequestFailed', async () => {
-    const bad = { status: 403, body: { errors: [{ status: '403', code: 'user_unauthorized', detail: 'Invalid API Key provided' }] } };
+    const bad = {
+      status: 403,
+      body: { errors: [{ status: '403', code: 'user_unauthorized', detail: 'Invalid API Key provided' }] },
+    };
     server.script(bad, bad);
     const c = client();
     const err = await caught(c.getGateway(ENV, 'gw-1'));
@@ -227,7 +270,9 @@ describe('gone', () => {
     expect(err.name).toBe('ConfluentRequestFailed');
     expect((err as ConfluentRequestFailed).status).toBe(403);
     expect((err as ConfluentRequestFailed).code).toBe('user_unauthorized');
-    expect(err.message).toBe('Confluent GET /networking/v1/gateways/gw-1 answered 403 user_unauthorized: Invalid API Key provided');
+    expect(err.message).toBe(
+      'Confluent GET /networking/v1/gateways/gw-1 answered 403 user_unauthorized: Invalid API Key provided',
+    );
     await expect(c.deleteAccessPoint(ENV, 'ap-1')).rejects.toBeInstanceOf(ConfluentRequestFailed);
   });
 
@@ -244,14 +289,28 @@ describe('request errors', () => {
     server.script({
       status: 409,
       headers: { location: 'https://api.confluent.cloud/networking/v1/gateways/gw-0' },
-      body: { errors: [{ id: '1', status: '409', code: 'resource_already_exists', title: 'Conflict', detail: 'gateway already exists' }] },
+      body: {
+        errors: [
+          {
+            id: '1',
+            status: '409',
+            code: 'resource_already_exists',
+            title: 'Conflict',
+            detail: 'gateway already exists',
+          },
+        ],
+      },
     });
-    const err = await caught(client().createGateway({ environmentId: ENV, displayName: 'n', region: 'us-west-2', zones: ['a'] }));
+    const err = await caught(
+      client().createGateway({ environmentId: ENV, displayName: 'n', region: 'us-west-2', zones: ['a'] }),
+    );
     expect(err).toBeInstanceOf(ConfluentRequestFailed);
     const e = err as ConfluentRequestFailed;
     expect(e.status).toBe(409);
     expect(e.code).toBe('resource_already_exists');
-    expect(e.message).toBe('Confluent POST /networking/v1/gateways answered 409 resource_already_exists: gateway already exists');
+    expect(e.message).toBe(
+      'Confluent POST /networking/v1/gateways answered 409 resource_already_exists: gateway already exists',
+    );
     expect(server.requests).toHaveLength(1);
   });
 
@@ -260,13 +319,26 @@ describe('request errors', () => {
       status: 422,
       body: {
         errors: [
-          { status: '422', code: 'invalid_configuration', detail: 'network_interfaces must have at least 51 items', resolution: 'Create more ENIs.', source: { pointer: '/spec/config' } },
+          {
+            status: '422',
+            code: 'invalid_configuration',
+            detail: 'network_interfaces must have at least 51 items',
+            resolution: 'Create more ENIs.',
+            source: { pointer: '/spec/config' },
+          },
           { status: '422', detail: 'second' },
         ],
       },
     });
     const err = (await caught(
-      client().createAccessPoint({ environmentId: ENV, gatewayId: 'gw-1', displayName: 'a', networkInterfaces: ['eni-1'], account: '123456789012', egressRoutes: [] }),
+      client().createAccessPoint({
+        environmentId: ENV,
+        gatewayId: 'gw-1',
+        displayName: 'a',
+        networkInterfaces: ['eni-1'],
+        account: '123456789012',
+        egressRoutes: [],
+      }),
     )) as ConfluentRequestFailed;
     expect(err).toBeInstanceOf(ConfluentRequestFailed);
     expect(err.status).toBe(422);
@@ -296,14 +368,20 @@ describe('request errors', () => {
 
   it('401 and 402 are request failures, 501 is not retried', async () => {
     server.script(
-      { status: 401, headers: { 'www-authenticate': 'Basic error="invalid_key"' }, body: { errors: [{ code: 'user_unauthenticated', detail: 'bad creds' }] } },
+      {
+        status: 401,
+        headers: { 'www-authenticate': 'Basic error="invalid_key"' },
+        body: { errors: [{ code: 'user_unauthenticated', detail: 'bad creds' }] },
+      },
       { status: 402, body: { errors: [{ code: 'quota_exceeded', detail: 'The request would exceed the quota' }] } },
       { status: 501, body: 'not implemented' },
     );
     const c = client();
     const e401 = (await caught(c.getGateway(ENV, 'gw-1'))) as ConfluentRequestFailed;
     expect([e401.name, e401.status, e401.code]).toEqual(['ConfluentRequestFailed', 401, 'user_unauthenticated']);
-    const e402 = (await caught(c.createGateway({ environmentId: ENV, displayName: 'n', region: 'r', zones: [] }))) as ConfluentRequestFailed;
+    const e402 = (await caught(
+      c.createGateway({ environmentId: ENV, displayName: 'n', region: 'r', zones: [] }),
+    )) as ConfluentRequestFailed;
     expect([e402.name, e402.status, e402.code]).toEqual(['ConfluentRequestFailed', 402, 'quota_exceeded']);
     const e501 = (await caught(c.getGateway(ENV, 'gw-1'))) as ConfluentRequestFailed;
     expect([e501.name, e501.status]).toEqual(['ConfluentRequestFailed', 501]);
@@ -329,7 +407,11 @@ describe('request errors', () => {
       await caught(c.getGateway(ENV, 'gw-1')),
     ];
     const b64 = Buffer.from(`${KEY}:${SECRET}`).toString('base64');
-    expect(errors.map((e) => e.name)).toEqual(['ConfluentRequestFailed', 'ConfluentRequestFailed', 'ConfluentTransientError']);
+    expect(errors.map((e) => e.name)).toEqual([
+      'ConfluentRequestFailed',
+      'ConfluentRequestFailed',
+      'ConfluentTransientError',
+    ]);
     for (const e of errors) {
       const all = `${e.message} ${String(e.stack)} ${JSON.stringify(e)}`;
       expect(all).not.toContain(SECRET);
@@ -346,18 +428,26 @@ describe('retries', () => {
     const g = await client().getGateway(ENV, 'gw-1');
     expect(g?.id).toBe('gw-1');
     expect(delays).toEqual([7000]);
-    expect(retries).toEqual([{ method: 'GET', path: '/networking/v1/gateways/gw-1', status: 429, attempt: 1, delayMs: 7000 }]);
+    expect(retries).toEqual([
+      { method: 'GET', path: '/networking/v1/gateways/gw-1', status: 429, attempt: 1, delayMs: 7000 },
+    ]);
     expect(server.requests).toHaveLength(2);
   });
 
   it('Retry-After is capped by maxRetryDelayMs', async () => {
-    server.script({ status: 429, headers: { 'retry-after': '120' }, body: 'slow down' }, { status: 200, body: gateway('gw-1') });
+    server.script(
+      { status: 429, headers: { 'retry-after': '120' }, body: 'slow down' },
+      { status: 200, body: gateway('gw-1') },
+    );
     await client({ maxRetryDelayMs: 5000 }).getGateway(ENV, 'gw-1');
     expect(delays).toEqual([5000]);
   });
 
   it('429 without Retry-After uses X-RateLimit-Reset (relative seconds)', async () => {
-    server.script({ status: 429, headers: { 'x-ratelimit-reset': '3', 'x-ratelimit-remaining': '0' } }, { status: 204 });
+    server.script(
+      { status: 429, headers: { 'x-ratelimit-reset': '3', 'x-ratelimit-remaining': '0' } },
+      { status: 204 },
+    );
     await expect(client().deleteGateway(ENV, 'gw-1')).resolves.toBe('deleting');
     expect(delays).toEqual([3000]);
   });
@@ -388,7 +478,12 @@ describe('retries', () => {
   it('500 then success', async () => {
     server.script({ status: 500, body: { errors: [{ detail: 'boom' }] } }, { status: 202, body: accessPoint('ap-1') });
     const ap = await client().createAccessPoint({
-      environmentId: ENV, gatewayId: 'gw-1', displayName: 'a', networkInterfaces: ['eni-1'], account: '123456789012', egressRoutes: [],
+      environmentId: ENV,
+      gatewayId: 'gw-1',
+      displayName: 'a',
+      networkInterfaces: ['eni-1'],
+      account: '123456789012',
+      egressRoutes: [],
     });
     expect(ap.id).toBe('ap-1');
     expect(server.requests).toHaveLength(2);
@@ -400,10 +495,14 @@ describe('retries', () => {
     jest.spyOn(Math, 'random').mockReturnValue(0.999);
     const unavailable = { status: 503, body: { errors: [{ status: '503', detail: 'service unavailable' }] } };
     server.script(unavailable, unavailable, unavailable, unavailable);
-    const err = (await caught(client({ maxAttempts: 4, baseDelayMs: 100, maxRetryDelayMs: 300 }).getAccessPoint(ENV, 'ap-1'))) as ConfluentTransientError;
+    const err = (await caught(
+      client({ maxAttempts: 4, baseDelayMs: 100, maxRetryDelayMs: 300 }).getAccessPoint(ENV, 'ap-1'),
+    )) as ConfluentTransientError;
     expect(err).toBeInstanceOf(ConfluentTransientError);
     expect(err.status).toBe(503);
-    expect(err.message).toBe('Confluent GET /networking/v1/access-points/ap-1 answered 503 after 4 attempt(s): service unavailable');
+    expect(err.message).toBe(
+      'Confluent GET /networking/v1/access-points/ap-1 answered 503 after 4 attempt(s): service unavailable',
+    );
     expect(delays).toEqual([99, 199, 299]); // ceilings 100, 200, min(400, 300)
     expect(server.requests).toHaveLength(4);
   });
@@ -423,7 +522,9 @@ describe('retries', () => {
     const err = (await caught(client({ maxAttempts: 2 }).deleteAccessPoint(ENV, 'ap-1'))) as ConfluentTransientError;
     expect(err).toBeInstanceOf(ConfluentTransientError);
     expect(err.status).toBe(0);
-    expect(err.message).toMatch(/^Confluent DELETE \/networking\/v1\/access-points\/ap-1 failed after 2 attempt\(s\): /);
+    expect(err.message).toMatch(
+      /^Confluent DELETE \/networking\/v1\/access-points\/ap-1 failed after 2 attempt\(s\): /,
+    );
     expect(server.requests).toHaveLength(2);
   });
 
@@ -438,7 +539,9 @@ describe('retries', () => {
     server.script('hang');
     const err = await caught(client({ timeoutMs: 100, maxAttempts: 1 }).getGateway(ENV, 'gw-1'));
     expect(err).toBeInstanceOf(ConfluentTransientError);
-    expect(err.message).toBe('Confluent GET /networking/v1/gateways/gw-1 failed after 1 attempt(s): timed out after 100 ms');
+    expect(err.message).toBe(
+      'Confluent GET /networking/v1/gateways/gw-1 failed after 1 attempt(s): timed out after 100 ms',
+    );
   });
 
   it('an unusable 2xx body is a transient error, not retried', async () => {
@@ -452,11 +555,31 @@ describe('retries', () => {
 
 describe('pagination', () => {
   it('follows metadata.next across 3 pages, resending filters, page_size=100 and the page_token', async () => {
-    const next = (t: string) => `https://api.confluent.cloud/networking/v1/gateways?environment=${ENV}&page_size=100&page_token=${t}`;
+    const next = (t: string) =>
+      `https://api.confluent.cloud/networking/v1/gateways?environment=${ENV}&page_size=100&page_token=${t}`;
     server.script(
-      { status: 200, body: { api_version: 'networking/v1', kind: 'GatewayList', metadata: { next: next('tok%2B1') }, data: [gateway('gw-1'), gateway('gw-2')] } },
-      { status: 200, body: { api_version: 'networking/v1', kind: 'GatewayList', metadata: { next: next('tok2') }, data: [gateway('gw-3')] } },
-      { status: 200, body: { api_version: 'networking/v1', kind: 'GatewayList', metadata: { next: '' }, data: [gateway('gw-4')] } },
+      {
+        status: 200,
+        body: {
+          api_version: 'networking/v1',
+          kind: 'GatewayList',
+          metadata: { next: next('tok%2B1') },
+          data: [gateway('gw-1'), gateway('gw-2')],
+        },
+      },
+      {
+        status: 200,
+        body: {
+          api_version: 'networking/v1',
+          kind: 'GatewayList',
+          metadata: { next: next('tok2') },
+          data: [gateway('gw-3')],
+        },
+      },
+      {
+        status: 200,
+        body: { api_version: 'networking/v1', kind: 'GatewayList', metadata: { next: '' }, data: [gateway('gw-4')] },
+      },
     );
     const list = await client().listGateways(ENV, { gatewayType: 'AwsPrivateNetworkInterface' });
     expect(list.map((g) => g.id)).toEqual(['gw-1', 'gw-2', 'gw-3', 'gw-4']);
@@ -492,14 +615,26 @@ describe('pagination', () => {
   });
 
   it('sends gateway display name and id filters', async () => {
-    server.script({ status: 200, body: { kind: 'GatewayList', metadata: {}, data: [gateway('gw-1'), gateway('gw-2')] } });
+    server.script({
+      status: 200,
+      body: { kind: 'GatewayList', metadata: {}, data: [gateway('gw-1'), gateway('gw-2')] },
+    });
     const list = await client().listGateways(ENV, { displayName: 'name-gw-2', id: 'gw-2' });
     expect(list.map((g) => g.id)).toEqual(['gw-2']);
-    expect(server.requests[0].url).toBe(`/networking/v1/gateways?environment=${ENV}&id=gw-2&spec.display_name=name-gw-2&page_size=100`);
+    expect(server.requests[0].url).toBe(
+      `/networking/v1/gateways?environment=${ENV}&id=gw-2&spec.display_name=name-gw-2&page_size=100`,
+    );
   });
 
   it('a repeated page_token throws instead of looping', async () => {
-    const page = { status: 200, body: { kind: 'GatewayList', metadata: { next: `${server.baseUrl}/networking/v1/gateways?page_token=same` }, data: [gateway('gw-1')] } };
+    const page = {
+      status: 200,
+      body: {
+        kind: 'GatewayList',
+        metadata: { next: `${server.baseUrl}/networking/v1/gateways?page_token=same` },
+        data: [gateway('gw-1')],
+      },
+    };
     server.script(page, page, page);
     const err = await caught(client().listGateways(ENV));
     expect(err).toBeInstanceOf(ConfluentTransientError);
@@ -508,13 +643,27 @@ describe('pagination', () => {
   });
 
   it('a next link without page_token throws instead of truncating', async () => {
-    server.script({ status: 200, body: { kind: 'GatewayList', metadata: { next: 'https://api.confluent.cloud/networking/v1/gateways?x=1' }, data: [] } });
+    server.script({
+      status: 200,
+      body: {
+        kind: 'GatewayList',
+        metadata: { next: 'https://api.confluent.cloud/networking/v1/gateways?x=1' },
+        data: [],
+      },
+    });
     await expect(client().listGateways(ENV)).rejects.toBeInstanceOf(ConfluentTransientError);
   });
 
   it('retries a page that answered 503', async () => {
     server.script(
-      { status: 200, body: { kind: 'GatewayList', metadata: { next: 'https://x/networking/v1/gateways?page_token=p2' }, data: [gateway('gw-1')] } },
+      {
+        status: 200,
+        body: {
+          kind: 'GatewayList',
+          metadata: { next: 'https://x/networking/v1/gateways?page_token=p2' },
+          data: [gateway('gw-1')],
+        },
+      },
       { status: 503 },
       { status: 200, body: { kind: 'GatewayList', metadata: {}, data: [gateway('gw-2')] } },
     );
@@ -526,13 +675,24 @@ describe('pagination', () => {
 
 describe('helpers', () => {
   it('parseErrorBody handles every shape', () => {
-    expect(parseErrorBody(409, JSON.stringify({ errors: [{ code: 'c', detail: 'd' }] }))).toEqual({ code: 'c', detail: 'd' });
-    expect(parseErrorBody(404, JSON.stringify({ errors: [{ status: '404', title: 'Not Found' }] }))).toEqual({ detail: 'Not Found' });
-    expect(parseErrorBody(400, JSON.stringify({ errors: [{ code: 'only_code' }] }))).toEqual({ code: 'only_code', detail: 'only_code' });
+    expect(parseErrorBody(409, JSON.stringify({ errors: [{ code: 'c', detail: 'd' }] }))).toEqual({
+      code: 'c',
+      detail: 'd',
+    });
+    expect(parseErrorBody(404, JSON.stringify({ errors: [{ status: '404', title: 'Not Found' }] }))).toEqual({
+      detail: 'Not Found',
+    });
+    expect(parseErrorBody(400, JSON.stringify({ errors: [{ code: 'only_code' }] }))).toEqual({
+      code: 'only_code',
+      detail: 'only_code',
+    });
     expect(parseErrorBody(400, JSON.stringify({ message: 'm' }))).toEqual({ detail: 'm' });
-    expect(parseErrorBody(400, JSON.stringify({ error: { message: 'em', code: 'ec' } }))).toEqual({ code: 'ec', detail: 'em' });
+    expect(parseErrorBody(400, JSON.stringify({ error: { message: 'em', code: 'ec' } }))).toEqual({
+      code: 'ec',
+      detail: 'em',
+    });
     expect(parseErrorBody(400, JSON.stringify({ error: 'plain' }))).toEqual({ detail: 'plain' });
-    expect(parseErrorBody(400, JSON.stringify({ errors: [] , message: 'fallback' }))).toEqual({ detail: 'fallback' });
+    expect(parseErrorBody(400, JSON.stringify({ errors: [], message: 'fallback' }))).toEqual({ detail: 'fallback' });
     expect(parseErrorBody(502, '<html>\n bad gateway \n</html>')).toEqual({ detail: '<html> bad gateway </html>' });
     expect(parseErrorBody(429, '')).toEqual({ detail: 'HTTP 429' });
     expect(parseErrorBody(500, 'null')).toEqual({ detail: 'null' });
@@ -541,11 +701,34 @@ describe('helpers', () => {
 
   it('isPniGateway and gatewayAccount', () => {
     expect(isPniGateway(gateway('gw-1'))).toBe(true);
-    expect(isPniGateway({ id: 'gw-2', spec: { config: { kind: 'AwsEgressPrivateLinkGatewaySpec', region: 'r' } } })).toBe(false);
-    expect(isPniGateway({ id: 'gw-3', status: { phase: 'CREATED', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus' } } })).toBe(true);
+    expect(
+      isPniGateway({ id: 'gw-2', spec: { config: { kind: 'AwsEgressPrivateLinkGatewaySpec', region: 'r' } } }),
+    ).toBe(false);
+    expect(
+      isPniGateway({
+        id: 'gw-3',
+        status: { phase: 'CREATED', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus' } },
+      }),
+    ).toBe(true);
     expect(gatewayAccount(gateway('gw-1'))).toBe('000000000000');
-    expect(gatewayAccount({ id: 'gw-4', status: { phase: 'PROVISIONING', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '' } } })).toBeUndefined();
-    expect(gatewayAccount({ id: 'gw-5', status: { phase: 'PROVISIONING', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '12345' } } })).toBeUndefined();
+    expect(
+      gatewayAccount({
+        id: 'gw-4',
+        status: {
+          phase: 'PROVISIONING',
+          cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '' },
+        },
+      }),
+    ).toBeUndefined();
+    expect(
+      gatewayAccount({
+        id: 'gw-5',
+        status: {
+          phase: 'PROVISIONING',
+          cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '12345' },
+        },
+      }),
+    ).toBeUndefined();
     expect(gatewayAccount({ id: 'gw-6', status: { phase: 'SOMETHING_NEW' } })).toBeUndefined();
     expect(gatewayAccount({ id: 'gw-7' })).toBeUndefined();
   });

@@ -22,7 +22,11 @@ export interface CannedResponse {
 }
 
 /** 'destroy' closes the socket without answering; 'hang' never answers. */
-export type Step = CannedResponse | 'destroy' | 'hang' | ((req: RecordedRequest) => CannedResponse | 'destroy' | 'hang');
+export type Step =
+  | CannedResponse
+  | 'destroy'
+  | 'hang'
+  | ((req: RecordedRequest) => CannedResponse | 'destroy' | 'hang');
 
 export interface ScriptedServer {
   baseUrl: string;

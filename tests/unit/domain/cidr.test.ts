@@ -1,6 +1,14 @@
 import {
-  cidrContains, cidrsOverlap, formatIpv4, hostAt, isReservedAddress, isValidCidr, parseCidr, parseIpv4, usableAddressCount,
-} from '../../../functions/lib/cidr.js';
+  cidrContains,
+  cidrsOverlap,
+  formatIpv4,
+  hostAt,
+  isReservedAddress,
+  isValidCidr,
+  parseCidr,
+  parseIpv4,
+  usableAddressCount,
+} from '#lib/cidr.js';
 
 describe('parseIpv4 / formatIpv4', () => {
   it('round-trips addresses across the whole range', () => {
@@ -11,11 +19,20 @@ describe('parseIpv4 / formatIpv4', () => {
     expect(parseIpv4('10.0.0.1')).toBe(10 * 2 ** 24 + 1);
   });
 
-  it.each(['', '10.0.0', '10.0.0.0.1', '256.0.0.1', '10.0.0.-1', '10.00.0.1', '010.0.0.1', 'a.b.c.d', ' 10.0.0.1', '10.0.0.1/32'])(
-    'rejects %p', (bad) => {
-      expect(() => parseIpv4(bad)).toThrow(/is not an IPv4 address/);
-    },
-  );
+  it.each([
+    '',
+    '10.0.0',
+    '10.0.0.0.1',
+    '256.0.0.1',
+    '10.0.0.-1',
+    '10.00.0.1',
+    '010.0.0.1',
+    'a.b.c.d',
+    ' 10.0.0.1',
+    '10.0.0.1/32',
+  ])('rejects %p', (bad) => {
+    expect(() => parseIpv4(bad)).toThrow(/is not an IPv4 address/);
+  });
 
   it('formatIpv4 rejects out-of-range numbers', () => {
     expect(() => formatIpv4(-1)).toThrow(RangeError);
@@ -33,15 +50,25 @@ describe('parseCidr / isValidCidr', () => {
   });
 
   it('requires the network address and says which one', () => {
-    expect(() => parseCidr('10.0.0.1/16')).toThrow('"10.0.0.1/16" is not a network address (host bits are set); use 10.0.0.0/16');
+    expect(() => parseCidr('10.0.0.1/16')).toThrow(
+      '"10.0.0.1/16" is not a network address (host bits are set); use 10.0.0.0/16',
+    );
   });
 
-  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/08', '10.0.0.0/', '/16', '10.0.0/16', '10.0.0.0/16/1', 'x/16'])(
-    'rejects %p', (bad) => {
-      expect(() => parseCidr(bad)).toThrow();
-      expect(isValidCidr(bad)).toBe(false);
-    },
-  );
+  it.each([
+    '10.0.0.0',
+    '10.0.0.0/33',
+    '10.0.0.0/-1',
+    '10.0.0.0/08',
+    '10.0.0.0/',
+    '/16',
+    '10.0.0/16',
+    '10.0.0.0/16/1',
+    'x/16',
+  ])('rejects %p', (bad) => {
+    expect(() => parseCidr(bad)).toThrow();
+    expect(isValidCidr(bad)).toBe(false);
+  });
 
   it('isValidCidr accepts canonical blocks and rejects non-strings', () => {
     expect(isValidCidr('10.10.0.0/16')).toBe(true);

@@ -1,5 +1,5 @@
-import { clientToken, planEnis, sequentialAddresses } from '../../../functions/lib/eniPlan.js';
-import { RequestInvalid } from '../../../functions/lib/errors.js';
+import { clientToken, planEnis, sequentialAddresses } from '#lib/eniPlan.js';
+import { RequestInvalid } from '#lib/errors.js';
 import { canonical, subnetFacts, SUBNET_A, SUBNET_B, SUBNET_C } from './fixtures.js';
 
 describe('clientToken', () => {
@@ -38,11 +38,27 @@ describe('sequentialAddresses', () => {
 
   it('skips the reserved addresses (a too-small offset starts at .4; never the broadcast address)', () => {
     expect(sequentialAddresses('10.0.1.0/24', 0, 2)).toEqual(['10.0.1.4', '10.0.1.5']);
-    expect(sequentialAddresses('10.0.1.0/24', 250, 5)).toEqual(['10.0.1.250', '10.0.1.251', '10.0.1.252', '10.0.1.253', '10.0.1.254']);
+    expect(sequentialAddresses('10.0.1.0/24', 250, 5)).toEqual([
+      '10.0.1.250',
+      '10.0.1.251',
+      '10.0.1.252',
+      '10.0.1.253',
+      '10.0.1.254',
+    ]);
     expect(() => sequentialAddresses('10.0.1.0/24', 250, 6)).toThrow(RequestInvalid);
-    expect(sequentialAddresses('10.0.0.0/28', 4, 11)).toEqual(
-      ['10.0.0.4', '10.0.0.5', '10.0.0.6', '10.0.0.7', '10.0.0.8', '10.0.0.9', '10.0.0.10', '10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14'],
-    );
+    expect(sequentialAddresses('10.0.0.0/28', 4, 11)).toEqual([
+      '10.0.0.4',
+      '10.0.0.5',
+      '10.0.0.6',
+      '10.0.0.7',
+      '10.0.0.8',
+      '10.0.0.9',
+      '10.0.0.10',
+      '10.0.0.11',
+      '10.0.0.12',
+      '10.0.0.13',
+      '10.0.0.14',
+    ]);
   });
 
   it('a /28 runs out: RequestInvalid on ipAssignment.startOffset', () => {
@@ -69,12 +85,25 @@ describe('planEnis', () => {
     expect(slots).toHaveLength(51);
     expect(slots.map((s) => s.slot)).toEqual(Array.from({ length: 51 }, (_, i) => i));
     expect(slots[0]).toEqual({
-      slot: 0, subnetId: SUBNET_A, zoneId: 'usw2-az1', clientToken: clientToken(req.requestId, 1, 0),
-      description: 'Confluent PNI-sub-0-eni-1', name: 'pni-pni-payments-usw2-sub-0-eni-1',
+      slot: 0,
+      subnetId: SUBNET_A,
+      zoneId: 'usw2-az1',
+      clientToken: clientToken(req.requestId, 1, 0),
+      description: 'Confluent PNI-sub-0-eni-1',
+      name: 'pni-pni-payments-usw2-sub-0-eni-1',
     });
     expect(slots[16]).toMatchObject({ subnetId: SUBNET_A, description: 'Confluent PNI-sub-0-eni-17' });
-    expect(slots[17]).toMatchObject({ subnetId: SUBNET_B, zoneId: 'usw2-az2', description: 'Confluent PNI-sub-1-eni-1', name: 'pni-pni-payments-usw2-sub-1-eni-1' });
-    expect(slots[50]).toMatchObject({ subnetId: SUBNET_C, zoneId: 'usw2-az3', description: 'Confluent PNI-sub-2-eni-17' });
+    expect(slots[17]).toMatchObject({
+      subnetId: SUBNET_B,
+      zoneId: 'usw2-az2',
+      description: 'Confluent PNI-sub-1-eni-1',
+      name: 'pni-pni-payments-usw2-sub-1-eni-1',
+    });
+    expect(slots[50]).toMatchObject({
+      subnetId: SUBNET_C,
+      zoneId: 'usw2-az3',
+      description: 'Confluent PNI-sub-2-eni-17',
+    });
     expect(slots.every((s) => s.privateIp === undefined && !('privateIp' in s))).toBe(true);
     expect(new Set(slots.map((s) => s.clientToken)).size).toBe(51);
     expect(new Set(slots.map((s) => s.name)).size).toBe(51);
@@ -102,7 +131,9 @@ describe('planEnis', () => {
   it('sequential mode in a subnet that is too small throws RequestInvalid', () => {
     const facts = subnetFacts();
     facts[1] = { ...facts[1], cidr: '10.0.2.0/28', availableIps: 11 };
-    expect(() => planEnis(canonical({ ipAssignment: { mode: 'sequential', startOffset: 4 } }), facts, 1)).toThrow(RequestInvalid);
+    expect(() => planEnis(canonical({ ipAssignment: { mode: 'sequential', startOffset: 4 } }), facts, 1)).toThrow(
+      RequestInvalid,
+    );
   });
 
   it('tokens are stable across calls and change with the attempt', () => {
@@ -110,7 +141,7 @@ describe('planEnis', () => {
     const again = planEnis(canonical(), subnetFacts(), 1);
     const next = planEnis(canonical(), subnetFacts(), 2);
     expect(again.map((s) => s.clientToken)).toEqual(a.map((s) => s.clientToken));
-    next.forEach((s, i) => expect(s.clientToken).not.toBe(a[i].clientToken));
+    for (const [i, s] of next.entries()) expect(s.clientToken).not.toBe(a[i].clientToken);
     expect(a.every((s) => s.clientToken.length <= 64)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 /** Shared inputs for the domain tests: ARCHITECTURE section 3's example request and matching facts. */
-import type { CanonicalRequest, SubnetFact } from '../../../functions/lib/types.js';
-import type { ProvisioningRequestInput } from '../../../functions/lib/request/schema.js';
-import type { LiveFacts } from '../../../functions/lib/request/live.js';
+import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
+import type { ProvisioningRequestInput } from '#lib/request/schema.js';
+import type { LiveFacts } from '#lib/request/live.js';
 
 export const SUBNET_A = 'subnet-0123456789abcdefa';
 export const SUBNET_B = 'subnet-0123456789abcdefb';
@@ -58,9 +58,30 @@ export function canonical(overrides: Partial<CanonicalRequest> = {}): CanonicalR
 
 export function subnetFacts(): SubnetFact[] {
   return [
-    { subnetId: SUBNET_A, vpcId: VPC, cidr: '10.0.1.0/24', zoneId: 'usw2-az1', zoneName: 'us-west-2a', availableIps: 251 },
-    { subnetId: SUBNET_B, vpcId: VPC, cidr: '10.0.2.0/24', zoneId: 'usw2-az2', zoneName: 'us-west-2b', availableIps: 251 },
-    { subnetId: SUBNET_C, vpcId: VPC, cidr: '10.0.3.0/24', zoneId: 'usw2-az3', zoneName: 'us-west-2c', availableIps: 251 },
+    {
+      subnetId: SUBNET_A,
+      vpcId: VPC,
+      cidr: '10.0.1.0/24',
+      zoneId: 'usw2-az1',
+      zoneName: 'us-west-2a',
+      availableIps: 251,
+    },
+    {
+      subnetId: SUBNET_B,
+      vpcId: VPC,
+      cidr: '10.0.2.0/24',
+      zoneId: 'usw2-az2',
+      zoneName: 'us-west-2b',
+      availableIps: 251,
+    },
+    {
+      subnetId: SUBNET_C,
+      vpcId: VPC,
+      cidr: '10.0.3.0/24',
+      zoneId: 'usw2-az3',
+      zoneName: 'us-west-2c',
+      availableIps: 251,
+    },
   ];
 }
 

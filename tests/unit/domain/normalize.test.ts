@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  canonicalJson, egressWarnings, normalizeInput, parseRequest, requestHash,
-} from '../../../functions/lib/request/parse.js';
+import { canonicalJson, egressWarnings, normalizeInput, parseRequest, requestHash } from '#lib/request/parse.js';
 import { canonical, exampleRequest, minimalRequest } from './fixtures.js';
 
-const STACK_ID = 'arn:aws:cloudformation:us-west-2:111122223333:stack/SC-111122223333-pp-abc/5b1f8e10-0000-11ef-8000-0a1b2c3d4e5f';
+const STACK_ID =
+  'arn:aws:cloudformation:us-west-2:111122223333:stack/SC-111122223333-pp-abc/5b1f8e10-0000-11ef-8000-0a1b2c3d4e5f';
 
 function cfnEvent(props: Record<string, unknown>, requestType = 'Create') {
   return {
@@ -22,21 +21,32 @@ function cfnEvent(props: Record<string, unknown>, requestType = 'Create') {
 describe('normalizeInput', () => {
   it('console/CLI: the input is the request; the hint is the execution name', () => {
     const req = exampleRequest();
-    expect(normalizeInput(req, 'pni-payments-usw2-a1')).toEqual({ source: 'console', requestIdHint: 'pni-payments-usw2-a1', request: req });
+    expect(normalizeInput(req, 'pni-payments-usw2-a1')).toEqual({
+      source: 'console',
+      requestIdHint: 'pni-payments-usw2-a1',
+      request: req,
+    });
   });
 
   it('console/CLI: non-objects pass through to be rejected by parseRequest', () => {
     const n = normalizeInput('oops', 'exec');
     expect(n).toEqual({ source: 'console', requestIdHint: 'exec', request: 'oops' });
-    expect(() => parseRequest(n.request, n.requestIdHint)).toThrow('request: must be a JSON object (got the text "oops")');
+    expect(() => parseRequest(n.request, n.requestIdHint)).toThrow(
+      'request: must be a JSON object (got the text "oops")',
+    );
   });
 
   it('EventBridge (input transformer): request = detail, hint = evt-<event id>, eventId kept', () => {
     const detail = minimalRequest();
-    const n = normalizeInput({ source: 'eventbridge', eventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718', request: detail }, 'exec');
+    const n = normalizeInput(
+      { source: 'eventbridge', eventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718', request: detail },
+      'exec',
+    );
     expect(n).toEqual({
-      source: 'eventbridge', requestIdHint: 'evt-6a7e8feb-b491-4cf7-a9f1-bf3703467718',
-      eventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718', request: detail,
+      source: 'eventbridge',
+      requestIdHint: 'evt-6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+      eventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+      request: detail,
     });
     expect(parseRequest(n.request, n.requestIdHint).requestId).toBe('evt-6a7e8feb-b491-4cf7-a9f1-bf3703467718');
   });
@@ -55,15 +65,29 @@ describe('normalizeInput', () => {
   });
 
   it('EventBridge without an event id falls back to the execution name', () => {
-    expect(normalizeInput({ source: 'eventbridge', request: {} }, 'exec-9')).toEqual({ source: 'eventbridge', requestIdHint: 'exec-9', request: {} });
+    expect(normalizeInput({ source: 'eventbridge', request: {} }, 'exec-9')).toEqual({
+      source: 'eventbridge',
+      requestIdHint: 'exec-9',
+      request: {},
+    });
   });
 
   it('a raw EventBridge event (rule without the transformer) is understood too', () => {
     const detail = minimalRequest();
-    const n = normalizeInput({
-      version: '0', id: 'abcd-1', 'detail-type': 'PNI Provisioning Requested', source: 'platform.pni',
-      account: '111122223333', time: '2025-01-01T00:00:00Z', region: 'us-west-2', resources: [], detail,
-    }, 'exec');
+    const n = normalizeInput(
+      {
+        version: '0',
+        id: 'abcd-1',
+        'detail-type': 'PNI Provisioning Requested',
+        source: 'platform.pni',
+        account: '111122223333',
+        time: '2025-01-01T00:00:00Z',
+        region: 'us-west-2',
+        resources: [],
+        detail,
+      },
+      'exec',
+    );
     expect(n).toEqual({ source: 'eventbridge', requestIdHint: 'evt-abcd-1', eventId: 'abcd-1', request: detail });
   });
 
@@ -97,14 +121,22 @@ describe('normalizeInput', () => {
   it('Service Catalog: the hint is stable across Create, Update and Delete of one resource, and differs per resource', () => {
     const create = normalizeInput({ source: 'servicecatalog', cfn: cfnEvent(minimalRequest(), 'Create') }, 'e1');
     const del = normalizeInput({ source: 'servicecatalog', cfn: cfnEvent(minimalRequest(), 'Delete') }, 'e2');
-    const other = normalizeInput({ source: 'servicecatalog', cfn: { ...cfnEvent(minimalRequest()), LogicalResourceId: 'Other' } }, 'e1');
+    const other = normalizeInput(
+      { source: 'servicecatalog', cfn: { ...cfnEvent(minimalRequest()), LogicalResourceId: 'Other' } },
+      'e1',
+    );
     expect(create.requestIdHint).toBe(del.requestIdHint);
     expect(other.requestIdHint).not.toBe(create.requestIdHint);
   });
 
   it('Service Catalog: non-numeric strings are left for the schema to reject', () => {
-    const n = normalizeInput({ source: 'servicecatalog', cfn: cfnEvent({ ...minimalRequest(), enisPerSubnet: 'many' }) }, 'exec');
-    expect(() => parseRequest(n.request, n.requestIdHint)).toThrow('enisPerSubnet: must be a number (got the text "many")');
+    const n = normalizeInput(
+      { source: 'servicecatalog', cfn: cfnEvent({ ...minimalRequest(), enisPerSubnet: 'many' }) },
+      'exec',
+    );
+    expect(() => parseRequest(n.request, n.requestIdHint)).toThrow(
+      'enisPerSubnet: must be a number (got the text "many")',
+    );
   });
 
   it('Service Catalog: does not modify the event it was given', () => {
@@ -130,15 +162,25 @@ describe('requestHash', () => {
   });
 
   it('the same request sent with and without its defaults hashes the same', () => {
-    const explicit = parseRequest({
-      ...minimalRequest(), enisPerSubnet: 17, ipAssignment: { mode: 'auto' }, securityGroup: { egressRules: [] },
-      egressRoutes: [], gateway: {}, tags: {},
-    }, 'r1');
+    const explicit = parseRequest(
+      {
+        ...minimalRequest(),
+        enisPerSubnet: 17,
+        ipAssignment: { mode: 'auto' },
+        securityGroup: { egressRules: [] },
+        egressRoutes: [],
+        gateway: {},
+        tags: {},
+      },
+      'r1',
+    );
     expect(requestHash(explicit)).toBe(requestHash(parseRequest(minimalRequest(), 'r1')));
   });
 
   it('canonicalJson sorts keys at every level and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"z":1}]},"b":1}',
+    );
   });
 });
 
@@ -158,7 +200,11 @@ describe('egressWarnings', () => {
     expect(egressWarnings(canonical())).toEqual([]);
   });
 
-  it('no warning with an existing security group (its rules are the owner\'s)', () => {
-    expect(egressWarnings(canonical({ egressRoutes: ['10.10.0.0/16'], securityGroup: { existingId: 'sg-0123456789abcdef0' } }))).toEqual([]);
+  it("no warning with an existing security group (its rules are the owner's)", () => {
+    expect(
+      egressWarnings(
+        canonical({ egressRoutes: ['10.10.0.0/16'], securityGroup: { existingId: 'sg-0123456789abcdef0' } }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -11,16 +11,17 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { events, type EmittedEvent } from '../../../functions/lib/events.js';
-import { DETAIL_TYPES, EVENT_DETAIL_VERSION, PHASES } from '../../../functions/lib/constants.js';
-import { provisioningRequestSchema } from '../../../functions/lib/request/schema.js';
-import { parseRequest } from '../../../functions/lib/request/parse.js';
-import type { Leftover } from '../../../functions/lib/types.js';
+import { events, type EmittedEvent } from '#lib/events.js';
+import { DETAIL_TYPES, EVENT_DETAIL_VERSION, PHASES } from '#lib/constants.js';
+import { provisioningRequestSchema } from '#lib/request/schema.js';
+import { parseRequest } from '#lib/request/parse.js';
+import type { Leftover } from '#lib/types.js';
 
 type AjvClass = typeof Ajv2020Import.default;
 const Ajv2020 = ((Ajv2020Import as unknown as { default?: AjvClass }).default ?? Ajv2020Import) as AjvClass;
 type AddFormats = typeof addFormatsImport.default;
-const addFormats = ((addFormatsImport as unknown as { default?: AddFormats }).default ?? addFormatsImport) as AddFormats;
+const addFormats = ((addFormatsImport as unknown as { default?: AddFormats }).default ??
+  addFormatsImport) as AddFormats;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const eventsDir = join(root, 'events');
@@ -29,8 +30,12 @@ const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
 
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
-const schemaFiles = readdirSync(schemasDir).filter((f) => f.endsWith('.json')).sort();
-const validators = new Map(schemaFiles.map((f) => [f.replace(/\.json$/, ''), ajv.compile(readJson(join(schemasDir, f)))]));
+const schemaFiles = readdirSync(schemasDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const validators = new Map(
+  schemaFiles.map((f) => [f.replace(/\.json$/, ''), ajv.compile(readJson(join(schemasDir, f)))]),
+);
 
 function validator(name: string) {
   const v = validators.get(name);
@@ -70,18 +75,37 @@ const ids = {
   accessPointId: 'ap-7h2m4p',
 };
 const leftovers: Leftover[] = [
-  { type: 'networkInterfacePermission', id: 'eni-perm-0f1e2d3c4b5a69788', reason: 'InvalidPermission.InUse: the ENI is attached' },
+  {
+    type: 'networkInterfacePermission',
+    id: 'eni-perm-0f1e2d3c4b5a69788',
+    reason: 'InvalidPermission.InUse: the ENI is attached',
+  },
   { type: 'networkInterface', id: ENI_IDS[0], reason: 'InvalidNetworkInterface.InUse' },
   { type: 'securityGroup', id: ids.securityGroupId, reason: 'DependencyViolation after 5 attempts' },
 ];
 
 /** One realistic detail per emitted detail-type, built by the real builders. */
 const built: Record<string, EmittedEvent> = {
-  started: events.started({ ...base, attempt: 1, source: 'console', warnings: ['egress route 10.10.0.0/16 has no security group egress rule: fully managed connectors cannot reach it while the security group blocks egress'] }),
-  phaseChanged: events.phaseChanged({ ...base, phase: 'GATEWAY_READY', gatewayId: ids.gatewayId, confluentAccount: ids.confluentAccount }),
+  started: events.started({
+    ...base,
+    attempt: 1,
+    source: 'console',
+    warnings: [
+      'egress route 10.10.0.0/16 has no security group egress rule: fully managed connectors cannot reach it while the security group blocks egress',
+    ],
+  }),
+  phaseChanged: events.phaseChanged({
+    ...base,
+    phase: 'GATEWAY_READY',
+    gatewayId: ids.gatewayId,
+    confluentAccount: ids.confluentAccount,
+  }),
   succeeded: events.succeeded({ ...base, ...ids, gatewayCreatedByUs: true, eniIds: ENI_IDS, eniCount: ENI_IDS.length }),
   failed: events.failed({
-    ...base, gatewayId: ids.gatewayId, securityGroupId: ids.securityGroupId, eniCount: 51,
+    ...base,
+    gatewayId: ids.gatewayId,
+    securityGroupId: ids.securityGroupId,
+    eniCount: 51,
     error: { name: 'AccessPointFailed', message: 'access point ap-7h2m4p went to FAILED' },
     failedStep: 'GetAccessPointStatus',
     rollback: { outcome: 'ROLLED_BACK', leftovers: [] },
@@ -101,11 +125,14 @@ describe('events/schemas', () => {
   });
 
   test('there is one schema per detail-type, named after it', () => {
-    const expected = Object.values(DETAIL_TYPES).map((t) => `${schemaNameFor(t)}.json`).sort();
+    const expected = Object.values(DETAIL_TYPES)
+      .map((t) => `${schemaNameFor(t)}.json`)
+      .sort();
     expect(schemaFiles).toEqual(expected);
     for (const t of Object.values(DETAIL_TYPES)) {
-      expect(readJson(join(schemasDir, `${schemaNameFor(t)}.json`)).title).toBe(t === DETAIL_TYPES.provisioningRequested
-        ? `${t} (detail) = the provisioning request, v1` : `${t} (detail)`);
+      expect(readJson(join(schemasDir, `${schemaNameFor(t)}.json`)).title).toBe(
+        t === DETAIL_TYPES.provisioningRequested ? `${t} (detail) = the provisioning request, v1` : `${t} (detail)`,
+      );
     }
   });
 
@@ -114,7 +141,9 @@ describe('events/schemas', () => {
       const s = readJson(join(schemasDir, `${schemaNameFor(built[key].detailType)}.json`));
       expect(s.additionalProperties).toBe(false);
       expect(s.properties.version).toMatchObject({ const: EVENT_DETAIL_VERSION });
-      expect(s.required).toEqual(expect.arrayContaining(['version', 'requestId', 'environmentId', 'vpcId', 'region', 'executionArn']));
+      expect(s.required).toEqual(
+        expect.arrayContaining(['version', 'requestId', 'environmentId', 'vpcId', 'region', 'executionArn']),
+      );
     }
   });
 });
@@ -208,11 +237,16 @@ describe('events/ samples', () => {
     const req = sample('console-provision.json');
     expectValid(REQUEST, req);
     expect(req).toMatchObject({
-      requestId: 'pni-sandbox-demo', environmentId: 'env-sandbox1', region: 'us-west-2', vpcId: 'vpc-0a1b2c3d4e5f60718',
+      requestId: 'pni-sandbox-demo',
+      environmentId: 'env-sandbox1',
+      region: 'us-west-2',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
       subnetIds: ['subnet-0a1a1a1a1a1a1a1a1', 'subnet-0b2b2b2b2b2b2b2b2', 'subnet-0c3c3c3c3c3c3c3c3'],
     });
     // every optional field is shown
-    expect(Object.keys(req).sort()).toEqual(Object.keys(readJson(join(schemasDir, `${REQUEST}.json`)).properties).sort());
+    expect(Object.keys(req).sort()).toEqual(
+      Object.keys(readJson(join(schemasDir, `${REQUEST}.json`)).properties).sort(),
+    );
     expect(parseRequest(req, 'exec-name').requestId).toBe('pni-sandbox-demo');
   });
 
@@ -225,8 +259,25 @@ describe('events/ samples', () => {
     ['eventbridge-teardown-requested.json', DETAIL_TYPES.teardownRequested, TEARDOWN],
   ])('%s is a full EventBridge envelope the rule matches', (file, detailType, schema) => {
     const ev = sample(file);
-    expect(Object.keys(ev).sort()).toEqual(['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version']);
-    expect(ev).toMatchObject({ version: '0', 'detail-type': detailType, source: triggerSource, account: '111122223333', region: 'us-west-2', resources: [] });
+    expect(Object.keys(ev).sort()).toEqual([
+      'account',
+      'detail',
+      'detail-type',
+      'id',
+      'region',
+      'resources',
+      'source',
+      'time',
+      'version',
+    ]);
+    expect(ev).toMatchObject({
+      version: '0',
+      'detail-type': detailType,
+      source: triggerSource,
+      account: '111122223333',
+      region: 'us-west-2',
+      resources: [],
+    });
     expect(ev.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(Number.isNaN(Date.parse(ev.time))).toBe(false);
     expectValid(schema, ev.detail);
@@ -235,13 +286,18 @@ describe('events/ samples', () => {
       .flatMap((m) => m.events.map((e: any) => e.eventBridge.event))
       .filter((p) => p['detail-type'].includes(detailType));
     expect(rules).toHaveLength(1);
-    expect(rules[0].source.map((s: string) => s.replace('${self:custom.triggerSource}', triggerSource))).toContain(ev.source);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not a template literal
+    expect(rules[0].source.map((s: string) => s.replace('${self:custom.triggerSource}', triggerSource))).toContain(
+      ev.source,
+    );
   });
 
   test('the EventBridge provisioning sample is requestId pni-sandbox-eventbridge, and its teardown sample tears that one down', () => {
     expect(sample('eventbridge-provisioning-requested.json').detail.requestId).toBe('pni-sandbox-eventbridge');
     expect(sample('eventbridge-teardown-requested.json').detail).toEqual({ requestId: 'pni-sandbox-eventbridge' });
-    expect(parseRequest(sample('eventbridge-provisioning-requested.json').detail, 'x').requestId).toBe('pni-sandbox-eventbridge');
+    expect(parseRequest(sample('eventbridge-provisioning-requested.json').detail, 'x').requestId).toBe(
+      'pni-sandbox-eventbridge',
+    );
   });
 
   test.each([
@@ -259,15 +315,22 @@ describe('events/ samples', () => {
   });
 
   test('the put-events provisioning entry carries the same request as the envelope sample', () => {
-    expect(JSON.parse(sample('put-events-provisioning-requested.json')[0].Detail))
-      .toEqual(sample('eventbridge-provisioning-requested.json').detail);
+    expect(JSON.parse(sample('put-events-provisioning-requested.json')[0].Detail)).toEqual(
+      sample('eventbridge-provisioning-requested.json').detail,
+    );
   });
 });
 
 // ------------------------------------------------------------------ JSON Schema vs zod
 const valid = sample('console-provision.json');
-const minimal = { environmentId: 'env-abc123', region: 'us-west-2', vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1a1a1a', 'subnet-0b2b2b2b', 'subnet-0c3c3c3c'] };
-const without = (o: Record<string, unknown>, k: string) => Object.fromEntries(Object.entries(o).filter(([key]) => key !== k));
+const minimal = {
+  environmentId: 'env-abc123',
+  region: 'us-west-2',
+  vpcId: 'vpc-0a1b2c3d',
+  subnetIds: ['subnet-0a1a1a1a', 'subnet-0b2b2b2b', 'subnet-0c3c3c3c'],
+};
+const without = (o: Record<string, unknown>, k: string) =>
+  Object.fromEntries(Object.entries(o).filter(([key]) => key !== k));
 
 /** Requests on which the JSON Schema and zod must agree. */
 const agreeing: Array<[string, unknown]> = [
@@ -277,7 +340,10 @@ const agreeing: Array<[string, unknown]> = [
   ['empty security group (defaults)', { ...minimal, securityGroup: {} }],
   ['existing gateway', { ...minimal, gateway: { existingId: 'gw-abc123' } }],
   ['sequential IPs', { ...minimal, ipAssignment: { mode: 'sequential', startOffset: 4 } }],
-  ['five routes', { ...minimal, egressRoutes: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16'] }],
+  [
+    'five routes',
+    { ...minimal, egressRoutes: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16'] },
+  ],
   ['100 ENIs per subnet', { ...minimal, enisPerSubnet: 100 }],
   ['40 tags', { ...minimal, tags: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'])) }],
   ['missing environmentId', without(valid, 'environmentId')],
@@ -300,18 +366,58 @@ const agreeing: Array<[string, unknown]> = [
   ['startOffset 3', { ...minimal, ipAssignment: { mode: 'sequential', startOffset: 3 } }],
   ['sequential without offset', { ...minimal, ipAssignment: { mode: 'sequential' } }],
   ['unknown ip mode', { ...minimal, ipAssignment: { mode: 'random' } }],
-  ['existingId and ingressCidrs', { ...minimal, securityGroup: { existingId: 'sg-0123456789abcdef0', ingressCidrs: ['10.0.0.0/16'] } }],
+  [
+    'existingId and ingressCidrs',
+    { ...minimal, securityGroup: { existingId: 'sg-0123456789abcdef0', ingressCidrs: ['10.0.0.0/16'] } },
+  ],
   ['bad security group id', { ...minimal, securityGroup: { existingId: 'sg-nope' } }],
   ['empty ingress list', { ...minimal, securityGroup: { ingressCidrs: [] } }],
   ['ingress CIDR twice', { ...minimal, securityGroup: { ingressCidrs: ['10.0.0.0/16', '10.0.0.0/16'] } }],
-  ['31 ingress CIDRs', { ...minimal, securityGroup: { ingressCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) } }],
+  [
+    '31 ingress CIDRs',
+    { ...minimal, securityGroup: { ingressCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) } },
+  ],
   ['not a CIDR', { ...minimal, securityGroup: { ingressCidrs: ['10.0.0.0'] } }],
   ['prefix /33', { ...minimal, securityGroup: { ingressCidrs: ['10.0.0.0/33'] } }],
-  ['port 0', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [0] }] } }],
-  ['port 65536', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [65536] }] } }],
-  ['no ports', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [] }] } }],
-  ['a port twice in a rule', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [5432, 5432] }] } }],
-  ['six routes', { ...minimal, egressRoutes: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16', '10.6.0.0/16'] }],
+  [
+    'port 0',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [0] }] },
+    },
+  ],
+  [
+    'port 65536',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [65536] }] },
+    },
+  ],
+  [
+    'no ports',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [] }] },
+    },
+  ],
+  [
+    'a port twice in a rule',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [5432, 5432] }] },
+    },
+  ],
+  [
+    'six routes',
+    {
+      ...minimal,
+      egressRoutes: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16', '10.6.0.0/16'],
+    },
+  ],
   ['a route twice', { ...minimal, egressRoutes: ['10.1.0.0/16', '10.1.0.0/16'] }],
   ['route inside 240.0.0.0/4', { ...minimal, egressRoutes: ['241.0.0.0/8'] }],
   ['route 172.17.0.0/16', { ...minimal, egressRoutes: ['172.17.0.0/16'] }],
@@ -336,10 +442,38 @@ const agreeing: Array<[string, unknown]> = [
 /** Rules only zod (the workflow) enforces: the JSON Schema accepts these, zod must reject them. */
 const zodOnly: Array<[string, unknown]> = [
   ['CIDR with host bits', { ...minimal, securityGroup: { ingressCidrs: ['10.0.0.1/16'] } }],
-  ['egress rule outside every route', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: [{ cidr: '10.20.1.0/24', ports: [5432] }] } }],
+  [
+    'egress rule outside every route',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: { egressRules: [{ cidr: '10.20.1.0/24', ports: [5432] }] },
+    },
+  ],
   ['route that contains a forbidden range', { ...minimal, egressRoutes: ['10.0.0.0/8'] }],
-  ['same (CIDR, port) in two rules', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: [{ cidr: '10.10.1.0/24', ports: [5432] }, { cidr: '10.10.1.0/24', ports: [5432, 6543] }] } }],
-  ['more than 60 (CIDR, port) pairs', { ...minimal, egressRoutes: ['10.10.0.0/16'], securityGroup: { egressRules: Array.from({ length: 31 }, (_, i) => ({ cidr: `10.10.${i}.0/24`, ports: [1, 2] })) } }],
+  [
+    'same (CIDR, port) in two rules',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: {
+        egressRules: [
+          { cidr: '10.10.1.0/24', ports: [5432] },
+          { cidr: '10.10.1.0/24', ports: [5432, 6543] },
+        ],
+      },
+    },
+  ],
+  [
+    'more than 60 (CIDR, port) pairs',
+    {
+      ...minimal,
+      egressRoutes: ['10.10.0.0/16'],
+      securityGroup: {
+        egressRules: Array.from({ length: 31 }, (_, i) => ({ cidr: `10.10.${i}.0/24`, ports: [1, 2] })),
+      },
+    },
+  ],
 ];
 
 describe('pni-provisioning-requested.json agrees with functions/lib/request/schema.ts', () => {
@@ -359,7 +493,8 @@ describe('pni-provisioning-requested.json agrees with functions/lib/request/sche
     expect(Object.keys(s.properties).sort()).toEqual(Object.keys(provisioningRequestSchema.shape).sort());
     const zodRequired = Object.entries(provisioningRequestSchema.shape)
       .filter(([, v]) => !(v as { safeParse(x: unknown): { success: boolean } }).safeParse(undefined).success)
-      .map(([k]) => k).sort();
+      .map(([k]) => k)
+      .sort();
     expect([...s.required].sort()).toEqual(zodRequired);
   });
 

@@ -1,16 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { ENV, ENV2, eniId, startHarness, type Harness } from './harness.js';
 
 const GW = '/networking/v1/gateways';
 const AP = '/networking/v1/access-points';
 let h: Harness;
 
-beforeEach(async () => { h = await startHarness(); });
-afterEach(async () => { await h.close(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
 
-async function getAp(id: string) { return h.api('GET', `${AP}/${id}`, { query: { environment: ENV } }); }
-async function getGw(id: string) { return h.api('GET', `${GW}/${id}`, { query: { environment: ENV } }); }
+async function getAp(id: string) {
+  return h.api('GET', `${AP}/${id}`, { query: { environment: ENV } });
+}
+async function getGw(id: string) {
+  return h.api('GET', `${GW}/${id}`, { query: { environment: ENV } });
+}
 
 describe('create and provision', () => {
   it('202 PROVISIONING, then READY: ENIs attached by Confluent and the gateway READY', async () => {
@@ -22,16 +30,27 @@ describe('create and provision', () => {
     expect(id).toMatch(/^ap-[a-z0-9]+$/);
     expect(r.headers.get('location')).toBe(`${h.url}${AP}/${id}`);
     expect(r.body).toMatchObject({
-      api_version: 'networking/v1', kind: 'AccessPoint', id,
+      api_version: 'networking/v1',
+      kind: 'AccessPoint',
+      id,
       metadata: {
         self: `${h.url}${AP}/${id}`,
         resource_name: `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${ENV}/gateway=${gw}/access-point=${id}`,
       },
       spec: {
         display_name: 'ap',
-        config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: enis, account: SEED.accountId, egress_routes: ['10.10.0.0/16'] },
+        config: {
+          kind: 'AwsPrivateNetworkInterface',
+          network_interfaces: enis,
+          account: SEED.accountId,
+          egress_routes: ['10.10.0.0/16'],
+        },
         environment: { id: ENV },
-        gateway: { id: gw, related: `${h.url}${GW}/${gw}`, resource_name: `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${ENV}/gateway=${gw}` },
+        gateway: {
+          id: gw,
+          related: `${h.url}${GW}/${gw}`,
+          resource_name: `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${ENV}/gateway=${gw}`,
+        },
       },
       status: { phase: 'PROVISIONING' },
     });
@@ -56,12 +75,54 @@ describe('create and provision', () => {
   });
 
   const errorCases: [string, (h: Harness, enis: string[]) => void, string, RegExp][] = [
-    ['missing permission', (hh, enis) => { hh.ec2.perms.delete(`us-west-2/${enis[7]}`); }, 'NETWORK_INTERFACE_PERMISSION_MISSING', /eni-0+7 .*INSTANCE-ATTACH/],
-    ['permission to another account', (hh, enis) => { hh.ec2.addEni(enis[3], 'usw2-az1', { permission: { awsAccountId: '123412341234' } }); }, 'NETWORK_INTERFACE_PERMISSION_MISSING', /eni-0+3 /],
-    ['permission still pending', (hh, enis) => { hh.ec2.addEni(enis[3], 'usw2-az1', { permission: { state: 'pending' } }); }, 'NETWORK_INTERFACE_PERMISSION_MISSING', /eni-0+3 /],
-    ['ENI in the wrong AZ', (hh, enis) => { hh.ec2.addEni(enis[5], 'usw2-az4'); }, 'NETWORK_INTERFACE_ZONE_MISMATCH', /eni-0+5 .*usw2-az4/],
-    ['unknown ENI', (hh, enis) => { hh.ec2.enis.delete(`us-west-2/${enis[50]}`); }, 'NETWORK_INTERFACE_NOT_FOUND', /eni-0+32 .*not found/],
-    ['ENI owned by another account', (hh, enis) => { hh.ec2.addEni(enis[1], 'usw2-az2', { ownerId: '222233334444' }); }, 'NETWORK_INTERFACE_ACCOUNT_MISMATCH', /eni-0+1 /],
+    [
+      'missing permission',
+      (hh, enis) => {
+        hh.ec2.perms.delete(`us-west-2/${enis[7]}`);
+      },
+      'NETWORK_INTERFACE_PERMISSION_MISSING',
+      /eni-0+7 .*INSTANCE-ATTACH/,
+    ],
+    [
+      'permission to another account',
+      (hh, enis) => {
+        hh.ec2.addEni(enis[3], 'usw2-az1', { permission: { awsAccountId: '123412341234' } });
+      },
+      'NETWORK_INTERFACE_PERMISSION_MISSING',
+      /eni-0+3 /,
+    ],
+    [
+      'permission still pending',
+      (hh, enis) => {
+        hh.ec2.addEni(enis[3], 'usw2-az1', { permission: { state: 'pending' } });
+      },
+      'NETWORK_INTERFACE_PERMISSION_MISSING',
+      /eni-0+3 /,
+    ],
+    [
+      'ENI in the wrong AZ',
+      (hh, enis) => {
+        hh.ec2.addEni(enis[5], 'usw2-az4');
+      },
+      'NETWORK_INTERFACE_ZONE_MISMATCH',
+      /eni-0+5 .*usw2-az4/,
+    ],
+    [
+      'unknown ENI',
+      (hh, enis) => {
+        hh.ec2.enis.delete(`us-west-2/${enis[50]}`);
+      },
+      'NETWORK_INTERFACE_NOT_FOUND',
+      /eni-0+32 .*not found/,
+    ],
+    [
+      'ENI owned by another account',
+      (hh, enis) => {
+        hh.ec2.addEni(enis[1], 'usw2-az2', { ownerId: '222233334444' });
+      },
+      'NETWORK_INTERFACE_ACCOUNT_MISMATCH',
+      /eni-0+1 /,
+    ],
   ];
   it.each(errorCases)('goes to ERROR on %s, attaches nothing', async (_name, breakIt, code, message) => {
     const gw = await h.createdGateway();
@@ -107,7 +168,9 @@ describe('delete', () => {
     h.clock.advance(1);
     const gone = await getAp(id);
     expect(gone.status).toBe(404);
-    expect(gone.body).toEqual({ errors: [{ id: expect.any(String), status: '404', detail: `access point ${id} not found`, source: {} }] });
+    expect(gone.body).toEqual({
+      errors: [{ id: expect.any(String), status: '404', detail: `access point ${id} not found`, source: {} }],
+    });
     expect(h.ec2.attached()).toEqual([]);
     expect(h.ec2.calls.filter((c) => c.startsWith('detach'))).toHaveLength(51);
 
@@ -120,7 +183,11 @@ describe('validation', () => {
     const gw = await h.createdGateway();
     const r = await h.api('POST', AP, { body: h.apBody(gw, h.addEnis(0, 50)) });
     expect(r.status).toBe(422);
-    expect(r.body.errors[0]).toMatchObject({ status: '422', code: 'invalid_configuration', source: { pointer: '/spec/config/network_interfaces' } });
+    expect(r.body.errors[0]).toMatchObject({
+      status: '422',
+      code: 'invalid_configuration',
+      source: { pointer: '/spec/config/network_interfaces' },
+    });
   });
 
   it('422 for duplicate ENIs and malformed ENI ids', async () => {
@@ -137,14 +204,21 @@ describe('validation', () => {
     const enis = h.addEnis();
     const six = ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16', '10.6.0.0/16'];
     expect((await h.api('POST', AP, { body: h.apBody(gw, enis, { egress_routes: six }) })).status).toBe(422);
-    expect((await h.api('POST', AP, { body: h.apBody(gw, enis, { egress_routes: six.slice(0, 5) }) })).status).toBe(202);
+    expect((await h.api('POST', AP, { body: h.apBody(gw, enis, { egress_routes: six.slice(0, 5) }) })).status).toBe(
+      202,
+    );
     h.emulator.reset();
   });
 
   it.each([
-    ['240.0.0.0/4', '240.0.0.0/4'], ['241.1.0.0/16', '240.0.0.0/4'], ['172.17.5.0/24', '172.17.0.0/16'],
-    ['172.23.0.0/16', '172.23.0.0/16'], ['10.100.0.0/16', '10.100.0.0/16'], ['10.0.0.0/8', '10.100.0.0/16'],
-    ['10.255.255.0/24', '10.255.0.0/16'], ['0.0.0.0/0', '240.0.0.0/4'],
+    ['240.0.0.0/4', '240.0.0.0/4'],
+    ['241.1.0.0/16', '240.0.0.0/4'],
+    ['172.17.5.0/24', '172.17.0.0/16'],
+    ['172.23.0.0/16', '172.23.0.0/16'],
+    ['10.100.0.0/16', '10.100.0.0/16'],
+    ['10.0.0.0/8', '10.100.0.0/16'],
+    ['10.255.255.0/24', '10.255.0.0/16'],
+    ['0.0.0.0/0', '240.0.0.0/4'],
   ])('422 for the forbidden route %s', async (route, reserved) => {
     const gw = await h.createdGateway();
     const r = await h.api('POST', AP, { body: h.apBody(gw, h.addEnis(), { egress_routes: ['10.10.0.0/16', route] }) });
@@ -156,7 +230,11 @@ describe('validation', () => {
 
   it('accepts routes next to the forbidden ranges', async () => {
     const gw = await h.createdGateway();
-    const r = await h.api('POST', AP, { body: h.apBody(gw, h.addEnis(), { egress_routes: ['172.16.0.0/16', '172.18.0.0/15', '10.101.0.0/16', '224.0.0.0/4'] }) });
+    const r = await h.api('POST', AP, {
+      body: h.apBody(gw, h.addEnis(), {
+        egress_routes: ['172.16.0.0/16', '172.18.0.0/15', '10.101.0.0/16', '224.0.0.0/4'],
+      }),
+    });
     expect(r.status).toBe(202);
   });
 
@@ -195,7 +273,21 @@ describe('validation', () => {
     expect(r.status).toBe(422);
     expect(r.body.errors[0].source).toEqual({ pointer: '/spec/gateway/id' });
 
-    const prov = (await h.api('POST', GW, { body: { spec: { display_name: 'p', environment: { id: ENV }, config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'] } } } })).body.id as string;
+    const prov = (
+      await h.api('POST', GW, {
+        body: {
+          spec: {
+            display_name: 'p',
+            environment: { id: ENV },
+            config: {
+              kind: 'AwsPrivateNetworkInterfaceGatewaySpec',
+              region: 'us-west-2',
+              zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'],
+            },
+          },
+        },
+      })
+    ).body.id as string;
     const c = await h.api('POST', AP, { body: h.apBody(prov, enis) });
     expect(c.status).toBe(409);
     expect(c.headers.get('location')).toBe(`${h.url}${GW}/${prov}`);
@@ -235,7 +327,13 @@ describe('PATCH', () => {
     const id = (await h.api('POST', AP, { body: h.apBody(gw, enis) })).body.id as string;
     h.clock.advance(2_000);
     const r = await h.api('PATCH', `${AP}/${id}`, {
-      body: { spec: { display_name: 'new', environment: { id: ENV }, config: { kind: 'AwsPrivateNetworkInterface', egress_routes: ['10.9.0.0/16'] } } },
+      body: {
+        spec: {
+          display_name: 'new',
+          environment: { id: ENV },
+          config: { kind: 'AwsPrivateNetworkInterface', egress_routes: ['10.9.0.0/16'] },
+        },
+      },
     });
     expect(r.status).toBe(200);
     expect(r.body.spec.display_name).toBe('new');
@@ -244,7 +342,8 @@ describe('PATCH', () => {
     expect(r.body.status.phase).toBe('READY');
 
     const env = { id: ENV };
-    const bad = async (spec: Record<string, unknown>): Promise<number> => (await h.api('PATCH', `${AP}/${id}`, { body: { spec: { environment: env, ...spec } } })).status;
+    const bad = async (spec: Record<string, unknown>): Promise<number> =>
+      (await h.api('PATCH', `${AP}/${id}`, { body: { spec: { environment: env, ...spec } } })).status;
     expect(await bad({ config: { kind: 'AwsPrivateNetworkInterface', account: '000000000000' } })).toBe(422);
     expect(await bad({ gateway: { id: 'gw-other' } })).toBe(422);
     expect(await bad({ config: { kind: 'AwsPrivateNetworkInterface', egress_routes: ['10.100.0.0/16'] } })).toBe(422);
@@ -264,7 +363,9 @@ describe('PATCH', () => {
     h.ec2.addEni(replacement, 'usw2-az1');
     const next = [...enis.slice(1), replacement];
     const r = await h.api('PATCH', `${AP}/${id}`, {
-      body: { spec: { environment: { id: ENV }, config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: next } } },
+      body: {
+        spec: { environment: { id: ENV }, config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: next } },
+      },
     });
     expect(r.status).toBe(200);
     expect(r.body.status.phase).toBe('PROVISIONING');
@@ -280,7 +381,7 @@ describe('list', () => {
     const gw = await h.createdGateway();
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const r = await h.api('POST', AP, { body: h.apBody(gw, h.addEnis(i), { }) });
+      const r = await h.api('POST', AP, { body: h.apBody(gw, h.addEnis(i), {}) });
       expect(r.status).toBe(202);
       ids.push(r.body.id);
     }
@@ -305,7 +406,9 @@ describe('list', () => {
     const byId = await h.api('GET', AP, { query: { environment: ENV, id: [ids[3], ids[5]] } });
     expect(byId.body.data.map((a: { id: string }) => a.id)).toEqual([ids[3], ids[5]]);
     expect((await h.api('GET', AP, { query: { environment: ENV, 'spec.gateway': 'gw-x' } })).body.data).toEqual([]);
-    expect((await h.api('GET', AP, { query: { environment: ENV, 'spec.display_name': 'ap' } })).body.metadata.total_size).toBe(12);
+    expect(
+      (await h.api('GET', AP, { query: { environment: ENV, 'spec.display_name': 'ap' } })).body.metadata.total_size,
+    ).toBe(12);
     expect((await h.api('GET', AP, { query: { environment: ENV2 } })).body.data).toEqual([]);
     expect((await h.api('GET', AP, { query: { environment: ENV, 'status.phase': 'READY' } })).status).toBe(400);
     expect(h.emulator.snapshot().accessPoints).toHaveLength(12);

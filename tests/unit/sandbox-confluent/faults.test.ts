@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { ENV, gatewayBody, startHarness, type Harness } from './harness.js';
 
 const GW = '/networking/v1/gateways';
 const AP = '/networking/v1/access-points';
 let h: Harness;
 
-beforeEach(async () => { h = await startHarness(); });
-afterEach(async () => { await h.close(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
 
 describe('call faults', () => {
   it('injects a status on the Nth call for K calls (template form), with the documented body', async () => {
@@ -25,7 +29,12 @@ describe('call faults', () => {
 
   it('matches GET /{id} by template and by concrete path', async () => {
     const id = await h.createdGateway();
-    h.faults.add({ service: 'confluent', action: 'GET /networking/v1/gateways/{id}', error: 503, message: 'maintenance' });
+    h.faults.add({
+      service: 'confluent',
+      action: 'GET /networking/v1/gateways/{id}',
+      error: 503,
+      message: 'maintenance',
+    });
     const r = await h.api('GET', `${GW}/${id}`, { query: { environment: ENV } });
     expect(r.status).toBe(503);
     expect(r.body.errors[0].detail).toBe('maintenance');
@@ -78,16 +87,19 @@ describe('phase faults', () => {
     expect((await h.api('DELETE', `${GW}/${a}`, { query: { environment: ENV } })).status).toBe(204);
   });
 
-  it.each(['FAILED', 'ERROR', 'DISCONNECTED'])('access point leaving PROVISIONING goes %s, attaches nothing', async (phase) => {
-    h.faults.add({ service: 'confluent', resource: 'accessPoint', phase });
-    const gw = await h.createdGateway();
-    const id = (await h.api('POST', AP, { body: h.apBody(gw, h.addEnis()) })).body.id as string;
-    h.clock.advance(2_000);
-    const r = await h.api('GET', `${AP}/${id}`, { query: { environment: ENV } });
-    expect(r.body.status).toMatchObject({ phase, error_code: `ACCESS_POINT_${phase}` });
-    expect(h.ec2.attached()).toEqual([]);
-    expect((await h.api('GET', `${GW}/${gw}`, { query: { environment: ENV } })).body.status.phase).toBe('CREATED');
-  });
+  it.each(['FAILED', 'ERROR', 'DISCONNECTED'])(
+    'access point leaving PROVISIONING goes %s, attaches nothing',
+    async (phase) => {
+      h.faults.add({ service: 'confluent', resource: 'accessPoint', phase });
+      const gw = await h.createdGateway();
+      const id = (await h.api('POST', AP, { body: h.apBody(gw, h.addEnis()) })).body.id as string;
+      h.clock.advance(2_000);
+      const r = await h.api('GET', `${AP}/${id}`, { query: { environment: ENV } });
+      expect(r.body.status).toMatchObject({ phase, error_code: `ACCESS_POINT_${phase}` });
+      expect(h.ec2.attached()).toEqual([]);
+      expect((await h.api('GET', `${GW}/${gw}`, { query: { environment: ENV } })).body.status.phase).toBe('CREATED');
+    },
+  );
 
   it('when READY: a READY access point goes DEGRADED on the next read', async () => {
     const gw = await h.createdGateway();

@@ -1,18 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { SEED } from '../../../sandbox/seed.js';
+import { SEED } from '#sandbox/seed.js';
 import { ENV, ENV2, ZONES, gatewayBody, startHarness, type Harness } from './harness.js';
 
 const GW = '/networking/v1/gateways';
 let h: Harness;
 
-beforeEach(async () => { h = await startHarness(); });
-afterEach(async () => { await h.close(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
 
 describe('auth', () => {
   it('answers 401 with WWW-Authenticate without credentials', async () => {
     const r = await h.api('GET', GW, { query: { environment: ENV }, auth: null });
     expect(r.status).toBe(401);
-    expect(r.headers.get('www-authenticate')).toBe('Basic error="invalid_key", error_description="The API Key is invalid"');
+    expect(r.headers.get('www-authenticate')).toBe(
+      'Basic error="invalid_key", error_description="The API Key is invalid"',
+    );
     expect(r.body.errors[0]).toMatchObject({ status: '401', code: 'user_unauthenticated' });
   });
 
@@ -25,7 +31,12 @@ describe('auth', () => {
   it('accepts the seed API key', async () => {
     const r = await h.api('GET', GW, { query: { environment: ENV } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ api_version: 'networking/v1', kind: 'GatewayList', data: [], metadata: { total_size: 0 } });
+    expect(r.body).toMatchObject({
+      api_version: 'networking/v1',
+      kind: 'GatewayList',
+      data: [],
+      metadata: { total_size: 0 },
+    });
   });
 });
 
@@ -37,7 +48,9 @@ describe('create, get, phases', () => {
     expect(id).toMatch(/^gw-[a-z0-9]+$/);
     expect(r.headers.get('location')).toBe(`${h.url}${GW}/${id}`);
     expect(r.body).toMatchObject({
-      api_version: 'networking/v1', kind: 'Gateway', id,
+      api_version: 'networking/v1',
+      kind: 'Gateway',
+      id,
       metadata: {
         self: `${h.url}${GW}/${id}`,
         resource_name: `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${ENV}/gateway=${id}`,
@@ -45,7 +58,11 @@ describe('create, get, phases', () => {
       },
       spec: {
         display_name: 'pni-gw',
-        environment: { id: ENV, related: `${h.url}/v2/environments/${ENV}`, resource_name: `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${ENV}` },
+        environment: {
+          id: ENV,
+          related: `${h.url}/v2/environments/${ENV}`,
+          resource_name: `crn://confluent.cloud/organization=${SEED.confluent.organizationId}/environment=${ENV}`,
+        },
         config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ZONES },
       },
       status: { phase: 'PROVISIONING', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus' } },
@@ -58,7 +75,10 @@ describe('create, get, phases', () => {
     h.clock.advance(1);
     g = await h.api('GET', `${GW}/${id}`, { query: { environment: ENV } });
     expect(g.status).toBe(200);
-    expect(g.body.status).toEqual({ phase: 'CREATED', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: SEED.confluent.gatewayAccountId } });
+    expect(g.body.status).toEqual({
+      phase: 'CREATED',
+      cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: SEED.confluent.gatewayAccountId },
+    });
     expect(h.emulator.snapshot().gateways).toEqual([g.body]);
   });
 
@@ -75,27 +95,44 @@ describe('create, get, phases', () => {
   it('answers the Terraform-fixture 404 body for an unknown gateway', async () => {
     const r = await h.api('GET', `${GW}/gw-zzz`, { query: { environment: ENV } });
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ errors: [{ id: expect.any(String), status: '404', detail: 'gateway gw-zzz not found', source: {} }] });
+    expect(r.body).toEqual({
+      errors: [{ id: expect.any(String), status: '404', detail: 'gateway gw-zzz not found', source: {} }],
+    });
   });
 
   it('PATCH changes display_name only', async () => {
     const id = await h.createdGateway();
     h.clock.advance(5);
-    const r = await h.api('PATCH', `${GW}/${id}`, { body: { spec: { display_name: 'renamed', environment: { id: ENV } } } });
+    const r = await h.api('PATCH', `${GW}/${id}`, {
+      body: { spec: { display_name: 'renamed', environment: { id: ENV } } },
+    });
     expect(r.status).toBe(200);
     expect(r.body.spec.display_name).toBe('renamed');
     expect(r.body.metadata.updated_at).toBe(new Date(h.clock.t).toISOString());
     const bad = await h.api('PATCH', `${GW}/${id}`, {
-      body: { spec: { environment: { id: ENV }, config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-east-1', zones: ZONES } } },
+      body: {
+        spec: {
+          environment: { id: ENV },
+          config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-east-1', zones: ZONES },
+        },
+      },
     });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].source).toEqual({ pointer: '/spec/config' });
     const same = await h.api('PATCH', `${GW}/${id}`, {
-      body: { spec: { environment: { id: ENV }, config: { zones: [...ZONES].reverse(), region: 'us-west-2', kind: 'AwsPrivateNetworkInterfaceGatewaySpec' } } },
+      body: {
+        spec: {
+          environment: { id: ENV },
+          config: { zones: [...ZONES].reverse(), region: 'us-west-2', kind: 'AwsPrivateNetworkInterfaceGatewaySpec' },
+        },
+      },
     });
     expect(same.status).toBe(200);
     expect((await h.api('PATCH', `${GW}/${id}`, { body: { spec: { display_name: 'x' } } })).status).toBe(400);
-    expect((await h.api('PATCH', `${GW}/gw-none`, { body: { spec: { display_name: 'x', environment: { id: ENV } } } })).status).toBe(404);
+    expect(
+      (await h.api('PATCH', `${GW}/gw-none`, { body: { spec: { display_name: 'x', environment: { id: ENV } } } }))
+        .status,
+    ).toBe(404);
   });
 
   it('DELETE: 204, DEPROVISIONING with deleted_at, then 404', async () => {
@@ -140,17 +177,42 @@ describe('create validation', () => {
   const cases: [string, unknown, number, string | undefined][] = [
     ['invalid JSON', '{', 400, undefined],
     ['no spec', {}, 400, '/spec'],
-    ['no environment', { spec: { config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ZONES } } }, 400, '/spec/environment'],
+    [
+      'no environment',
+      { spec: { config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ZONES } } },
+      400,
+      '/spec/environment',
+    ],
     ['no config', { spec: { environment: { id: ENV } } }, 400, '/spec/config'],
     ['zones not an array', gatewayBody(ENV, 'x', { zones: 'usw2-az1' }), 400, '/spec/config/zones'],
     ['region not a string', gatewayBody(ENV, 'x', { region: 5 }), 400, '/spec/config/region'],
     ['unknown kind', gatewayBody(ENV, 'x', { kind: 'Nope' }), 400, '/spec/config/kind'],
-    ['other gateway type', gatewayBody(ENV, 'x', { kind: 'AwsEgressPrivateLinkGatewaySpec' }), 422, '/spec/config/kind'],
+    [
+      'other gateway type',
+      gatewayBody(ENV, 'x', { kind: 'AwsEgressPrivateLinkGatewaySpec' }),
+      422,
+      '/spec/config/kind',
+    ],
     ['two zones', gatewayBody(ENV, 'x', { zones: ZONES.slice(0, 2) }), 422, '/spec/config/zones'],
     ['four zones', gatewayBody(ENV, 'x', { zones: [...ZONES, 'usw2-az4'] }), 422, '/spec/config/zones'],
-    ['duplicate zones', gatewayBody(ENV, 'x', { zones: ['usw2-az1', 'usw2-az1', 'usw2-az2'] }), 422, '/spec/config/zones'],
-    ['zone names', gatewayBody(ENV, 'x', { zones: ['us-west-2a', 'us-west-2b', 'us-west-2c'] }), 422, '/spec/config/zones/0'],
-    ['zones of another region', gatewayBody(ENV, 'x', { zones: ['use1-az1', 'use1-az2', 'use1-az4'] }), 422, '/spec/config/zones/0'],
+    [
+      'duplicate zones',
+      gatewayBody(ENV, 'x', { zones: ['usw2-az1', 'usw2-az1', 'usw2-az2'] }),
+      422,
+      '/spec/config/zones',
+    ],
+    [
+      'zone names',
+      gatewayBody(ENV, 'x', { zones: ['us-west-2a', 'us-west-2b', 'us-west-2c'] }),
+      422,
+      '/spec/config/zones/0',
+    ],
+    [
+      'zones of another region',
+      gatewayBody(ENV, 'x', { zones: ['use1-az1', 'use1-az2', 'use1-az4'] }),
+      422,
+      '/spec/config/zones/0',
+    ],
     ['bad region', gatewayBody(ENV, 'x', { region: 'mars' }), 422, '/spec/config/region'],
   ];
   it.each(cases)('%s -> %d', async (_name, body, status, pointer) => {
@@ -167,7 +229,9 @@ describe('create validation', () => {
   });
 
   it('accepts zones of another region when they match it', async () => {
-    const r = await h.api('POST', GW, { body: gatewayBody(ENV, 'x', { region: 'ap-southeast-1', zones: ['apse1-az1', 'apse1-az2', 'apse1-az3'] }) });
+    const r = await h.api('POST', GW, {
+      body: gatewayBody(ENV, 'x', { region: 'ap-southeast-1', zones: ['apse1-az1', 'apse1-az2', 'apse1-az3'] }),
+    });
     expect(r.status).toBe(202);
   });
 });

@@ -2,26 +2,40 @@
  * Test harness for the Confluent emulator: a fake clock, an in-memory fake Ec2View, the test server,
  * and `api()`, which calls it with node's fetch and validates EVERY answer against the OpenAPI specs.
  */
-import { ConfluentEmulator, type Ec2View } from '../../../sandbox/confluent/index.js';
-import { startConfluentTestServer } from '../../../sandbox/confluent/testServer.js';
-import { FaultRegistry } from '../../../sandbox/faults.js';
-import { SEED } from '../../../sandbox/seed.js';
-import type { Clock, Profile } from '../../../sandbox/types.js';
+import { ConfluentEmulator, type Ec2View } from '#sandbox/confluent/index.js';
+import { startConfluentTestServer } from '#sandbox/confluent/testServer.js';
+import { FaultRegistry } from '#sandbox/faults.js';
+import { SEED } from '#sandbox/seed.js';
+import type { Clock, Profile } from '#sandbox/types.js';
 import { OpenApiValidators, type SpecName } from './openapi.js';
 
 export const validators = new OpenApiValidators();
 
 export class FakeClock implements Clock {
   t = Date.parse('2026-03-01T12:00:00.000Z');
-  now(): number { return this.t; }
-  advance(ms: number): void { this.t += ms; }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }
 
 interface FakeEni {
-  networkInterfaceId: string; subnetId: string; vpcId: string; availabilityZoneId: string; ownerId: string;
-  status: string; attachedBy?: string;
+  networkInterfaceId: string;
+  subnetId: string;
+  vpcId: string;
+  availabilityZoneId: string;
+  ownerId: string;
+  status: string;
+  attachedBy?: string;
 }
-interface FakePermission { networkInterfacePermissionId: string; awsAccountId: string; permission: string; state: string }
+interface FakePermission {
+  networkInterfacePermissionId: string;
+  awsAccountId: string;
+  permission: string;
+  state: string;
+}
 
 export class FakeEc2 implements Ec2View {
   enis = new Map<string, FakeEni>(); // key region/eni
@@ -29,18 +43,31 @@ export class FakeEc2 implements Ec2View {
   calls: string[] = [];
   private permSeq = 0;
 
-  addEni(eniId: string, az: string, opts: { region?: string; permission?: boolean | Partial<FakePermission>; ownerId?: string } = {}): void {
+  addEni(
+    eniId: string,
+    az: string,
+    opts: { region?: string; permission?: boolean | Partial<FakePermission>; ownerId?: string } = {},
+  ): void {
     const region = opts.region ?? SEED.region;
     this.enis.set(`${region}/${eniId}`, {
-      networkInterfaceId: eniId, subnetId: `subnet-${az}`, vpcId: SEED.vpc.vpcId, availabilityZoneId: az,
-      ownerId: opts.ownerId ?? SEED.accountId, status: 'available',
+      networkInterfaceId: eniId,
+      subnetId: `subnet-${az}`,
+      vpcId: SEED.vpc.vpcId,
+      availabilityZoneId: az,
+      ownerId: opts.ownerId ?? SEED.accountId,
+      status: 'available',
     });
     const p = opts.permission ?? true;
     if (p) {
-      this.perms.set(`${region}/${eniId}`, [{
-        networkInterfacePermissionId: `eni-perm-${++this.permSeq}`, awsAccountId: SEED.confluent.gatewayAccountId,
-        permission: 'INSTANCE-ATTACH', state: 'GRANTED', ...(typeof p === 'object' ? p : {}),
-      }]);
+      this.perms.set(`${region}/${eniId}`, [
+        {
+          networkInterfacePermissionId: `eni-perm-${++this.permSeq}`,
+          awsAccountId: SEED.confluent.gatewayAccountId,
+          permission: 'INSTANCE-ATTACH',
+          state: 'GRANTED',
+          ...(typeof p === 'object' ? p : {}),
+        },
+      ]);
     }
   }
   getNetworkInterface(region: string, eniId: string): FakeEni | undefined {
@@ -53,21 +80,37 @@ export class FakeEc2 implements Ec2View {
   attach(region: string, eniId: string, accountId: string): void {
     this.calls.push(`attach ${eniId} ${accountId}`);
     const e = this.enis.get(`${region}/${eniId}`);
-    if (e) { e.status = 'in-use'; e.attachedBy = accountId; }
+    if (e) {
+      e.status = 'in-use';
+      e.attachedBy = accountId;
+    }
   }
   detach(region: string, eniId: string): void {
     this.calls.push(`detach ${eniId}`);
     const e = this.enis.get(`${region}/${eniId}`);
-    if (e) { e.status = 'available'; delete e.attachedBy; }
+    if (e) {
+      e.status = 'available';
+      delete e.attachedBy;
+    }
   }
   attached(): string[] {
-    return [...this.enis.values()].filter((e) => e.attachedBy).map((e) => e.networkInterfaceId).sort();
+    return [...this.enis.values()]
+      .filter((e) => e.attachedBy)
+      .map((e) => e.networkInterfaceId)
+      .sort();
   }
 }
 
 export const FAST: Profile = {
-  name: 'fast', timeFactor: 0.001, ec2TokenBuckets: false, ec2LatencyMs: 0, confluentLatencyMs: 0, lambdaOverheadMs: 0,
-  gatewayProvisionMs: 1_000, accessPointProvisionMs: 2_000, deprovisionMs: 500,
+  name: 'fast',
+  timeFactor: 0.001,
+  ec2TokenBuckets: false,
+  ec2LatencyMs: 0,
+  confluentLatencyMs: 0,
+  lambdaOverheadMs: 0,
+  gatewayProvisionMs: 1_000,
+  accessPointProvisionMs: 2_000,
+  deprovisionMs: 500,
 };
 
 export const ENV: string = SEED.confluent.environments[0];
@@ -98,7 +141,10 @@ export interface CallOptions {
 function template(path: string): { spec: SpecName; template: string } | undefined {
   const m = /^\/networking\/v1\/(gateways|access-points)(\/[^/]+)?$/.exec(path);
   if (!m) return undefined;
-  return { spec: m[1] === 'gateways' ? 'gateway' : 'accessPoint', template: `/networking/v1/${m[1]}${m[2] ? '/{id}' : ''}` };
+  return {
+    spec: m[1] === 'gateways' ? 'gateway' : 'accessPoint',
+    template: `/networking/v1/${m[1]}${m[2] ? '/{id}' : ''}`,
+  };
 }
 
 const COMPONENT: Record<string, string> = {
@@ -139,7 +185,8 @@ export function checkResponse(method: string, path: string, res: ApiResponse): v
     const key = `${t.spec} ${t.template}${method === 'POST' ? '/{id}' : ''}`;
     errors.push(...validators.component(t.spec, COMPONENT[key])(res.body));
   }
-  if (errors.length) throw new Error(`${where}: body does not match the OpenAPI schema:\n${errors.join('\n')}\n${res.text}`);
+  if (errors.length)
+    throw new Error(`${where}: body does not match the OpenAPI schema:\n${errors.join('\n')}\n${res.text}`);
 }
 
 export interface Harness {
@@ -188,7 +235,13 @@ export async function startHarness(profileOverrides: Partial<Profile> = {}): Pro
   };
 
   const h: Harness = {
-    clock, faults, ec2, emulator, profile, url, api,
+    clock,
+    faults,
+    ec2,
+    emulator,
+    profile,
+    url,
+    api,
     close: server.close,
     async createdGateway(env: string = ENV, name = 'gw') {
       const r = await api('POST', '/networking/v1/gateways', { body: gatewayBody(env, name) });
@@ -208,7 +261,9 @@ export async function startHarness(profileOverrides: Partial<Profile> = {}): Pro
     apBody(gatewayId, enis, extra = {}, env = ENV) {
       return {
         spec: {
-          display_name: 'ap', environment: { id: env }, gateway: { id: gatewayId },
+          display_name: 'ap',
+          environment: { id: env },
+          gateway: { id: gatewayId },
           config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: enis, account: SEED.accountId, ...extra },
         },
       };

@@ -4,13 +4,26 @@ import { validators } from './harness.js';
 /** The validators the other tests run on every answer really check something. */
 describe('OpenAPI validators', () => {
   const gateway = {
-    api_version: 'networking/v1', kind: 'Gateway', id: 'gw-abc123',
-    metadata: { self: 'http://127.0.0.1:1/networking/v1/gateways/gw-abc123', resource_name: 'crn://confluent.cloud/organization=x/environment=env-1/gateway=gw-abc123', created_at: '2026-03-01T12:00:00.000Z' },
+    api_version: 'networking/v1',
+    kind: 'Gateway',
+    id: 'gw-abc123',
+    metadata: {
+      self: 'http://127.0.0.1:1/networking/v1/gateways/gw-abc123',
+      resource_name: 'crn://confluent.cloud/organization=x/environment=env-1/gateway=gw-abc123',
+      created_at: '2026-03-01T12:00:00.000Z',
+    },
     spec: {
-      environment: { id: 'env-1', related: 'http://127.0.0.1:1/v2/environments/env-1', resource_name: 'crn://confluent.cloud/organization=x/environment=env-1' },
+      environment: {
+        id: 'env-1',
+        related: 'http://127.0.0.1:1/v2/environments/env-1',
+        resource_name: 'crn://confluent.cloud/organization=x/environment=env-1',
+      },
       config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ['usw2-az1'] },
     },
-    status: { phase: 'CREATED', cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '999988887777' } },
+    status: {
+      phase: 'CREATED',
+      cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: '999988887777' },
+    },
   };
 
   it('accepts a well-formed gateway', () => {
@@ -29,12 +42,17 @@ describe('OpenAPI validators', () => {
 
   it('the 202 operation schema requires status', () => {
     const { status: _status, ...noStatus } = gateway;
-    expect(validators.operation('gateway', '/networking/v1/gateways', 'POST', 202)?.(noStatus).length).toBeGreaterThan(0);
+    expect(validators.operation('gateway', '/networking/v1/gateways', 'POST', 202)?.(noStatus).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('an access point needs >= 51 ENIs and a 12-digit account', () => {
     const ap = {
-      api_version: 'networking/v1', kind: 'AccessPoint', id: 'ap-1', metadata: { self: 'http://h/x' },
+      api_version: 'networking/v1',
+      kind: 'AccessPoint',
+      id: 'ap-1',
+      metadata: { self: 'http://h/x' },
       spec: { config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: ['eni-1'], account: '1' } },
       status: { phase: 'READY' },
     };
@@ -44,6 +62,8 @@ describe('OpenAPI validators', () => {
 
   it('Failure requires errors', () => {
     expect(validators.component('gateway', 'Failure')({ message: 'x' }).length).toBeGreaterThan(0);
-    expect(validators.component('accessPoint', 'Failure')({ errors: [{ status: '404', detail: 'x', source: {} }] })).toEqual([]);
+    expect(
+      validators.component('accessPoint', 'Failure')({ errors: [{ status: '404', detail: 'x', source: {} }] }),
+    ).toEqual([]);
   });
 });

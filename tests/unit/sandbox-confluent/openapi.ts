@@ -15,7 +15,8 @@ type AjvInstance = InstanceType<AjvClass>;
 type ValidateFn = ReturnType<AjvInstance['compile']>;
 type AddFormats = typeof addFormatsImport.default;
 const Ajv = ((AjvImport as unknown as { default?: AjvClass }).default ?? AjvImport) as AjvClass;
-const addFormats = ((addFormatsImport as unknown as { default?: AddFormats }).default ?? addFormatsImport) as AddFormats;
+const addFormats = ((addFormatsImport as unknown as { default?: AddFormats }).default ??
+  addFormatsImport) as AddFormats;
 
 export type SpecName = 'gateway' | 'accessPoint';
 
@@ -27,7 +28,10 @@ const FILES: Record<SpecName, string> = {
 };
 
 type Doc = {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
   components: { schemas: Record<string, unknown> };
 };
 

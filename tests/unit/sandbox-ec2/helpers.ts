@@ -1,21 +1,33 @@
 /** Shared set-up for the EC2 emulator tests: an emulator behind a loopback server and a real EC2Client. */
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
-import { FaultRegistry } from '../../../sandbox/faults.js';
-import { SEED } from '../../../sandbox/seed.js';
-import type { Profile } from '../../../sandbox/types.js';
-import { Ec2Emulator } from '../../../sandbox/ec2/index.js';
-import { startEc2TestServer } from '../../../sandbox/ec2/testServer.js';
+import { FaultRegistry } from '#sandbox/faults.js';
+import { SEED } from '#sandbox/seed.js';
+import type { Profile } from '#sandbox/types.js';
+import { Ec2Emulator } from '#sandbox/ec2/index.js';
+import { startEc2TestServer } from '#sandbox/ec2/testServer.js';
 
 export class FakeClock {
   constructor(public t = 1_700_000_000_000) {}
-  now(): number { return this.t; }
-  advance(ms: number): void { this.t += ms; }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }
 
 export function testProfile(over: Partial<Profile> = {}): Profile {
   return {
-    name: 'fast', timeFactor: 0.001, ec2TokenBuckets: false, ec2LatencyMs: 0, confluentLatencyMs: 0, lambdaOverheadMs: 0,
-    gatewayProvisionMs: 0, accessPointProvisionMs: 0, deprovisionMs: 0, ...over,
+    name: 'fast',
+    timeFactor: 0.001,
+    ec2TokenBuckets: false,
+    ec2LatencyMs: 0,
+    confluentLatencyMs: 0,
+    lambdaOverheadMs: 0,
+    gatewayProvisionMs: 0,
+    accessPointProvisionMs: 0,
+    deprovisionMs: 0,
+    ...over,
   };
 }
 
@@ -39,15 +51,26 @@ export async function startHarness(opts: { eniQuota?: number } = {}): Promise<Ha
   const clients: EC2Client[] = [];
   const client = (region: string): EC2Client => {
     const c = new EC2Client({
-      endpoint: server.url, region, maxAttempts: 1,
+      endpoint: server.url,
+      region,
+      maxAttempts: 1,
       credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
     });
     clients.push(c);
     return c;
   };
   return {
-    emulator, faults, clock, profile, url: server.url, ec2: client(SEED.region), client,
-    close: async () => { for (const c of clients) c.destroy(); await server.close(); },
+    emulator,
+    faults,
+    clock,
+    profile,
+    url: server.url,
+    ec2: client(SEED.region),
+    client,
+    close: async () => {
+      for (const c of clients) c.destroy();
+      await server.close();
+    },
   };
 }
 

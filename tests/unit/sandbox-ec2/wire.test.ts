@@ -1,16 +1,33 @@
 /** The EC2 Query wire protocol: success/error XML, headers, statuses, regions. */
-import { DescribeNetworkInterfacesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, DescribeAvailabilityZonesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import { regionFromAuthorization } from '../../../sandbox/ec2/index.js';
-import { SEED } from '../../../sandbox/seed.js';
+import {
+  DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeSecurityGroupsCommand,
+} from '@aws-sdk/client-ec2';
+import { regionFromAuthorization } from '#sandbox/ec2/index.js';
+import { SEED } from '#sandbox/seed.js';
 import { ec2Error, startHarness, SUBNET_A, type Harness } from './helpers.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h.close(); });
-beforeEach(() => { h.emulator.reset(); h.faults.clear(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  h.emulator.reset();
+  h.faults.clear();
+});
 
 async function post(body: string): Promise<{ status: number; headers: Headers; text: string }> {
-  const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const res = await fetch(h.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
@@ -38,7 +55,9 @@ describe('wire protocol', () => {
     const r = await post('Action=RunInstances&Version=2016-11-15');
     expect(r.status).toBe(400);
     const id = r.headers.get('x-amzn-requestid');
-    expect(r.text).toBe(`<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>InvalidAction</Code><Message>The action RunInstances is not valid for this web service.</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
+    expect(r.text).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>InvalidAction</Code><Message>The action RunInstances is not valid for this web service.</Message></Error></Errors><RequestID>${id}</RequestID></Response>`,
+    );
     expect(r.headers.get('content-type')).toBe('text/xml;charset=UTF-8');
   });
 
@@ -49,9 +68,11 @@ describe('wire protocol', () => {
   });
 
   test('all text is XML-escaped', async () => {
-    const r = await post(`Action=DescribeSubnets&Version=2016-11-15&SubnetId.1=${encodeURIComponent("subnet-<&'\">")}`);
+    const r = await post(`Action=DescribeSubnets&Version=2016-11-15&SubnetId.1=${encodeURIComponent('subnet-<&\'">')}`);
     expect(r.status).toBe(400);
-    expect(r.text).toContain('<Message>The subnet ID &apos;subnet-&lt;&amp;&apos;&quot;&gt;&apos; does not exist</Message>');
+    expect(r.text).toContain(
+      '<Message>The subnet ID &apos;subnet-&lt;&amp;&apos;&quot;&gt;&apos; does not exist</Message>',
+    );
   });
 
   test('the SDK reads the error: name, message, $fault, status', async () => {
@@ -79,7 +100,11 @@ describe('wire protocol', () => {
 
 describe('regions', () => {
   test('regionFromAuthorization parses the credential scope', () => {
-    expect(regionFromAuthorization('AWS4-HMAC-SHA256 Credential=AKIASANDBOX000000001/20240101/eu-central-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc')).toBe('eu-central-1');
+    expect(
+      regionFromAuthorization(
+        'AWS4-HMAC-SHA256 Credential=AKIASANDBOX000000001/20240101/eu-central-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc',
+      ),
+    ).toBe('eu-central-1');
     expect(regionFromAuthorization(undefined)).toBeUndefined();
     expect(regionFromAuthorization('Bearer x')).toBeUndefined();
   });

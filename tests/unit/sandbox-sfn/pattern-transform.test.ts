@@ -1,14 +1,22 @@
-import { applyInputTransformer, matchesPattern } from '../../../sandbox/eventbridge/index.js';
+import { applyInputTransformer, matchesPattern } from '#sandbox/eventbridge/index.js';
 
 const event = {
-  version: '0', id: 'ev-1', 'detail-type': 'PNI Provisioning Requested', source: 'pni.requests', account: '111122223333',
-  time: '2026-01-01T00:00:00Z', region: 'us-west-2', resources: ['arn:a', 'arn:b'],
+  version: '0',
+  id: 'ev-1',
+  'detail-type': 'PNI Provisioning Requested',
+  source: 'pni.requests',
+  account: '111122223333',
+  time: '2026-01-01T00:00:00Z',
+  region: 'us-west-2',
+  resources: ['arn:a', 'arn:b'],
   detail: { requestId: 'r-1', n: 5, tags: ['x', 'y'], nested: { env: 'env-abc' }, text: 'a "quoted"\nline', nil: null },
 };
 
 describe('matchesPattern', () => {
   it('exact values, OR within a list, nested detail', () => {
-    expect(matchesPattern({ source: ['pni.requests'], 'detail-type': ['nope', 'PNI Provisioning Requested'] }, event)).toBe(true);
+    expect(
+      matchesPattern({ source: ['pni.requests'], 'detail-type': ['nope', 'PNI Provisioning Requested'] }, event),
+    ).toBe(true);
     expect(matchesPattern({ source: ['other'] }, event)).toBe(false);
     expect(matchesPattern({ detail: { nested: { env: ['env-abc'] } } }, event)).toBe(true);
     expect(matchesPattern({ detail: { nested: { env: ['env-x'] } } }, event)).toBe(false);
@@ -38,27 +46,76 @@ describe('matchesPattern', () => {
 });
 
 describe('applyInputTransformer', () => {
-  const ctx = { ruleArn: 'arn:aws:events:us-west-2:111122223333:rule/r', ruleName: 'r', ingestionTime: '2026-01-01T00:00:01Z' };
+  const ctx = {
+    ruleArn: 'arn:aws:events:us-west-2:111122223333:rule/r',
+    ruleName: 'r',
+    ingestionTime: '2026-01-01T00:00:01Z',
+  };
   it('quoted placeholders insert text (escaped), unquoted insert JSON values', () => {
-    const out = applyInputTransformer({
-      inputPathsMap: { id: '$.id', detail: '$.detail', text: '$.detail.text', n: '$.detail.n', tags: '$.detail.tags', env: '$.detail.nested.env', none: '$.detail.none' },
-      inputTemplate: '{"eventId":"<id>","request":<detail>,"text":"<text>","n":<n>,"nText":"n=<n>","tags":<tags>,"tagsText":"<tags>","env":<env>,"none":<none>,"noneText":"<none>","rule":"<aws.events.rule-name>"}',
-    }, event, ctx);
+    const out = applyInputTransformer(
+      {
+        inputPathsMap: {
+          id: '$.id',
+          detail: '$.detail',
+          text: '$.detail.text',
+          n: '$.detail.n',
+          tags: '$.detail.tags',
+          env: '$.detail.nested.env',
+          none: '$.detail.none',
+        },
+        inputTemplate:
+          '{"eventId":"<id>","request":<detail>,"text":"<text>","n":<n>,"nText":"n=<n>","tags":<tags>,"tagsText":"<tags>","env":<env>,"none":<none>,"noneText":"<none>","rule":"<aws.events.rule-name>"}',
+      },
+      event,
+      ctx,
+    );
     const v = JSON.parse(out);
     expect(v).toEqual({
-      eventId: 'ev-1', request: event.detail, text: 'a "quoted"\nline', n: 5, nText: 'n=5', tags: ['x', 'y'], tagsText: '["x","y"]',
-      env: 'env-abc', none: null, noneText: '', rule: 'r',
+      eventId: 'ev-1',
+      request: event.detail,
+      text: 'a "quoted"\nline',
+      n: 5,
+      nText: 'n=5',
+      tags: ['x', 'y'],
+      tagsText: '["x","y"]',
+      env: 'env-abc',
+      none: null,
+      noneText: '',
+      rule: 'r',
     });
   });
   it('plain-text templates insert strings raw', () => {
-    expect(applyInputTransformer({ inputPathsMap: { r: '$.detail.requestId' }, inputTemplate: 'request <r> arrived' }, event, ctx)).toBe('request r-1 arrived');
+    expect(
+      applyInputTransformer(
+        { inputPathsMap: { r: '$.detail.requestId' }, inputTemplate: 'request <r> arrived' },
+        event,
+        ctx,
+      ),
+    ).toBe('request r-1 arrived');
   });
   it('the project template keeps the event id', () => {
-    const out = applyInputTransformer({ inputPathsMap: { eventId: '$.id', detail: '$.detail' }, inputTemplate: '{"source":"eventbridge","eventId":"<eventId>","request":<detail>}' }, event, ctx);
+    const out = applyInputTransformer(
+      {
+        inputPathsMap: { eventId: '$.id', detail: '$.detail' },
+        inputTemplate: '{"source":"eventbridge","eventId":"<eventId>","request":<detail>}',
+      },
+      event,
+      ctx,
+    );
     expect(JSON.parse(out)).toEqual({ source: 'eventbridge', eventId: 'ev-1', request: event.detail });
   });
   it('reserved variables', () => {
-    const out = JSON.parse(applyInputTransformer({ inputPathsMap: {}, inputTemplate: '{"e":<aws.events.event>,"full":<aws.events.event.json>,"arn":"<aws.events.rule-arn>","at":"<aws.events.event.ingestion-time>"}' }, event, ctx));
+    const out = JSON.parse(
+      applyInputTransformer(
+        {
+          inputPathsMap: {},
+          inputTemplate:
+            '{"e":<aws.events.event>,"full":<aws.events.event.json>,"arn":"<aws.events.rule-arn>","at":"<aws.events.event.ingestion-time>"}',
+        },
+        event,
+        ctx,
+      ),
+    );
     expect(out.e.detail).toBeUndefined();
     expect(out.e.id).toBe('ev-1');
     expect(out.full.detail.requestId).toBe('r-1');

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerlessConfig } from '../../../sandbox/serverlessConfig.js';
+import { loadServerlessConfig } from '#sandbox/serverlessConfig.js';
 import { FIXTURE_ROOT } from './helpers.js';
 
 describe('loadServerlessConfig', () => {
@@ -12,10 +12,17 @@ describe('loadServerlessConfig', () => {
     expect(cfg.region).toBe('us-west-2');
     expect(cfg.custom.greeting).toBe('hello-dev');
     expect((cfg.custom.nested as { label: string }).label).toBe('hello-dev-nested');
-    expect(cfg.environment).toEqual({ TABLE: { Ref: 'StateTable' }, API_URL: 'https://api.example.invalid', GREETING: 'hello-dev' });
+    expect(cfg.environment).toEqual({
+      TABLE: { Ref: 'StateTable' },
+      API_URL: 'https://api.example.invalid',
+      GREETING: 'hello-dev',
+    });
     expect(cfg.functions.prepare).toEqual({
-      handlerFile: join(FIXTURE_ROOT, 'functions/prepare.ts'), exportName: 'handler', timeoutSeconds: 30,
-      name: 'fixture-svc-dev-prepare', memorySize: 256,
+      handlerFile: join(FIXTURE_ROOT, 'functions/prepare.ts'),
+      exportName: 'handler',
+      timeoutSeconds: 30,
+      name: 'fixture-svc-dev-prepare',
+      memorySize: 256,
     });
     expect(cfg.functions.boom.timeoutSeconds).toBe(10);
     expect(cfg.functions.sleepy.timeoutSeconds).toBe(1);
@@ -51,13 +58,20 @@ describe('loadServerlessConfig', () => {
   it('names the function key when a handler file does not exist', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sls-'));
     mkdirSync(join(dir, 'functions'));
-    writeFileSync(join(dir, 'serverless.yml'), 'service: x\nprovider:\n  name: aws\nfunctions:\n  ghost:\n    handler: functions/ghost/handler.handler\n');
+    writeFileSync(
+      join(dir, 'serverless.yml'),
+      'service: x\nprovider:\n  name: aws\nfunctions:\n  ghost:\n    handler: functions/ghost/handler.handler\n',
+    );
     expect(() => loadServerlessConfig(dir)).toThrow(/functions\.ghost\.handler.*not found/);
   });
 
   it('fails clearly on an unresolvable variable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sls-'));
-    writeFileSync(join(dir, 'serverless.yml'), 'service: x\ncustom:\n  a: ${self:custom.nope}\nprovider:\n  name: aws\n');
+    writeFileSync(
+      join(dir, 'serverless.yml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not a template literal
+      'service: x\ncustom:\n  a: ${self:custom.nope}\nprovider:\n  name: aws\n',
+    );
     expect(() => loadServerlessConfig(dir)).toThrow(/custom\.a.*self:custom\.nope/);
   });
 

@@ -1,7 +1,17 @@
 import {
-  DescribeExecutionCommand, DescribeStateMachineCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, GetExecutionHistoryCommand,
-  InvalidExecutionInput, InvalidName, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand,
-  StateMachineDoesNotExist, StopExecutionCommand,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  InvalidExecutionInput,
+  InvalidName,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { ACCOUNT, clientConfig, REGION, startHarness, until, type Harness } from './helpers.js';
 
@@ -23,7 +33,14 @@ afterAll(async () => {
 afterEach(() => h.faults.clear());
 
 const mainInput = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ items: ['a', 'b', 'c', 'd', 'e'], boomMode: 'ok', childMode: 'ok', childSleepSeconds: 0, flakyFailTimes: 0, ...over });
+  JSON.stringify({
+    items: ['a', 'b', 'c', 'd', 'e'],
+    boomMode: 'ok',
+    childMode: 'ok',
+    childSleepSeconds: 0,
+    flakyFailTimes: 0,
+    ...over,
+  });
 
 async function runToEnd(input: string, name?: string) {
   const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, input, name }));
@@ -89,25 +106,63 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     expect(hist.map((e) => e.id)).toEqual(hist.map((_, i) => i + 1));
     expect(hist.every((e, i) => e.previousEventId === i)).toBe(true);
     expect(hist[0].timestamp).toBeInstanceOf(Date);
-    for (const t of ['TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited',
-      'ParallelStateEntered', 'ParallelStateStarted', 'ParallelStateSucceeded', 'ParallelStateExited', 'WaitStateEntered', 'WaitStateExited',
-      'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited',
-      'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'SucceedStateEntered'].filter((t) => t !== 'SucceedStateEntered')) {
+    for (const t of [
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      'ParallelStateSucceeded',
+      'ParallelStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapIterationStarted',
+      'MapIterationSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'SucceedStateEntered',
+    ].filter((t) => t !== 'SucceedStateEntered')) {
       expect(types).toContain(t);
     }
     const started = hist[0].executionStartedEventDetails!;
     expect(JSON.parse(started.input!).items).toEqual(['x', 'y']);
     const sched = hist.find((e) => e.type === 'LambdaFunctionScheduled')!;
-    expect(sched.lambdaFunctionScheduledEventDetails!.resource).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:fixture-svc-dev-prepare`);
-    expect(JSON.parse(sched.lambdaFunctionScheduledEventDetails!.input!)).toMatchObject({ execId: arn, table: 'StateTable' });
+    expect(sched.lambdaFunctionScheduledEventDetails!.resource).toBe(
+      `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fixture-svc-dev-prepare`,
+    );
+    expect(JSON.parse(sched.lambdaFunctionScheduledEventDetails!.input!)).toMatchObject({
+      execId: arn,
+      table: 'StateTable',
+    });
     const prepOut = hist.find((e) => e.type === 'LambdaFunctionSucceeded')!;
-    expect(JSON.parse(prepOut.lambdaFunctionSucceededEventDetails!.output!)).toMatchObject({ execId: arn, functionName: 'fixture-svc-dev-prepare' });
+    expect(JSON.parse(prepOut.lambdaFunctionSucceededEventDetails!.output!)).toMatchObject({
+      execId: arn,
+      functionName: 'fixture-svc-dev-prepare',
+    });
     const task = hist.find((e) => e.type === 'TaskScheduled')!;
-    expect(task.taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2', region: REGION });
+    expect(task.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+      region: REGION,
+    });
     expect(JSON.parse(task.taskScheduledEventDetails!.parameters!).StateMachineArn).toBe(childArn);
-    expect(hist.filter((e) => e.type === 'MapIterationSucceeded').map((e) => e.mapIterationSucceededEventDetails!.index).sort()).toEqual([0, 1]);
+    expect(
+      hist
+        .filter((e) => e.type === 'MapIterationSucceeded')
+        .map((e) => e.mapIterationSucceededEventDetails!.index)
+        .sort(),
+    ).toEqual([0, 1]);
 
-    const reversed = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, reverseOrder: true, maxResults: 1 }));
+    const reversed = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: arn, reverseOrder: true, maxResults: 1 }),
+    );
     expect(reversed.events![0].type).toBe('ExecutionSucceeded');
     expect(reversed.nextToken).toBeDefined();
   });
@@ -122,7 +177,12 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     expect(failed[0].lambdaFunctionFailedEventDetails!.error).toBe('ThrottlingError');
     const cause = JSON.parse(failed[0].lambdaFunctionFailedEventDetails!.cause!);
     expect(cause).toMatchObject({ errorType: 'ThrottlingError', errorMessage: 'slow down (attempt 1)' });
-    expect(hist.filter((e) => e.type === 'LambdaFunctionScheduled' && e.lambdaFunctionScheduledEventDetails!.resource!.endsWith('-flaky'))).toHaveLength(3);
+    expect(
+      hist.filter(
+        (e) =>
+          e.type === 'LambdaFunctionScheduled' && e.lambdaFunctionScheduledEventDetails!.resource!.endsWith('-flaky'),
+      ),
+    ).toHaveLength(3);
   });
 
   it('fails the execution when retries are exhausted', async () => {
@@ -174,11 +234,20 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     expect(d.status).toBe('FAILED');
     expect(d.error).toBe('States.TaskFailed'); // through the Fail state's ErrorPath
     const cause = JSON.parse(d.cause!);
-    expect(cause).toMatchObject({ Status: 'FAILED', Error: 'ChildError', StateMachineArn: childArn, Name: expect.any(String) });
+    expect(cause).toMatchObject({
+      Status: 'FAILED',
+      Error: 'ChildError',
+      StateMachineArn: childArn,
+      Name: expect.any(String),
+    });
     expect(JSON.parse(cause.Cause)).toMatchObject({ errorType: 'ChildError', errorMessage: 'child broke' });
     const hist = await history(arn);
     const tf = hist.find((e) => e.type === 'TaskFailed')!;
-    expect(tf.taskFailedEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2', error: 'States.TaskFailed' });
+    expect(tf.taskFailedEventDetails).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+      error: 'States.TaskFailed',
+    });
     expect(hist.find((e) => e.type === 'FailStateEntered')).toBeDefined();
   });
 
@@ -188,15 +257,26 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     const b = await sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, name: 'dup-1', input }));
     expect(b.executionArn).toBe(a.executionArn);
     expect(b.startDate!.getTime()).toBe(a.startDate!.getTime());
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, name: 'dup-1', input: '{"other":1}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, name: 'dup-1', input: '{"other":1}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     await sfn.send(new StopExecutionCommand({ executionArn: a.executionArn }));
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, name: 'dup-1', input }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, name: 'dup-1', input })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
 
   it('StopExecution aborts a running execution (ABORTED, error/cause kept, history closed)', async () => {
-    const a = await sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 100_000 }) }));
+    const a = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: childArn,
+        input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 100_000 }),
+      }),
+    );
     await until(() => h.sfn.getExecutionHistory(a.executionArn!).events.some((e) => e.type === 'WaitStateEntered'));
-    const stopped = await sfn.send(new StopExecutionCommand({ executionArn: a.executionArn, error: 'Operator', cause: 'changed my mind' }));
+    const stopped = await sfn.send(
+      new StopExecutionCommand({ executionArn: a.executionArn, error: 'Operator', cause: 'changed my mind' }),
+    );
     expect(stopped.stopDate).toBeInstanceOf(Date);
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn: a.executionArn }));
     expect(d).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'changed my mind' });
@@ -207,10 +287,22 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
   });
 
   it('stopping a parent stops its .sync child', async () => {
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, input: mainInput({ childMode: 'sleep', childSleepSeconds: 100_000 }) }));
+    const started = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: mainArn,
+        input: mainInput({ childMode: 'sleep', childSleepSeconds: 100_000 }),
+      }),
+    );
     const arn = started.executionArn!;
-    const childExec = await until(() => h.sfn.listExecutions({ stateMachineArn: childArn, statusFilter: 'RUNNING' }).executions
-      .find((e) => JSON.parse(h.sfn.describeExecution(e.executionArn).input).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID === arn));
+    const childExec = await until(() =>
+      h.sfn
+        .listExecutions({ stateMachineArn: childArn, statusFilter: 'RUNNING' })
+        .executions.find(
+          (e) =>
+            JSON.parse(h.sfn.describeExecution(e.executionArn).input).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID ===
+            arn,
+        ),
+    );
     await sfn.send(new StopExecutionCommand({ executionArn: arn }));
     expect((await h.sfn.waitForExecution(arn)).status).toBe('ABORTED');
     const child = await h.sfn.waitForExecution(childExec.executionArn);
@@ -219,21 +311,39 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
   });
 
   it('a SecondsPath Wait is scaled too and still reported as a Wait state', async () => {
-    const a = await sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 30 }) }));
+    const a = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: childArn,
+        input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 30 }),
+      }),
+    );
     expect((await h.sfn.waitForExecution(a.executionArn!)).status).toBe('SUCCEEDED');
     const hist = await history(a.executionArn!);
-    const sleepEvents = hist.filter((e) => (e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name) === 'ChildSleep').map((e) => e.type);
+    const sleepEvents = hist
+      .filter((e) => (e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name) === 'ChildSleep')
+      .map((e) => e.type);
     expect(sleepEvents).toEqual(['WaitStateEntered', 'WaitStateExited']);
-    const bad = await sfn.send(new StartExecutionCommand({ stateMachineArn: childArn, input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 'soon' }) }));
+    const bad = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: childArn,
+        input: JSON.stringify({ childMode: 'sleep', sleepSeconds: 'soon' }),
+      }),
+    );
     const d = await h.sfn.waitForExecution(bad.executionArn!);
     expect(d).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 
   it('after StopExecution no further task starts (queued Map iterations included)', async () => {
     const items = Array.from({ length: 60 }, (_, i) => `s${i}`);
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, input: mainInput({ items }) }));
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: mainArn, input: mainInput({ items }) }),
+    );
     const arn = started.executionArn!;
-    await until(() => h.sfn.getExecutionHistory(arn, { maxResults: 1000 }).events.filter((e) => e.type === 'MapIterationSucceeded').length >= 4);
+    await until(
+      () =>
+        h.sfn.getExecutionHistory(arn, { maxResults: 1000 }).events.filter((e) => e.type === 'MapIterationSucceeded')
+          .length >= 4,
+    );
     await sfn.send(new StopExecutionCommand({ executionArn: arn }));
     await h.sfn.waitForExecution(arn);
     const count = () => h.state.effects.filter((e) => e.startsWith(`work:${arn}:`)).length;
@@ -252,7 +362,9 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     const all = h.sfn.listExecutions({ stateMachineArn: mainArn, maxResults: 1000 }).executions;
     expect(list.executions![0].executionArn).toBe(all[0].executionArn);
     expect(all[0].startDate.getTime()).toBeGreaterThanOrEqual(all[all.length - 1].startDate.getTime());
-    const page2 = await sfn.send(new ListExecutionsCommand({ stateMachineArn: mainArn, maxResults: 2, nextToken: list.nextToken }));
+    const page2 = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: mainArn, maxResults: 2, nextToken: list.nextToken }),
+    );
     expect(page2.executions![0].executionArn).toBe(all[2].executionArn);
     const failed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: mainArn, statusFilter: 'FAILED' }));
     expect(failed.executions!.length).toBeGreaterThan(0);
@@ -260,11 +372,25 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
   });
 
   it('answers AWS errors for bad requests', async () => {
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:nope` }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, name: 'has space' }))).rejects.toBeInstanceOf(InvalidName);
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, input: '{nope' }))).rejects.toBeInstanceOf(InvalidExecutionInput);
-    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:fixture-svc-dev-main:ghost` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
-    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toMatchObject({ name: 'InvalidArn' });
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:nope` })),
+    ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, name: 'has space' })),
+    ).rejects.toBeInstanceOf(InvalidName);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, input: '{nope' })),
+    ).rejects.toBeInstanceOf(InvalidExecutionInput);
+    await expect(
+      sfn.send(
+        new DescribeExecutionCommand({
+          executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:fixture-svc-dev-main:ghost`,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toMatchObject({
+      name: 'InvalidArn',
+    });
   });
 
   it('describes and lists state machines with resolved definitions', async () => {
@@ -275,7 +401,11 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
     expect(def.States.Prepare.Resource).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:fixture-svc-dev-prepare`);
     expect(def.States.Nested.Parameters.StateMachineArn).toBe(childArn);
     const l = await sfn.send(new ListStateMachinesCommand({}));
-    expect(l.stateMachines!.map((s) => s.name).sort()).toEqual(['fixture-svc-dev-child', 'fixture-svc-dev-main', 'fixture-svc-dev-slowpoke']);
+    expect(l.stateMachines!.map((s) => s.name).sort()).toEqual([
+      'fixture-svc-dev-child',
+      'fixture-svc-dev-main',
+      'fixture-svc-dev-slowpoke',
+    ]);
   });
 
   it('enforces the machine TimeoutSeconds in real seconds (TIMED_OUT)', async () => {
@@ -298,12 +428,25 @@ describe('StepFunctionsService over the wire (real SFNClient)', () => {
   });
 
   it('runs 20 executions concurrently', async () => {
-    const starts = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      sfn.send(new StartExecutionCommand({ stateMachineArn: mainArn, name: `conc-${i}`, input: mainInput({ items: [`i${i}a`, `i${i}b`, `i${i}c`], flakyFailTimes: i % 2 }) }))));
+    const starts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: mainArn,
+            name: `conc-${i}`,
+            input: mainInput({ items: [`i${i}a`, `i${i}b`, `i${i}c`], flakyFailTimes: i % 2 }),
+          }),
+        ),
+      ),
+    );
     const ds = await Promise.all(starts.map((s) => h.sfn.waitForExecution(s.executionArn!)));
     expect(ds.map((d) => d.status)).toEqual(Array(20).fill('SUCCEEDED'));
     for (const [i, d] of ds.entries()) {
-      expect(JSON.parse(d.output!).fanout[1].map((r: { done: string }) => r.done)).toEqual([`i${i}a`, `i${i}b`, `i${i}c`]);
+      expect(JSON.parse(d.output!).fanout[1].map((r: { done: string }) => r.done)).toEqual([
+        `i${i}a`,
+        `i${i}b`,
+        `i${i}c`,
+      ]);
     }
   });
 

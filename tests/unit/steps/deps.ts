@@ -11,13 +11,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
-import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '../../../functions/lib/state.js';
-import { EventPublisher } from '../../../functions/lib/publisher.js';
-import { readConfig } from '../../../functions/lib/config.js';
-import type { Deps } from '../../../functions/lib/deps.js';
-import type { AccessPoint, ConfluentClient, Gateway } from '../../../functions/lib/confluent/index.js';
-import type { CanonicalRequest, ProvisionContext, SubnetFact } from '../../../functions/lib/types.js';
-import { planEnis } from '../../../functions/lib/eniPlan.js';
+import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '#lib/state.js';
+import { EventPublisher } from '#lib/publisher.js';
+import { readConfig } from '#lib/config.js';
+import type { ConfluentApi, Deps } from '#lib/deps.js';
+import type { AccessPoint, Gateway } from '#lib/confluent/index.js';
+import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
+import type { ProvisionContext } from '#lib/contracts.js';
+import { planEnis } from '#lib/eniPlan.js';
 
 // ------------------------------------------------------------------ constants of the scenario
 
@@ -77,50 +78,101 @@ export function canonicalRequest(over: Partial<CanonicalRequest> = {}): Canonica
 
 export function subnetFacts(): SubnetFact[] {
   return [
-    { subnetId: SUBNET_A, vpcId: VPC, cidr: '10.0.1.0/24', zoneId: 'usw2-az1', zoneName: 'us-west-2a', availableIps: 251 },
-    { subnetId: SUBNET_B, vpcId: VPC, cidr: '10.0.2.0/24', zoneId: 'usw2-az2', zoneName: 'us-west-2b', availableIps: 251 },
-    { subnetId: SUBNET_C, vpcId: VPC, cidr: '10.0.3.0/24', zoneId: 'usw2-az3', zoneName: 'us-west-2c', availableIps: 251 },
+    {
+      subnetId: SUBNET_A,
+      vpcId: VPC,
+      cidr: '10.0.1.0/24',
+      zoneId: 'usw2-az1',
+      zoneName: 'us-west-2a',
+      availableIps: 251,
+    },
+    {
+      subnetId: SUBNET_B,
+      vpcId: VPC,
+      cidr: '10.0.2.0/24',
+      zoneId: 'usw2-az2',
+      zoneName: 'us-west-2b',
+      availableIps: 251,
+    },
+    {
+      subnetId: SUBNET_C,
+      vpcId: VPC,
+      cidr: '10.0.3.0/24',
+      zoneId: 'usw2-az3',
+      zoneName: 'us-west-2c',
+      availableIps: 251,
+    },
   ];
 }
 
 /** A ProvisionContext as ValidateRequest would return it (built by hand). */
-export function provisionContext(h: Harness, over: Partial<ProvisionContext> = {}, reqOver: Partial<CanonicalRequest> = {}): ProvisionContext {
+export function provisionContext(
+  h: Harness,
+  over: Partial<ProvisionContext> = {},
+  reqOver: Partial<CanonicalRequest> = {},
+): ProvisionContext {
   const request = canonicalRequest(reqOver);
   const subnets = subnetFacts();
   const attempt = over.attempt ?? 1;
   return {
-    requestId: request.requestId, attempt, executionArn: EXEC_ARN, source: 'console', request,
-    customerAccount: CUSTOMER_ACCOUNT, vpcCidr: VPC_CIDR, subnets, zones: subnets.map((s) => s.zoneId),
-    plan: { slots: planEnis(request, subnets, attempt) }, limits: h.deps.config.limits, warnings: [], alreadySucceeded: false,
+    requestId: request.requestId,
+    attempt,
+    executionArn: EXEC_ARN,
+    source: 'console',
+    request,
+    customerAccount: CUSTOMER_ACCOUNT,
+    vpcCidr: VPC_CIDR,
+    subnets,
+    zones: subnets.map((s) => s.zoneId),
+    plan: { slots: planEnis(request, subnets, attempt) },
+    limits: h.deps.config.limits,
+    warnings: [],
+    alreadySucceeded: false,
     ...over,
   };
 }
 
 // ------------------------------------------------------------------ AWS-shaped errors
 
-export function awsError(name: string, opts: { status?: number; message?: string; fault?: 'client' | 'server' } = {}): Error {
+export function awsError(
+  name: string,
+  opts: { status?: number; message?: string; fault?: 'client' | 'server' } = {},
+): Error {
   const status = opts.status ?? 400;
   return Object.assign(new Error(opts.message ?? `${name}: simulated`), {
-    name, $fault: opts.fault ?? (status >= 500 ? 'server' : 'client'), $metadata: { httpStatusCode: status },
+    name,
+    $fault: opts.fault ?? (status >= 500 ? 'server' : 'client'),
+    $metadata: { httpStatusCode: status },
   });
 }
 export const throttled = () => awsError('RequestLimitExceeded', { status: 503, message: 'Request limit exceeded.' });
 
 // ------------------------------------------------------------------ dynalite
 
-export interface Dynamo { doc: DynamoDBDocumentClient; raw: DynamoDBClient; close(): Promise<void> }
+export interface Dynamo {
+  doc: DynamoDBDocumentClient;
+  raw: DynamoDBClient;
+  close(): Promise<void>;
+}
 
 export async function startDynamo(): Promise<Dynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const raw = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1,
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    maxAttempts: 1,
   });
   const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   return {
-    doc, raw,
-    close: async () => { raw.destroy(); await new Promise<void>((resolve) => server.close(() => resolve())); },
+    doc,
+    raw,
+    close: async () => {
+      raw.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -133,65 +185,119 @@ export async function freshTable(d: Dynamo): Promise<string> {
 
 // ------------------------------------------------------------------ Confluent fake
 
-export interface Call { method: string; args: unknown[] }
+export interface Call {
+  method: string;
+  args: unknown[];
+}
 type GwEntry = Gateway & { env: string };
 type ApEntry = AccessPoint & { env: string };
 
 /** In-memory stand-in for ConfluentClient with the methods the steps use; records every call. */
-export class FakeConfluent {
+export class FakeConfluent implements ConfluentApi {
   gateways = new Map<string, GwEntry>();
   accessPoints = new Map<string, ApEntry>();
   calls: Call[] = [];
   private seq = 0;
   constructor(private readonly now: () => Date) {}
 
-  callsOf(method: string): Call[] { return this.calls.filter((c) => c.method === method); }
-  private rec(method: string, args: unknown[]) { this.calls.push({ method, args }); }
+  callsOf(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+  private rec(method: string, args: unknown[]) {
+    this.calls.push({ method, args });
+  }
   private strip<T extends { env: string }>(o: T): Omit<T, 'env'> {
     const { env: _env, ...rest } = o;
     return structuredClone(rest);
   }
 
   /** Put a PNI gateway in place (defaults: CREATED with Confluent's account, created now). */
-  addGateway(over: { id?: string; env?: string; displayName?: string; phase?: string; account?: string | null; createdAt?: string; kind?: string; errorMessage?: string; errorCode?: string } = {}): Gateway {
+  addGateway(
+    over: {
+      id?: string;
+      env?: string;
+      displayName?: string;
+      phase?: string;
+      account?: string | null;
+      createdAt?: string;
+      kind?: string;
+      errorMessage?: string;
+      errorCode?: string;
+    } = {},
+  ): Gateway {
     const id = over.id ?? `gw-fake${++this.seq}`;
     const gw: GwEntry = {
-      env: over.env ?? ENV, id, kind: 'Gateway',
+      env: over.env ?? ENV,
+      id,
+      kind: 'Gateway',
       metadata: { created_at: over.createdAt ?? this.now().toISOString() },
       spec: {
         display_name: over.displayName ?? id,
-        config: over.kind && over.kind !== 'AwsPrivateNetworkInterfaceGatewaySpec'
-          ? { kind: over.kind }
-          : { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: REGION, zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'] },
+        config:
+          over.kind && over.kind !== 'AwsPrivateNetworkInterfaceGatewaySpec'
+            ? { kind: over.kind }
+            : {
+                kind: 'AwsPrivateNetworkInterfaceGatewaySpec',
+                region: REGION,
+                zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'],
+              },
       },
       status: {
         phase: over.phase ?? 'CREATED',
         ...(over.errorCode ? { error_code: over.errorCode } : {}),
         ...(over.errorMessage ? { error_message: over.errorMessage } : {}),
-        ...(over.account === null ? {} : { cloud_gateway: { kind: 'AwsPrivateNetworkInterfaceGatewayStatus', account: over.account ?? CONFLUENT_ACCOUNT } }),
+        ...(over.account === null
+          ? {}
+          : {
+              cloud_gateway: {
+                kind: 'AwsPrivateNetworkInterfaceGatewayStatus',
+                account: over.account ?? CONFLUENT_ACCOUNT,
+              },
+            }),
       },
     };
     this.gateways.set(id, gw);
     return this.strip(gw);
   }
 
-  addAccessPoint(over: { id?: string; env?: string; gatewayId: string; displayName?: string; phase?: string; createdAt?: string; errorMessage?: string }): AccessPoint {
+  addAccessPoint(over: {
+    id?: string;
+    env?: string;
+    gatewayId: string;
+    displayName?: string;
+    phase?: string;
+    createdAt?: string;
+    errorMessage?: string;
+  }): AccessPoint {
     const id = over.id ?? `ap-fake${++this.seq}`;
     const ap: ApEntry = {
-      env: over.env ?? ENV, id, kind: 'AccessPoint',
+      env: over.env ?? ENV,
+      id,
+      kind: 'AccessPoint',
       metadata: { created_at: over.createdAt ?? this.now().toISOString() },
-      spec: { display_name: over.displayName ?? id, gateway: { id: over.gatewayId }, config: { kind: 'AwsPrivateNetworkInterface' } },
+      spec: {
+        display_name: over.displayName ?? id,
+        gateway: { id: over.gatewayId },
+        config: { kind: 'AwsPrivateNetworkInterface' },
+      },
       status: { phase: over.phase ?? 'READY', ...(over.errorMessage ? { error_message: over.errorMessage } : {}) },
     };
     this.accessPoints.set(id, ap);
     return this.strip(ap);
   }
 
-  async listGateways(environmentId: string, filter: { displayName?: string; gatewayType?: string; id?: string } = {}): Promise<Gateway[]> {
+  async listGateways(
+    environmentId: string,
+    filter: { displayName?: string; gatewayType?: string; id?: string } = {},
+  ): Promise<Gateway[]> {
     this.rec('listGateways', [environmentId, filter]);
     return [...this.gateways.values()]
-      .filter((g) => g.env === environmentId && (filter.displayName === undefined || g.spec?.display_name === filter.displayName)
-        && (filter.id === undefined || g.id === filter.id))
+      .filter(
+        (g) =>
+          g.env === environmentId &&
+          (filter.displayName === undefined || g.spec?.display_name === filter.displayName) &&
+          (filter.id === undefined || g.id === filter.id),
+      )
       .map((g) => this.strip(g));
   }
   async getGateway(environmentId: string, id: string): Promise<Gateway | undefined> {
@@ -199,12 +305,23 @@ export class FakeConfluent {
     const g = this.gateways.get(id);
     return g && g.env === environmentId ? this.strip(g) : undefined;
   }
-  async createGateway(input: { environmentId: string; displayName: string; region: string; zones: string[] }): Promise<Gateway> {
+  async createGateway(input: {
+    environmentId: string;
+    displayName: string;
+    region: string;
+    zones: string[];
+  }): Promise<Gateway> {
     this.rec('createGateway', [input]);
     const id = `gw-new${++this.seq}`;
     const gw: GwEntry = {
-      env: input.environmentId, id, kind: 'Gateway', metadata: { created_at: this.now().toISOString() },
-      spec: { display_name: input.displayName, config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: input.region, zones: [...input.zones] } },
+      env: input.environmentId,
+      id,
+      kind: 'Gateway',
+      metadata: { created_at: this.now().toISOString() },
+      spec: {
+        display_name: input.displayName,
+        config: { kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: input.region, zones: [...input.zones] },
+      },
       status: { phase: 'PROVISIONING' },
     };
     this.gateways.set(id, gw);
@@ -217,11 +334,18 @@ export class FakeConfluent {
     g.status = { ...g.status, phase: 'DEPROVISIONING' };
     return 'deleting';
   }
-  async listAccessPoints(environmentId: string, filter: { gatewayId?: string; displayName?: string } = {}): Promise<AccessPoint[]> {
+  async listAccessPoints(
+    environmentId: string,
+    filter: { gatewayId?: string; displayName?: string } = {},
+  ): Promise<AccessPoint[]> {
     this.rec('listAccessPoints', [environmentId, filter]);
     return [...this.accessPoints.values()]
-      .filter((ap) => ap.env === environmentId && (filter.displayName === undefined || ap.spec?.display_name === filter.displayName)
-        && (filter.gatewayId === undefined || ap.spec?.gateway?.id === filter.gatewayId))
+      .filter(
+        (ap) =>
+          ap.env === environmentId &&
+          (filter.displayName === undefined || ap.spec?.display_name === filter.displayName) &&
+          (filter.gatewayId === undefined || ap.spec?.gateway?.id === filter.gatewayId),
+      )
       .map((ap) => this.strip(ap));
   }
   async getAccessPoint(environmentId: string, id: string): Promise<AccessPoint | undefined> {
@@ -229,14 +353,30 @@ export class FakeConfluent {
     const ap = this.accessPoints.get(id);
     return ap && ap.env === environmentId ? this.strip(ap) : undefined;
   }
-  async createAccessPoint(input: { environmentId: string; gatewayId: string; displayName: string; networkInterfaces: string[]; account: string; egressRoutes: string[] }): Promise<AccessPoint> {
+  async createAccessPoint(input: {
+    environmentId: string;
+    gatewayId: string;
+    displayName: string;
+    networkInterfaces: string[];
+    account: string;
+    egressRoutes: string[];
+  }): Promise<AccessPoint> {
     this.rec('createAccessPoint', [input]);
     const id = `ap-new${++this.seq}`;
     const ap: ApEntry = {
-      env: input.environmentId, id, kind: 'AccessPoint', metadata: { created_at: this.now().toISOString() },
+      env: input.environmentId,
+      id,
+      kind: 'AccessPoint',
+      metadata: { created_at: this.now().toISOString() },
       spec: {
-        display_name: input.displayName, gateway: { id: input.gatewayId },
-        config: { kind: 'AwsPrivateNetworkInterface', network_interfaces: [...input.networkInterfaces], account: input.account, egress_routes: [...input.egressRoutes] },
+        display_name: input.displayName,
+        gateway: { id: input.gatewayId },
+        config: {
+          kind: 'AwsPrivateNetworkInterface',
+          network_interfaces: [...input.networkInterfaces],
+          account: input.account,
+          egress_routes: [...input.egressRoutes],
+        },
       },
       status: { phase: 'PROVISIONING' },
     };
@@ -280,34 +420,66 @@ export async function makeHarness(d: Dynamo, env: Record<string, string> = {}): 
   ebMock.reset();
   ebMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
   const table = await freshTable(d);
-  const clock = { t: new Date(T0), advance(ms: number) { this.t = new Date(this.t.getTime() + ms); } };
+  const clock = {
+    t: new Date(T0),
+    advance(ms: number) {
+      this.t = new Date(this.t.getTime() + ms);
+    },
+  };
   const now = () => new Date(clock.t);
   const config = readConfig({
-    STATE_TABLE: table, CONFLUENT_API_URL: 'http://127.0.0.1:9', CONFLUENT_SECRET_ARN: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:confluent',
+    STATE_TABLE: table,
+    CONFLUENT_API_URL: 'http://127.0.0.1:9',
+    CONFLUENT_SECRET_ARN: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:confluent',
     ...env,
   });
   const store = new StateStore(d.doc, table, now);
-  const publisher = new EventPublisher(new EventBridgeClient({ region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }), config.eventBusName, config.eventSource);
+  const publisher = new EventPublisher(
+    new EventBridgeClient({ region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    config.eventBusName,
+    config.eventSource,
+  );
   const ec2Client = new EC2Client({ region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   const ec2Regions: string[] = [];
   const confluent = new FakeConfluent(now);
   const sleeps: number[] = [];
   const executions = new Map<string, string>();
   const deps: Deps = {
-    config, store, publisher,
-    ec2: (region: string) => { ec2Regions.push(region); return ec2Client; },
-    confluent: confluent as unknown as ConfluentClient,
+    config,
+    store,
+    publisher,
+    ec2: (region: string) => {
+      ec2Regions.push(region);
+      return ec2Client;
+    },
+    confluent,
     executionStatus: async (arn: string) => executions.get(arn),
-    now, sleep: async (ms: number) => { sleeps.push(ms); },
+    now,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+    },
   };
   return { deps, store, confluent, clock, ec2Client, ec2Regions, sleeps, executions, table };
 }
 
 /** The events published so far, parsed. */
-export function publishedEvents(): { detailType: string; source: string; bus: string; detail: Record<string, any>; resources: string[] }[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return ebMock.commandCalls(PutEventsCommand).flatMap((c) => (c.args[0].input.Entries ?? []).map((e) => ({
-    detailType: e.DetailType!, source: e.Source!, bus: e.EventBusName!, detail: JSON.parse(e.Detail!), resources: e.Resources ?? [],
-  })));
+export function publishedEvents(): {
+  detailType: string;
+  source: string;
+  bus: string;
+  detail: Record<string, any>;
+  resources: string[];
+}[] {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  return ebMock.commandCalls(PutEventsCommand).flatMap((c) =>
+    (c.args[0].input.Entries ?? []).map((e) => ({
+      detailType: e.DetailType!,
+      source: e.Source!,
+      bus: e.EventBusName!,
+      detail: JSON.parse(e.Detail!),
+      resources: e.Resources ?? [],
+    })),
+  );
 }
 
 /** Names of the EC2 commands sent so far. */
@@ -320,12 +492,34 @@ export function mutatingEc2Calls(): string[] {
 }
 
 /** Seed a request record directly (as ValidateRequest would have left it). */
-export async function seedRecord(h: Harness, over: Partial<RequestRecord> = {}, reqOver: Partial<CanonicalRequest> = {}): Promise<RequestRecord> {
+export async function seedRecord(
+  h: Harness,
+  over: Partial<RequestRecord> = {},
+  reqOver: Partial<CanonicalRequest> = {},
+): Promise<RequestRecord> {
   const request = canonicalRequest(reqOver);
-  const { pk: _pk, sk: _sk, createdAt: _c, updatedAt: _u, version: _v, ...rest } = {
-    requestId: request.requestId, status: 'PROVISIONING', source: 'console', request, requestHash: 'h', executionArn: EXEC_ARN,
-    attempt: 1, attemptStartedAt: h.clock.t.toISOString(), environmentId: request.environmentId, vpcId: request.vpcId, region: request.region,
-    customerAccount: CUSTOMER_ACCOUNT, eniCount: 51, ...over,
+  const {
+    pk: _pk,
+    sk: _sk,
+    createdAt: _c,
+    updatedAt: _u,
+    version: _v,
+    ...rest
+  } = {
+    requestId: request.requestId,
+    status: 'PROVISIONING',
+    source: 'console',
+    request,
+    requestHash: 'h',
+    executionArn: EXEC_ARN,
+    attempt: 1,
+    attemptStartedAt: h.clock.t.toISOString(),
+    environmentId: request.environmentId,
+    vpcId: request.vpcId,
+    region: request.region,
+    customerAccount: CUSTOMER_ACCOUNT,
+    eniCount: 51,
+    ...over,
   } as RequestRecord;
   return h.store.create(rest);
 }

@@ -1,17 +1,34 @@
 /** CreateGateway (find-before-create, record the id at once) and GetGatewayStatus (phases -> ready / GatewayFailed). */
 import 'aws-sdk-client-mock-jest';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { createGateway, getGatewayStatus, recordPhase } from '../../../functions/lib/steps/provision.js';
+import { createGateway, getGatewayStatus, recordPhase } from '#lib/steps/provision.js';
 import {
-  CONFLUENT_ACCOUNT, ENV, EXEC_ARN, REGION, ebMock, makeHarness, mutatingEc2Calls, provisionContext, publishedEvents, seedRecord, startDynamo,
-  type Dynamo, type Harness,
+  CONFLUENT_ACCOUNT,
+  ENV,
+  EXEC_ARN,
+  REGION,
+  ebMock,
+  makeHarness,
+  mutatingEc2Calls,
+  provisionContext,
+  publishedEvents,
+  seedRecord,
+  startDynamo,
+  type Dynamo,
+  type Harness,
 } from './deps.js';
 
 let d: Dynamo;
 let h: Harness;
-beforeAll(async () => { d = await startDynamo(); });
-afterAll(async () => { await d.close(); });
-beforeEach(async () => { h = await makeHarness(d); });
+beforeAll(async () => {
+  d = await startDynamo();
+});
+afterAll(async () => {
+  await d.close();
+});
+beforeEach(async () => {
+  h = await makeHarness(d);
+});
 
 const RID = 'pni-payments-usw2';
 
@@ -23,7 +40,12 @@ describe('createGateway', () => {
 
     const creates = h.confluent.callsOf('createGateway');
     expect(creates).toHaveLength(1);
-    expect(creates[0].args[0]).toEqual({ environmentId: ENV, displayName: 'payments-usw2', region: REGION, zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'] });
+    expect(creates[0].args[0]).toEqual({
+      environmentId: ENV,
+      displayName: 'payments-usw2',
+      region: REGION,
+      zones: ['usw2-az1', 'usw2-az2', 'usw2-az3'],
+    });
     expect(out).toEqual({ gatewayId: expect.stringMatching(/^gw-/), createdByUs: true });
     const rec = await h.store.get(RID);
     expect(rec).toMatchObject({ gatewayId: out.gatewayId, gatewayCreatedByUs: true });
@@ -88,7 +110,13 @@ describe('createGateway', () => {
 });
 
 describe('getGatewayStatus', () => {
-  const poll = (over: Record<string, unknown> = {}) => ({ requestId: RID, environmentId: ENV, attempt: 3, gatewayId: 'gw-x1', ...over });
+  const poll = (over: Record<string, unknown> = {}) => ({
+    requestId: RID,
+    environmentId: ENV,
+    attempt: 3,
+    gatewayId: 'gw-x1',
+    ...over,
+  });
 
   test('PROVISIONING -> not ready, attempt + 1', async () => {
     await seedRecord(h);
@@ -99,7 +127,12 @@ describe('getGatewayStatus', () => {
   test('CREATED with the account -> ready, and the account is recorded', async () => {
     await seedRecord(h);
     h.confluent.addGateway({ id: 'gw-x1', phase: 'CREATED' });
-    expect(await getGatewayStatus(poll(), h.deps)).toEqual({ attempt: 4, ready: true, phase: 'CREATED', account: CONFLUENT_ACCOUNT });
+    expect(await getGatewayStatus(poll(), h.deps)).toEqual({
+      attempt: 4,
+      ready: true,
+      phase: 'CREATED',
+      account: CONFLUENT_ACCOUNT,
+    });
     expect((await h.store.get(RID))?.confluentAccount).toBe(CONFLUENT_ACCOUNT);
   });
 
@@ -108,7 +141,11 @@ describe('getGatewayStatus', () => {
     h.confluent.addGateway({ id: 'gw-x1', phase: 'CREATED', account: null });
     h.confluent.addGateway({ id: 'gw-x2', phase: 'CREATED', account: '1234' });
     expect(await getGatewayStatus(poll(), h.deps)).toEqual({ attempt: 4, ready: false, phase: 'CREATED' });
-    expect(await getGatewayStatus(poll({ gatewayId: 'gw-x2' }), h.deps)).toEqual({ attempt: 4, ready: false, phase: 'CREATED' });
+    expect(await getGatewayStatus(poll({ gatewayId: 'gw-x2' }), h.deps)).toEqual({
+      attempt: 4,
+      ready: false,
+      phase: 'CREATED',
+    });
     expect((await h.store.get(RID))?.confluentAccount).toBeUndefined();
   });
 
@@ -143,17 +180,34 @@ describe('getGatewayStatus', () => {
 describe('recordPhase', () => {
   test('records the phase (and the account) and publishes Phase Changed with the ids known so far', async () => {
     await seedRecord(h, { gatewayId: 'gw-x1', gatewayCreatedByUs: true });
-    await recordPhase({ requestId: RID, executionArn: EXEC_ARN, phase: 'GATEWAY_READY', details: { gatewayId: 'gw-x1', confluentAccount: CONFLUENT_ACCOUNT } }, h.deps);
+    await recordPhase(
+      {
+        requestId: RID,
+        executionArn: EXEC_ARN,
+        phase: 'GATEWAY_READY',
+        details: { gatewayId: 'gw-x1', confluentAccount: CONFLUENT_ACCOUNT },
+      },
+      h.deps,
+    );
     expect(await h.store.get(RID)).toMatchObject({ phase: 'GATEWAY_READY', confluentAccount: CONFLUENT_ACCOUNT });
     expect(ebMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     const [ev] = publishedEvents();
     expect(ev.detailType).toBe('PNI Provisioning Phase Changed');
-    expect(ev.detail).toMatchObject({ version: '1', requestId: RID, phase: 'GATEWAY_READY', gatewayId: 'gw-x1', confluentAccount: CONFLUENT_ACCOUNT, executionArn: EXEC_ARN });
+    expect(ev.detail).toMatchObject({
+      version: '1',
+      requestId: RID,
+      phase: 'GATEWAY_READY',
+      gatewayId: 'gw-x1',
+      confluentAccount: CONFLUENT_ACCOUNT,
+      executionArn: EXEC_ARN,
+    });
   });
 
   test('fenced: after a rollback began, no phase is recorded and nothing is published', async () => {
     await seedRecord(h, { status: 'ROLLING_BACK' });
-    await expect(recordPhase({ requestId: RID, executionArn: EXEC_ARN, phase: 'ENIS_CREATED' }, h.deps)).rejects.toMatchObject({ name: 'ProvisioningStopped' });
+    await expect(
+      recordPhase({ requestId: RID, executionArn: EXEC_ARN, phase: 'ENIS_CREATED' }, h.deps),
+    ).rejects.toMatchObject({ name: 'ProvisioningStopped' });
     expect((await h.store.get(RID))?.phase).toBeUndefined();
     expect(ebMock).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });

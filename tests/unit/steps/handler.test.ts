@@ -1,21 +1,30 @@
 /** The thin-handler wrapper: errors leave with their explicit name and one `[functionKey] ` prefix. */
 import type { Context } from 'aws-lambda';
-import { Ec2RequestFailed, GatewayFailed, RequestInvalid } from '../../../functions/lib/errors.js';
+import { Ec2RequestFailed, GatewayFailed, RequestInvalid } from '#lib/errors.js';
 import { awsError } from './deps.js';
 
-type HandlerModule = typeof import('../../../functions/lib/handler.js');
+type HandlerModule = typeof import('#lib/handler.js');
 let mod: HandlerModule;
 
 beforeAll(async () => {
   // The Powertools logger reads its level when the module loads: keep the test output quiet.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  mod = await import('../../../functions/lib/handler.js');
+  mod = await import('#lib/handler.js');
 });
 
 const context = {
-  functionName: 'pni-createEni', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:pni-createEni',
-  memoryLimitInMB: '256', awsRequestId: 'req-1', logGroupName: '/aws/lambda/pni-createEni', logStreamName: 's', callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  functionName: 'pni-createEni',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:pni-createEni',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-1',
+  logGroupName: '/aws/lambda/pni-createEni',
+  logStreamName: 's',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
 } as unknown as Context;
 
 describe('namedError', () => {
@@ -27,7 +36,10 @@ describe('namedError', () => {
   });
 
   test('the prefix is added once (a re-wrapped error is not prefixed again)', () => {
-    const e = mod.namedError('createEni', new Ec2RequestFailed('InsufficientFreeAddressesInSubnet', 'creating ENI in subnet-1: no room'));
+    const e = mod.namedError(
+      'createEni',
+      new Ec2RequestFailed('InsufficientFreeAddressesInSubnet', 'creating ENI in subnet-1: no room'),
+    );
     const again = mod.namedError('createEni', e);
     expect(again.message).toBe('[createEni] InsufficientFreeAddressesInSubnet: creating ENI in subnet-1: no room');
     expect(again.name).toBe('Ec2RequestFailed');
@@ -81,14 +93,21 @@ describe('makeHandler', () => {
   });
 
   test('a failing step leaves with its name and the prefix', async () => {
-    const handler = mod.makeHandler('getGatewayStatus', async () => { throw new GatewayFailed('gateway gw-1 is EXPIRED'); });
+    const handler = mod.makeHandler('getGatewayStatus', async () => {
+      throw new GatewayFailed('gateway gw-1 is EXPIRED');
+    });
     const err = await handler({}, context).catch((e: Error) => e);
     expect(err).toMatchObject({ name: 'GatewayFailed', message: '[getGatewayStatus] gateway gw-1 is EXPIRED' });
   });
 
   test('a retryable AWS error from a step leaves as AwsServiceUnavailable', async () => {
-    const handler = mod.makeHandler('recordOutcome', async () => { throw awsError('ThrottlingException', { message: 'Rate exceeded' }); });
-    await expect(handler({}, context)).rejects.toMatchObject({ name: 'AwsServiceUnavailable', message: '[recordOutcome] Rate exceeded' });
+    const handler = mod.makeHandler('recordOutcome', async () => {
+      throw awsError('ThrottlingException', { message: 'Rate exceeded' });
+    });
+    await expect(handler({}, context)).rejects.toMatchObject({
+      name: 'AwsServiceUnavailable',
+      message: '[recordOutcome] Rate exceeded',
+    });
   });
 });
 
@@ -97,7 +116,9 @@ describe('dropped connections are transient', () => {
     const e = mod.namedError('getGatewayStatus', new Error('AWS SDK error wrapper for TimeoutError: socket hang up'));
     expect(e.name).toBe('AwsServiceUnavailable');
     expect(e.message).toBe('[getGatewayStatus] AWS SDK error wrapper for TimeoutError: socket hang up');
-    expect(mod.namedError('x', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })).name).toBe('AwsServiceUnavailable');
+    expect(mod.namedError('x', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })).name).toBe(
+      'AwsServiceUnavailable',
+    );
   });
 
   test('an ordinary error stays permanent', () => {
