@@ -50,8 +50,8 @@ async function openTab(name: 'graph' | 'resources' | 'events'): Promise<void> {
 }
 
 test('the console draws the sample provisioning to success, with 51 ENIs across 3 AZs', async () => {
-  // A slow access point (3 s) keeps the execution running long enough to watch the graph update live.
-  await setProfile({ name: 'fast', accessPointProvisionMs: 3000 });
+  // A slow access point (5 s) keeps the execution running long enough to watch the graph update live.
+  await setProfile({ name: 'fast', accessPointProvisionMs: 5000 });
   await page.goto(sb.consoleUrl);
   await page.getByRole('button', { name: 'Start provisioning (sample)' }).click();
   // The graph and the status pill come from the same poll: a running state means a running execution.
