@@ -50,8 +50,8 @@ async function openTab(name: 'graph' | 'resources' | 'events'): Promise<void> {
 }
 
 test('the console draws the sample provisioning to success, with 51 ENIs across 3 AZs', async () => {
-  // A slow access point (5 s) keeps the execution running long enough to watch the graph update live.
-  await setProfile({ name: 'fast', accessPointProvisionMs: 5000 });
+  // A slow access point (4 s) keeps the execution running long enough to watch the graph update live.
+  await setProfile({ name: 'fast', accessPointProvisionMs: 4000 });
   await page.goto(sb.consoleUrl);
   await page.getByRole('button', { name: 'Start provisioning (sample)' }).click();
   // The graph and the status pill come from the same poll: a running state means a running execution.
@@ -104,6 +104,7 @@ test('the console draws the sample provisioning to success, with 51 ENIs across 
   expect(types.at(-1)).toBe('PNI Provisioning Succeeded');
   await page.locator('li.event summary').first().click();
   expect(await page.locator('li.event pre').first().textContent()).toContain('"requestId": "pni-sandbox-demo"');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'console-provisioned-events.png'), fullPage: true });
 });
 
 test('an ENI fault from the console fails the provisioning, the graph shows the rollback, nothing is left', async () => {

@@ -229,7 +229,15 @@ async function renderSelected() {
     graph = undefined;
     return;
   }
-  const d = await api.describeExecution(arn);
+  let d;
+  try {
+    d = await api.describeExecution(arn);
+  } catch (err) {
+    // Gone (the sandbox was reset elsewhere): drop the selection instead of failing every poll.
+    if (!(err instanceof api.ApiError) || err.code !== 'ExecutionDoesNotExist') throw err;
+    history.replaceState(null, '', location.pathname);
+    return renderSelected();
+  }
   const m = machines.get(d.stateMachineArn);
   const events = await historyOf(arn, d.startDate, d.status);
   const runs = stateRuns(m.machine, events, d.status);
