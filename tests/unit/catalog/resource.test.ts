@@ -47,7 +47,7 @@ function world(rec: Partial<RequestRecord> | undefined, running: string[] = []) 
     },
     async claim(item: CatalogAnswer) {
       const it = items.get(item.sk);
-      if (!it || it.state !== 'PENDING') return false;
+      if (it?.state !== 'PENDING') return false;
       it.state = 'SENDING';
       return true;
     },
