@@ -32,6 +32,20 @@ export interface FunctionConfig {
   /** Deployed function name: `${service}-${stage}-${key}` unless serverless.yml sets `name`. */
   name: string;
   memorySize: number;
+  /** The function's own `environment`, resolved, when it has one (provider.environment is ServerlessConfig.environment). */
+  environment?: Record<string, unknown>;
+}
+
+/** The parts of an AWS::DynamoDB::Table's Properties that CreateTable needs (resources.Resources). */
+export interface TableDefinition {
+  AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  GlobalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+  BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
 }
 
 export interface StateMachineConfig {
@@ -57,6 +71,8 @@ export interface ServerlessConfig {
   environment: Record<string, unknown>;
   functions: Record<string, FunctionConfig>;
   stateMachines: Record<string, StateMachineConfig>;
+  /** resources.Resources of Type AWS::DynamoDB::Table, by logical id (only the CreateTable fields). */
+  tables: Record<string, TableDefinition>;
 }
 
 export class ServerlessConfigError extends Error {
@@ -272,6 +288,7 @@ export function loadServerlessConfig(
       name: typeof fn.name === 'string' ? fn.name : `${service}-${stage}-${key}`,
       memorySize: typeof fn.memorySize === 'number' ? fn.memorySize : providerMemory,
     };
+    if (fn.environment && typeof fn.environment === 'object') functions[key].environment = fn.environment;
   }
 
   const stateMachines: Record<string, StateMachineConfig> = {};
@@ -326,6 +343,34 @@ export function loadServerlessConfig(
     stateMachines[key] = { key, logicalId, name, definitionPath, definition, rules };
   }
 
+  // Only the DynamoDB tables, and only the fields CreateTable needs, are resolved (the other resources hold
+  // CloudFormation intrinsics and IAM documents the sandbox has no use for).
+  const tables: Record<string, TableDefinition> = {};
+  const resourcesRaw = ((raw.resources ?? {}).Resources ?? {}) as Record<
+    string,
+    { Type?: unknown; Properties?: unknown }
+  >;
+  for (const [logicalId, res] of Object.entries(resourcesRaw)) {
+    if (res?.Type !== 'AWS::DynamoDB::Table') continue;
+    const props = (res.Properties ?? {}) as Record<string, unknown>;
+    const pick = (k: string): unknown =>
+      props[k] === undefined ? undefined : resolveAll(props[k], `resources.Resources.${logicalId}.Properties.${k}`);
+    const def = {
+      AttributeDefinitions: pick('AttributeDefinitions'),
+      KeySchema: pick('KeySchema'),
+      GlobalSecondaryIndexes: pick('GlobalSecondaryIndexes'),
+      BillingMode: pick('BillingMode'),
+    } as TableDefinition;
+    if (!Array.isArray(def.AttributeDefinitions) || !Array.isArray(def.KeySchema)) {
+      throw new ServerlessConfigError(
+        `resources.Resources.${logicalId}: a DynamoDB table needs AttributeDefinitions and KeySchema`,
+      );
+    }
+    if (def.GlobalSecondaryIndexes === undefined) delete def.GlobalSecondaryIndexes;
+    if (def.BillingMode === undefined) delete def.BillingMode;
+    tables[logicalId] = def;
+  }
+
   return {
     service,
     stage,
@@ -335,5 +380,6 @@ export function loadServerlessConfig(
     environment: (provider.environment ?? {}) as Record<string, unknown>,
     functions,
     stateMachines,
+    tables,
   };
 }
