@@ -13,7 +13,7 @@
  * usable as a JSON field value). <aws.events.rule-arn>, <aws.events.rule-name> and
  * <aws.events.event.ingestion-time> are supported.
  */
-import { readPath } from '../stepfunctions/definition.js';
+import { readPath } from '../jsonpath.js';
 
 export interface InputTransformerSpec {
   inputPathsMap: Record<string, string>;

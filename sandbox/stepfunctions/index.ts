@@ -18,13 +18,13 @@ import {
   indexStates,
   lambdaArn,
   MAX_TIMER_SECONDS,
-  readPath,
   resolveCloudFormation,
   stateMachineArnOf,
   waitOverrides,
   type ArnContext,
   type StateInfo,
 } from './definition.js';
+import { readPath } from '../jsonpath.js';
 import { HistoryRecorder, type HistoryEventLike } from './history.js';
 import { createLambdaInvoker, type LambdaInvoker } from './lambda.js';
 
