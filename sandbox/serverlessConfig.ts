@@ -48,6 +48,13 @@ export interface TableDefinition {
   BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
 }
 
+/**
+ * YAML / JSON read from serverless.yml and statemachine/*.asl.json, walked key by key. Its shape is the
+ * Serverless Framework's and the ASL schema's (checked by osls and by asl-validator), not TypeScript's.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: untyped config documents (serverless.yml, ASL), walked and rewritten key by key; their schemas are checked by osls and asl-validator
+export type LooseJson = any;
+
 export interface StateMachineConfig {
   key: string;
   /** The `id:` (CloudFormation logical id). */
@@ -56,7 +63,7 @@ export interface StateMachineConfig {
   name: string;
   /** Absolute path of the definition file ('' when the definition is inline). */
   definitionPath: string;
-  definition: any;
+  definition: LooseJson;
   rules: EventBridgeRuleConfig[];
 }
 
@@ -131,7 +138,7 @@ export function loadServerlessConfig(
   const absRoot = resolvePath(root);
   const file = opts.file ? resolvePath(absRoot, opts.file) : resolvePath(absRoot, 'serverless.yml');
   if (!existsSync(file)) throw new ServerlessConfigError(`serverless config not found: ${file}`);
-  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, any>;
+  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, LooseJson>;
   if (!raw || typeof raw !== 'object') throw new ServerlessConfigError(`${file}: not a YAML mapping`);
 
   let stage = opts.stage;
@@ -256,15 +263,15 @@ export function loadServerlessConfig(
   const provider = (resolveAll(
     Object.fromEntries(Object.entries(raw.provider ?? {}).filter(([k]) => k !== 'iam' && k !== 'iamRoleStatements')),
     'provider',
-  ) ?? {}) as Record<string, any>;
+  ) ?? {}) as Record<string, LooseJson>;
   const region = opts.region ?? (typeof provider.region === 'string' ? provider.region : 'us-east-1');
   const custom = (resolveAll(raw.custom ?? {}, 'custom') ?? {}) as Record<string, unknown>;
   const providerTimeout = typeof provider.timeout === 'number' ? provider.timeout : 6;
   const providerMemory = typeof provider.memorySize === 'number' ? provider.memorySize : 1024;
 
   const functions: Record<string, FunctionConfig> = {};
-  for (const [key, fnRaw] of Object.entries((raw.functions ?? {}) as Record<string, any>)) {
-    const fn = resolveAll(fnRaw, `functions.${key}`) as Record<string, any>;
+  for (const [key, fnRaw] of Object.entries((raw.functions ?? {}) as Record<string, LooseJson>)) {
+    const fn = resolveAll(fnRaw, `functions.${key}`) as Record<string, LooseJson>;
     const handler = fn?.handler;
     if (typeof handler !== 'string' || !handler.includes('.')) {
       throw new ServerlessConfigError(
@@ -292,11 +299,11 @@ export function loadServerlessConfig(
   }
 
   const stateMachines: Record<string, StateMachineConfig> = {};
-  const smRaw = ((raw.stepFunctions ?? {}).stateMachines ?? {}) as Record<string, any>;
+  const smRaw = (raw.stepFunctions?.stateMachines ?? {}) as Record<string, LooseJson>;
   for (const [key, sm] of Object.entries(smRaw)) {
     const where = `stepFunctions.stateMachines.${key}`;
     let definitionPath = '';
-    let definition: any;
+    let definition: LooseJson;
     const defRaw = sm?.definition;
     if (typeof defRaw === 'string') {
       const fm = /^\$\{file\((.+?)\)\}$/.exec(defRaw.trim());
@@ -321,10 +328,10 @@ export function loadServerlessConfig(
     const name = sm.name !== undefined ? String(resolveAll(sm.name, `${where}.name`)) : `${logicalId}-sandbox`;
     const rules: EventBridgeRuleConfig[] = [];
     const events = Array.isArray(sm.events) ? sm.events : [];
-    events.forEach((evRaw: any, i: number) => {
+    events.forEach((evRaw: LooseJson, i: number) => {
       const ev = evRaw?.eventBridge ?? evRaw?.cloudwatchEvent ?? evRaw?.cloudWatchEvent;
       if (!ev) return;
-      const e = resolveAll(ev, `${where}.events[${i}]`) as Record<string, any>;
+      const e = resolveAll(ev, `${where}.events[${i}]`) as Record<string, LooseJson>;
       const pattern = (e.event ?? e.pattern ?? {}) as EventBridgeRuleConfig['pattern'];
       const rule: EventBridgeRuleConfig = { pattern };
       if (e.inputTransformer) {
@@ -346,10 +353,7 @@ export function loadServerlessConfig(
   // Only the DynamoDB tables, and only the fields CreateTable needs, are resolved (the other resources hold
   // CloudFormation intrinsics and IAM documents the sandbox has no use for).
   const tables: Record<string, TableDefinition> = {};
-  const resourcesRaw = ((raw.resources ?? {}).Resources ?? {}) as Record<
-    string,
-    { Type?: unknown; Properties?: unknown }
-  >;
+  const resourcesRaw = (raw.resources?.Resources ?? {}) as Record<string, { Type?: unknown; Properties?: unknown }>;
   for (const [logicalId, res] of Object.entries(resourcesRaw)) {
     if (res?.Type !== 'AWS::DynamoDB::Table') continue;
     const props = (res.Properties ?? {}) as Record<string, unknown>;

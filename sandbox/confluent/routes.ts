@@ -6,7 +6,7 @@
 import type { FaultRegistry } from '../faults.js';
 import { SEED } from '../seed.js';
 import type { Clock, SandboxResponse } from '../types.js';
-import { ApiError, failureBody, injectedError, unauthenticated } from './errors.js';
+import { ApiError, failureBody, injectedError } from './errors.js';
 import { PREFIX } from './models.js';
 import type { ActionRequest, ConfluentResponses } from './responses.js';
 
