@@ -6,14 +6,15 @@
  */
 import { FaultRuleInvalid } from './faults.js';
 import { PROFILES, isProfileName } from './profiles.js';
-import { SEED } from './seed.js';
+import { SANDBOX_STATE_TABLE, SEED } from './seed.js';
 import type { Sandbox } from './server.js';
 import type { Profile, SandboxRequest, SandboxResponse } from './types.js';
 
 export const CONTROL_PREFIX = '/_sandbox/';
 
 export interface ControlRoute {
-  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+  /** An HTTP method, or '*' for any (the route answers unsupported methods itself). */
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH' | '*';
   /** Exact path ("/_sandbox/state"), or a prefix ending in "/*" ("/_sandbox/ui/*"). Trailing slashes are ignored. */
   path: string;
   handle: (req: SandboxRequest, sandbox: Sandbox) => SandboxResponse | Promise<SandboxResponse>;
@@ -112,6 +113,11 @@ export const controlRoutes: ControlRoute[] = [
   { method: 'GET', path: '/_sandbox/health', handle: (_req, sb) => json(200, { ok: true, profile: sb.profile.name }) },
   { method: 'GET', path: '/_sandbox/state', handle: (_req, sb) => json(200, sb.state()) },
   {
+    method: 'GET',
+    path: '/_sandbox/records',
+    handle: async (_req, sb) => json(200, { table: SANDBOX_STATE_TABLE, items: await sb.records() }),
+  },
+  {
     method: 'POST',
     path: '/_sandbox/reset',
     handle: async (_req, sb) => {
@@ -134,6 +140,8 @@ export const controlRoutes: ControlRoute[] = [
   { method: 'POST', path: '/_sandbox/seed', handle: addSeed },
   { method: 'POST', path: '/_sandbox/ec2/attach', handle: attachment(true) },
   { method: 'POST', path: '/_sandbox/ec2/detach', handle: attachment(false) },
+  // The console (sandbox/ui/): its own module answers every method and path under /_sandbox/ui.
+  { method: '*', path: '/_sandbox/ui/*', handle: (req, sb) => sb.ui.handle(req) },
 ];
 
 /** Dispatches /_sandbox/... requests through a table of routes (exact paths first, then the longest prefix). */
@@ -161,7 +169,7 @@ export class ControlApi {
   }
 
   private match(method: string, path: string): ControlRoute | undefined {
-    const candidates = this.routes.filter((r) => r.method === method);
+    const candidates = this.routes.filter((r) => r.method === method || r.method === '*');
     const exact = candidates.find((r) => r.path.replace(/\/+$/, '') === path);
     if (exact) return exact;
     let best: ControlRoute | undefined;

@@ -2,7 +2,8 @@
  * The sandbox: one HTTP port on 127.0.0.1 for a small local cloud that speaks the real wire protocols
  * (ARCHITECTURE section 9). This file is the front door: routing, start/stop, the handlers' environment.
  * Routing:
- *   /_sandbox/...                      control API (./control.ts: state, reset, faults, profile, ENI attach)
+ *   /_sandbox/...                      control API (./control.ts: state, records, reset, faults, profile, ENI attach)
+ *   /_sandbox/ui/                      the console (sandbox/ui/): a page over the APIs above
  *   /networking/v1/...                 Confluent Cloud networking API
  *   x-amz-target DynamoDB_20120810.*   DynamoDB (dynalite, in-process, behind this port)
  *   x-amz-target AWSEvents.*           EventBridge
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Ec2Emulator, regionFromAuthorization } from './ec2/index.js';
 import { ConfluentEmulator } from './confluent/index.js';
 import { StepFunctionsService } from './stepfunctions/index.js';
@@ -30,6 +32,7 @@ import { FaultRegistry } from './faults.js';
 import { PROFILES } from './profiles.js';
 import { DEFAULT_PORT, SANDBOX_STATE_TABLE, SEED } from './seed.js';
 import type { Profile, ProfileName, SandboxResponse } from './types.js';
+import { CONSOLE_PATH, SandboxConsole } from './ui/index.js';
 
 export { SANDBOX_STATE_TABLE };
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,6 +52,7 @@ export class Sandbox {
   readonly confluent: ConfluentEmulator;
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: EventBridgeService;
+  readonly ui: SandboxConsole;
   /** The /_sandbox/ routes (a table: `control.add({ method, path, handle })` adds one). */
   readonly control: ControlApi;
   /** serverless.yml as the sandbox reads it (functions, state machines, tables, environment). */
@@ -68,6 +72,7 @@ export class Sandbox {
     const config = loadServerlessConfig(root, { region: SEED.region });
     this.config = config;
     this.control = new ControlApi(this);
+    this.ui = new SandboxConsole(root);
     this.stepFunctions = new StepFunctionsService({
       config,
       accountId: SEED.accountId,
@@ -94,6 +99,10 @@ export class Sandbox {
   }
   get port(): number {
     return this.portValue;
+  }
+  /** The console page (sandbox/ui/). */
+  get consoleUrl(): string {
+    return `${this.url}${CONSOLE_PATH}`;
   }
   get profile(): Profile {
     return this.profileValue;
@@ -220,6 +229,32 @@ export class Sandbox {
       events: this.eventBridge.snapshot(),
       executions: this.stepFunctions.snapshot(),
     };
+  }
+
+  /** GET /_sandbox/records: every item of the state table (requests, ENI slots, locks), read from DynamoDB itself. */
+  async records(): Promise<Record<string, unknown>[]> {
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${this.dynamoPort}`,
+        region: SEED.region,
+        maxAttempts: 1,
+        credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
+      }),
+    );
+    const items: Record<string, unknown>[] = [];
+    try {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new ScanCommand({ TableName: SANDBOX_STATE_TABLE, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    } finally {
+      doc.destroy();
+    }
+    return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
   }
 
   async stop(): Promise<void> {
