@@ -23,7 +23,6 @@ describe('loadServerlessConfig', () => {
       timeoutSeconds: 30,
       name: 'fixture-svc-dev-prepare',
       memorySize: 256,
-      environment: {},
     });
     expect(cfg.functions.boom.timeoutSeconds).toBe(10);
     expect(cfg.functions.sleepy.timeoutSeconds).toBe(1);
