@@ -134,6 +134,9 @@ export class Sandbox {
       CONFLUENT_MAX_RETRY_DELAY_MS: fast ? '5' : '1000',
       EC2_THROTTLE_BASE_DELAY_MS: fast ? '1' : '250',
       POWERTOOLS_LOG_LEVEL: process.env.PNI_LOG_LEVEL ?? 'SILENT',
+      // Metrics (EMF on stdout) are silenced like the logger; the tracer is off outside Lambda by itself.
+      POWERTOOLS_METRICS_DISABLED: process.env.PNI_METRICS === 'on' ? 'false' : 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_SERVICE_NAME: 'pni-provisioner',
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       ...this.opts.env,

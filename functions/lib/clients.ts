@@ -14,6 +14,7 @@ import { ConfigError } from './errors.js';
 import { ConfluentClient } from './confluent/index.js';
 import { StateStore } from './state.js';
 import { EventPublisher } from './publisher.js';
+import { measure, tracer } from './observability.js';
 
 const maxAttempts = Number(process.env.AWS_MAX_ATTEMPTS ?? 2) || 2;
 const ec2Clients = new Map<string, EC2Client>();
@@ -21,7 +22,7 @@ const ec2Clients = new Map<string, EC2Client>();
 export function ec2(region: string): EC2Client {
   let c = ec2Clients.get(region);
   if (!c) {
-    c = new EC2Client({ region, maxAttempts });
+    c = tracer.captureAWSv3Client(new EC2Client({ region, maxAttempts }));
     ec2Clients.set(region, c);
   }
   return c;
@@ -30,7 +31,7 @@ export function ec2(region: string): EC2Client {
 let store: StateStore | undefined;
 export function stateStore(): StateStore {
   store ??= new StateStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+    DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts })), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     }),
     config().stateTable,
@@ -40,7 +41,11 @@ export function stateStore(): StateStore {
 
 let publisher: EventPublisher | undefined;
 export function eventPublisher(): EventPublisher {
-  publisher ??= new EventPublisher(new EventBridgeClient({ maxAttempts }), config().eventBusName, config().eventSource);
+  publisher ??= new EventPublisher(
+    tracer.captureAWSv3Client(new EventBridgeClient({ maxAttempts })),
+    config().eventBusName,
+    config().eventSource,
+  );
   return publisher;
 }
 
@@ -50,6 +55,10 @@ export function confluent(): ConfluentClient {
   confluentClient ??= new ConfluentClient({
     baseUrl: config().confluentApiUrl,
     maxRetryDelayMs: config().confluentMaxRetryDelayMs,
+    onRetry: (info) => {
+      measure.retried();
+      if (info.status === 429) measure.throttled();
+    },
     credentials: async () => {
       const secret = await getSecret<{ key?: string; secret?: string }>(config().confluentSecretArn, {
         transform: 'json',
@@ -67,7 +76,7 @@ export function confluent(): ConfluentClient {
 let sfnClient: SFNClient | undefined;
 /** The status of a Step Functions execution (RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT), or undefined if unknown. */
 export async function executionStatus(executionArn: string): Promise<string | undefined> {
-  sfnClient ??= new SFNClient({ maxAttempts });
+  sfnClient ??= tracer.captureAWSv3Client(new SFNClient({ maxAttempts }));
   try {
     return (await sfnClient.send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (err) {

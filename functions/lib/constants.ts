@@ -107,3 +107,15 @@ export const MAX_REQUEST_ID_LENGTH = 64;
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 /** Gateway phases in which an existing gateway cannot be reused by a request. */
 export const UNUSABLE_GATEWAY_PHASES = ['FAILED', 'EXPIRED', 'DEPROVISIONING'] as const;
+
+/**
+ * The service's own CloudWatch metrics (issue 12; Powertools Metrics, EMF): one namespace (serverless.yml
+ * custom.metricsNamespace), dimensions service + stage. The dashboard in serverless.yml shows each of them.
+ */
+export const METRIC_NAMES = {
+  provisioningDuration: 'ProvisioningDuration',
+  enisCreated: 'EnisCreated',
+  throttledCalls: 'ThrottledCalls',
+  retries: 'Retries',
+  leftovers: 'Leftovers',
+} as const;

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import type { Leftover, ProvisionResult } from '../types.js';
 import { causeMessage, eventBase, stepOf } from './common.js';
 import { resultOf } from './provision.js';
+import { measure } from '../observability.js';
 import { requestIdOf } from './validate.js';
 
 interface FailureContext {
@@ -72,6 +73,7 @@ async function recordSucceeded(ctx: { requestId: string; executionArn: string },
   await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
   const enis = (await deps.store.listEnis(rec.requestId)).filter((e) => e.attempt === rec.attempt && e.eniId);
   const eniIds = enis.map((e) => e.eniId!);
+  measure.provisioned(deps.now().getTime() - Date.parse(rec.attemptStartedAt), eniIds.length);
   const base = eventBase(rec);
   await deps.publisher.publish(
     events.phaseChanged({ ...base, phase: 'ACCESS_POINT_READY' }),
@@ -116,6 +118,7 @@ async function recordFailed(ctx: FailureContext, deps: Deps): Promise<{ error: {
             .filter((e) => e.eniId && e.status !== 'DELETED' && e.attempt === current?.attempt)
             .map((e) => ({ type: 'networkInterface' as const, id: e.eniId!, reason })),
         ];
+    measure.leftovers(leftovers.length); // (a rollback that finished recorded its own in finishTeardown)
   }
   const rec = await deps.store.update(
     ctx.requestId,

@@ -20,6 +20,7 @@ import { TAG_REQUEST_ID } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { RequestRecord } from '../state.js';
 import type { Leftover, Limits } from '../types.js';
+import { measure } from '../observability.js';
 import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
 
 export type TeardownMode = 'teardown' | 'rollback';
@@ -359,6 +360,7 @@ export async function finishTeardown(
       : leftovers.length
         ? 'TEARDOWN_FAILED'
         : 'TORN_DOWN';
+  measure.leftovers(leftovers.length);
   const updated = await deps.store.update(rec.requestId, {
     status: outcome,
     leftovers,
