@@ -21,6 +21,7 @@ import { Ec2Emulator, regionFromAuthorization } from './ec2/index.js';
 import { ConfluentEmulator } from './confluent/index.js';
 import { StepFunctionsService } from './stepfunctions/index.js';
 import { EventBridgeService } from './eventbridge/index.js';
+import { CloudFormationService, isCloudFormationRequest } from './cloudformation.js';
 import { loadServerlessConfig } from './serverlessConfig.js';
 import { awsJsonResponder, readAwsJsonBody } from './awsJson.js';
 import { readSandboxRequest } from './http.js';
@@ -49,12 +50,24 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body, null, 2),
 });
 
+/** The sandbox's port is taken (by another sandbox, LocalStack, ...). */
+export class SandboxPortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use (try --port)`);
+    this.name = 'SandboxPortInUse';
+  }
+}
+
 export class Sandbox {
   readonly faults = new FaultRegistry();
   readonly ec2: Ec2Emulator;
   readonly confluent: ConfluentEmulator;
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: EventBridgeService;
+  /** DescribeStacks of the project's own stack (`pni --stack pni-provisioner-dev`). */
+  readonly cloudFormation: CloudFormationService;
+  /** The stack name `osls deploy` would give this service and stage. */
+  readonly stackName: string;
   private profileValue: Profile;
   private server?: http.Server;
   private dynamo?: http.Server;
@@ -77,6 +90,22 @@ export class Sandbox {
       region: SEED.region,
       profile,
       faults: this.faults,
+    });
+    this.stackName = `${config.service}-${config.stage}`;
+    this.cloudFormation = new CloudFormationService({
+      accountId: SEED.accountId,
+      region: SEED.region,
+      createdAt: new Date(),
+      stacks: () => [
+        {
+          name: this.stackName,
+          outputs: {
+            ProvisionStateMachineArn: this.stepFunctions.stateMachineArn('provision'),
+            TeardownStateMachineArn: this.stepFunctions.stateMachineArn('teardown'),
+            StateTableName: SANDBOX_STATE_TABLE,
+          },
+        },
+      ],
     });
     this.eventBridge = new EventBridgeService({
       config,
@@ -156,10 +185,18 @@ export class Sandbox {
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
     const port = this.opts.port ?? DEFAULT_PORT;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server!.once('error', reject);
+        this.server!.listen(port, '127.0.0.1', () => resolve());
+      });
+    } catch (err) {
+      // Leave nothing running (dynalite is already listening), and say what to do.
+      this.dynamo.closeAllConnections?.();
+      await new Promise<void>((resolve) => this.dynamo?.close(() => resolve()));
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SandboxPortInUse(port);
+      throw err;
+    }
     this.portValue = (this.server.address() as AddressInfo).port;
     Object.assign(process.env, this.handlerEnv());
     await this.createTable();
@@ -243,6 +280,7 @@ export class Sandbox {
       } else if (target.startsWith('AWSEvents.')) out = await this.eventBridge.handle(sreq);
       else if (target.startsWith('AWSStepFunctions.')) out = await this.stepFunctions.handle(sreq);
       else if (target.startsWith('secretsmanager.')) out = this.secrets(sreq, target);
+      else if (isCloudFormationRequest(sreq)) out = this.cloudFormation.handle(sreq);
       else if (sreq.method === 'POST' && /(^|&)Action=/.test(body.toString('utf8'))) {
         out = await this.ec2.handle(sreq, regionFromAuthorization(req.headers.authorization) ?? SEED.region);
       } else out = json(404, { message: `the sandbox has no route for ${sreq.method} ${reqPath}` });
