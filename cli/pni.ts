@@ -19,7 +19,7 @@ import { isProfileName } from '#sandbox/profiles.js';
 import { DEFAULT_PORT, SEED } from '#sandbox/seed.js';
 import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '#lib/steps/common.js';
+import { causeMessage } from '#lib/public.js';
 import { EXIT, provisionCommand, statusCommand, teardownCommand } from './remote.js';
 import { readJsonFile } from './json.js';
 

@@ -18,8 +18,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ProgressDisplay, TeardownProgress, type Progress } from './progress.js';
 import { readJsonFile } from './json.js';
-import { causeMessage } from '#lib/steps/common.js';
-import { REQUEST_ID_PATTERN } from '#lib/request/schema.js';
+import { causeMessage, ENI_SK_PREFIX, type Leftover, REQUEST_ID_PATTERN, requestKey, requestPk } from '#lib/public.js';
 
 export interface RemoteTarget {
   provisionArn: string;
@@ -42,9 +41,8 @@ export const STACK_OUTPUTS = {
   stateTable: 'StateTableName',
 } as const;
 
-/** The sandbox's own names (a running `pni sandbox` also serves them as the outputs of stack pni-provisioner-dev). */
-const SANDBOX_ACCOUNT = '111122223333';
-const SANDBOX_TABLE = 'pni-provisioner-sandbox-state';
+/** The stack a running `pni sandbox` serves (DescribeStacks): serverless.yml's service, as the sandbox's stage. */
+const SANDBOX_STACK = 'pni-provisioner-dev';
 
 /** DescribeStacks -> the outputs the CLI needs; every missing one is named. */
 export async function stackTarget(stackName: string, cfn = new CloudFormationClient({})): Promise<RemoteTarget> {
@@ -75,10 +73,22 @@ export async function stackTarget(stackName: string, cfn = new CloudFormationCli
   };
 }
 
+/** Per target value: its flag and its variable. */
+const FLAGS: Record<keyof RemoteTarget, string> = {
+  provisionArn: 'state-machine',
+  teardownArn: 'teardown-state-machine',
+  stateTable: 'table',
+};
+const VARIABLES: Record<keyof RemoteTarget, string> = {
+  provisionArn: 'PNI_PROVISION_STATE_MACHINE_ARN',
+  teardownArn: 'PNI_TEARDOWN_STATE_MACHINE_ARN',
+  stateTable: 'PNI_STATE_TABLE',
+};
+
 /**
  * Where to send, in order: the --state-machine / --teardown-state-machine / --table flags; the stack's outputs
  * (--stack or PNI_STACK); the PNI_* variables; and, against a local endpoint (AWS_ENDPOINT_URL, the sandbox),
- * the sandbox's names. Against AWS with none of these, it refuses and says what to set.
+ * the outputs of the sandbox's own stack. Against AWS with none of these, it refuses and says what to set.
  */
 export async function resolveTarget(
   flags: Record<string, unknown>,
@@ -93,33 +103,28 @@ export async function resolveTarget(
   }
   const stackName = typeof flags.stack === 'string' ? flags.stack : env.PNI_STACK || undefined;
   const fromStack = stackName ? await stackTarget(stackName) : undefined;
-  const sandbox = env.AWS_ENDPOINT_URL
-    ? {
-        provisionArn: `arn:aws:states:${region}:${SANDBOX_ACCOUNT}:stateMachine:pni-provisioner-dev-provision`,
-        teardownArn: `arn:aws:states:${region}:${SANDBOX_ACCOUNT}:stateMachine:pni-provisioner-dev-teardown`,
-        stateTable: SANDBOX_TABLE,
-      }
-    : undefined;
-  const pick = (flag: string, key: keyof RemoteTarget, variable: string): string =>
-    (typeof flags[flag] === 'string' ? (flags[flag] as string) : undefined) ??
+  const given = (flag: string, variable: string): string | undefined =>
+    (typeof flags[flag] === 'string' ? (flags[flag] as string) : undefined) ?? (env[variable] || undefined);
+  // Against a local endpoint (a running `pni sandbox`) with nothing given, the sandbox's own stack says where.
+  const sandbox =
+    !fromStack && env.AWS_ENDPOINT_URL && needs.some((k) => !given(FLAGS[k], VARIABLES[k]))
+      ? await stackTarget(SANDBOX_STACK)
+      : undefined;
+  const pick = (key: keyof RemoteTarget): string =>
+    (typeof flags[FLAGS[key]] === 'string' ? (flags[FLAGS[key]] as string) : undefined) ??
     fromStack?.[key] ??
-    (env[variable] || undefined) ??
+    (env[VARIABLES[key]] || undefined) ??
     sandbox?.[key] ??
     '';
   const target: RemoteTarget = {
-    provisionArn: pick('state-machine', 'provisionArn', 'PNI_PROVISION_STATE_MACHINE_ARN'),
-    teardownArn: pick('teardown-state-machine', 'teardownArn', 'PNI_TEARDOWN_STATE_MACHINE_ARN'),
-    stateTable: pick('table', 'stateTable', 'PNI_STATE_TABLE'),
-  };
-  const variables: Record<keyof RemoteTarget, string> = {
-    provisionArn: 'PNI_PROVISION_STATE_MACHINE_ARN',
-    teardownArn: 'PNI_TEARDOWN_STATE_MACHINE_ARN',
-    stateTable: 'PNI_STATE_TABLE',
+    provisionArn: pick('provisionArn'),
+    teardownArn: pick('teardownArn'),
+    stateTable: pick('stateTable'),
   };
   const missing = needs.filter((k) => !target[k]);
   if (missing.length) {
     throw new TargetUnknown(
-      `which stack? Against AWS, pass --stack <stack name> or set PNI_STACK (the stack osls deployed, e.g. pni-provisioner-prod), or set ${missing.map((k) => variables[k]).join(' and ')}. For the local sandbox, export the AWS_ENDPOINT_URL that \`pni sandbox\` prints.`,
+      `which stack? Against AWS, pass --stack <stack name> or set PNI_STACK (the stack osls deployed, e.g. pni-provisioner-prod), or set ${missing.map((k) => VARIABLES[k]).join(' and ')}. For the local sandbox, export the AWS_ENDPOINT_URL that \`pni sandbox\` prints.`,
     );
   }
   return target;
@@ -288,12 +293,6 @@ export async function teardownCommand(requestId: string, flags: Record<string, u
   }
 }
 
-interface Leftover {
-  type: string;
-  id: string;
-  reason: string;
-}
-
 interface ExecutionSummary {
   executionArn: string;
   status: string | undefined;
@@ -360,8 +359,7 @@ function renderTeardown(
 async function eniCount(table: string, requestId: string): Promise<number | undefined> {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    const rec = (await doc.send(new GetCommand({ TableName: table, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } })))
-      .Item;
+    const rec = (await doc.send(new GetCommand({ TableName: table, Key: requestKey(requestId) }))).Item;
     if (!rec) return undefined;
     let count = 0;
     let start: Record<string, unknown> | undefined;
@@ -370,7 +368,7 @@ async function eniCount(table: string, requestId: string): Promise<number | unde
         new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eni)',
-          ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}`, ':eni': 'ENI#' },
+          ExpressionAttributeValues: { ':pk': requestPk(requestId), ':eni': ENI_SK_PREFIX },
           ExclusiveStartKey: start,
         }),
       );
@@ -391,9 +389,7 @@ export async function statusCommand(requestId: string, flags: Record<string, unk
   const target = await resolveTarget(flags, ['stateTable']);
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    const rec = (
-      await doc.send(new GetCommand({ TableName: target.stateTable, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } }))
-    ).Item;
+    const rec = (await doc.send(new GetCommand({ TableName: target.stateTable, Key: requestKey(requestId) }))).Item;
     if (!rec) {
       io.err.write(`pni: no request ${requestId} in ${target.stateTable}\n`);
       return EXIT.failed;

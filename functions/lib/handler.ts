@@ -9,6 +9,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer } from './observability.js';
 import { AwsServiceUnavailable, PniError, isRetryableAwsError } from './errors.js';
+import { withStepPrefix } from './stepErrors.js';
 
 export function namedError(functionKey: string, err: unknown): Error {
   let e: Error;
@@ -18,8 +19,7 @@ export function namedError(functionKey: string, err: unknown): Error {
   else if (err instanceof Error) e = err;
   else e = new Error(String(err));
   if (!e.name || e.name === 'Error') e.name = 'UnexpectedError';
-  const prefix = `[${functionKey}] `;
-  if (!/^\[[A-Za-z0-9]+\] /.test(e.message)) e.message = prefix + e.message;
+  e.message = withStepPrefix(functionKey, e.message);
   return e;
 }
 

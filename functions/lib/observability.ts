@@ -11,18 +11,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { METRIC_NAMES } from './constants.js';
+import { metricsConfig, serviceName } from './config.js';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'pni-provisioner';
+const service = serviceName();
+const { namespace, stage } = metricsConfig();
 
-export const logger = new Logger({ serviceName });
+export const logger = new Logger({ serviceName: service });
 
-export const metrics = new Metrics({
-  serviceName,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PniProvisioner',
-  defaultDimensions: { stage: process.env.PNI_STAGE ?? 'local' },
-});
+export const metrics = new Metrics({ serviceName: service, namespace, defaultDimensions: { stage } });
 
-export const tracer = new Tracer({ serviceName });
+export const tracer = new Tracer({ serviceName: service });
 
 /** What the steps record; every name is in METRIC_NAMES (the dashboard in serverless.yml shows each). */
 export const measure = {
