@@ -1,6 +1,6 @@
 /**
  * The sandbox: one HTTP port on 127.0.0.1 for a small local cloud that speaks the real wire protocols
- * (ARCHITECTURE section 9). Routing:
+ * (docs/architecture.md section 9). Routing:
  *   /_sandbox/...                      control API (state, reset, faults, profile, ENI attach)
  *   /networking/v1/...                 Confluent Cloud networking API
  *   x-amz-target DynamoDB_20120810.*   DynamoDB (dynalite, in-process, behind this port)

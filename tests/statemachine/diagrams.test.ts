@@ -2,8 +2,19 @@
  * docs/architecture.md shows the state machines as Mermaid diagrams generated from statemachine/*.asl.json
  * (scripts/asl-mermaid.ts). A definition that changed without `npm run docs:diagrams` fails here.
  */
-import { readFileSync } from 'node:fs';
-import { DOC, MACHINES, block, currentBlock, describeRule, mermaidOf, readDefinition } from '#scripts/asl-mermaid.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DOC,
+  MACHINES,
+  ROOT,
+  block,
+  currentBlock,
+  describeRule,
+  mermaidOf,
+  readDefinition,
+} from '#scripts/asl-mermaid.js';
 
 const doc = readFileSync(DOC, 'utf8');
 
@@ -36,5 +47,34 @@ describe('docs/architecture.md diagrams', () => {
     expect(describeRule({ Variable: '$.ok', BooleanEquals: true })).toBe('$.ok == true');
     expect(describeRule({ Not: { Variable: '$.s', StringEquals: 'A' } })).toBe('not ($.s == "A")');
     expect(describeRule({ Variable: '$.x', IsPresent: false })).toBe('$.x absent');
+  });
+});
+
+describe('references into the architecture', () => {
+  /** Tracked text files (git ls-files), minus vendored specs. */
+  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => /\.(ts|cjs|js|json|md|yml|yaml)$/.test(f) && !f.startsWith('sandbox/confluent/openapi/'))
+    .filter((f) => f !== 'package-lock.json' && existsSync(join(ROOT, f)));
+  const sections = new Set([...doc.matchAll(/^## (\d+)\. /gm)].map((m) => m[1]));
+
+  test('nothing cites the design document outside the repo', () => {
+    const outside = files.filter(
+      (f) =>
+        f !== 'tests/statemachine/diagrams.test.ts' &&
+        /ARCHITECTURE section|shared\/design|ec2-api\.md/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  test('every "docs/architecture.md section N" names a section that exists', () => {
+    const cited = files.flatMap((f) =>
+      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/architecture\.md\)? section (\d+)/g)].map((m) => ({
+        f,
+        n: m[1],
+      })),
+    );
+    expect(cited.length).toBeGreaterThan(20);
+    expect(cited.filter(({ n }) => !sections.has(n))).toEqual([]);
   });
 });
