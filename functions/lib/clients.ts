@@ -14,6 +14,7 @@ import { ConfigError } from './errors.js';
 import { ConfluentClient } from './confluent/index.js';
 import { StateStore } from './state.js';
 import { EventPublisher } from './publisher.js';
+import { measure, tracer } from './observability.js';
 
 const maxAttempts = sdkMaxAttempts();
 const ec2Clients = new Map<string, EC2Client>();
@@ -21,7 +22,7 @@ const ec2Clients = new Map<string, EC2Client>();
 export function ec2(region: string): EC2Client {
   let c = ec2Clients.get(region);
   if (!c) {
-    c = new EC2Client({ region, maxAttempts });
+    c = tracer.captureAWSv3Client(new EC2Client({ region, maxAttempts }));
     ec2Clients.set(region, c);
   }
   return c;
@@ -30,7 +31,7 @@ export function ec2(region: string): EC2Client {
 let doc: DynamoDBDocumentClient | undefined;
 /** The DynamoDB document client every store of the state table shares. */
 export function documentClient(): DynamoDBDocumentClient {
-  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+  doc ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts })), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return doc;
@@ -44,7 +45,11 @@ export function stateStore(): StateStore {
 
 let publisher: EventPublisher | undefined;
 export function eventPublisher(): EventPublisher {
-  publisher ??= new EventPublisher(new EventBridgeClient({ maxAttempts }), config().eventBusName, config().eventSource);
+  publisher ??= new EventPublisher(
+    tracer.captureAWSv3Client(new EventBridgeClient({ maxAttempts })),
+    config().eventBusName,
+    config().eventSource,
+  );
   return publisher;
 }
 
@@ -54,6 +59,10 @@ export function confluent(): ConfluentClient {
   confluentClient ??= new ConfluentClient({
     baseUrl: config().confluentApiUrl,
     maxRetryDelayMs: config().confluentMaxRetryDelayMs,
+    onRetry: (info) => {
+      measure.retried();
+      if (info.status === 429) measure.throttled();
+    },
     credentials: async () => {
       const secret = await getSecret<{ key?: string; secret?: string }>(config().confluentSecretArn, {
         transform: 'json',
@@ -71,7 +80,7 @@ export function confluent(): ConfluentClient {
 let sfnClient: SFNClient | undefined;
 /** The Step Functions client (one per process). */
 export function sfn(): SFNClient {
-  sfnClient ??= new SFNClient({ maxAttempts });
+  sfnClient ??= tracer.captureAWSv3Client(new SFNClient({ maxAttempts }));
   return sfnClient;
 }
 /** The status of a Step Functions execution (RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT), or undefined if unknown. */

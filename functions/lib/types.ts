@@ -12,7 +12,7 @@ export type SecurityGroupRequest = { existingId: string } | { ingressCidrs?: str
 
 export type GatewayRequest = { existingId: string } | { displayName?: string };
 
-/** The canonical provisioning request (ARCHITECTURE section 3), after defaults. */
+/** The canonical provisioning request (docs/architecture.md section 3), after defaults. */
 export interface CanonicalRequest {
   requestId: string;
   environmentId: string;
