@@ -4,12 +4,17 @@
  * emit "PNI Provisioning Started". Nothing is created in the customer's account or in Confluent here.
  */
 import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage } from '../errors.js';
+import {
+  ConnectionExists,
+  RequestConflict,
+  RequestInProgress,
+  RequestInvalid,
+  RequestLocked,
+  errorMessage,
+} from '../errors.js';
 import { events } from '../events.js';
-import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
-import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
-import { normalizeInput, parseRequest, requestHash, egressWarnings, requestIdFromHint } from '../request/parse.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
+import { normalizeInput, parseRequest, requestHash, requestIdFromHint } from '../request/parse.js';
+import { assessRequest, type Assessment } from '../request/assess.js';
 import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
@@ -52,16 +57,16 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   const { record, resumed } = await claimRecord(deps, parsed, hash, norm.source, ev.execution.arn);
   if ('alreadySucceeded' in record) return record.alreadySucceeded;
 
-  // Live facts (read-only).
-  const facts = await gatherFacts(deps, parsed, resumed ? record.rec.gatewayId : undefined);
-  let checked: ReturnType<typeof checkLiveFacts>;
+  // Live facts and rules (read-only): the one implementation `pni plan` runs too.
+  let assessed: Assessment;
   try {
-    checked = checkLiveFacts(parsed, facts);
+    assessed = await assessRequest(deps, parsed, { ownGatewayId: resumed ? record.rec.gatewayId : undefined });
   } catch (err) {
-    if (err instanceof RequestInvalid) await markRejected(deps, record.rec, ev.execution.arn, err);
+    if (err instanceof RequestInvalid || err instanceof ConnectionExists)
+      await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
-  const request = withDefaults(parsed, facts.vpc!.cidr);
+  const { request, customerAccount, vpcCidr, subnets, warnings } = assessed;
 
   const lock = await deps.store.acquireLock(request.environmentId, request.vpcId, request.requestId);
   if (!lock.acquired) {
@@ -73,8 +78,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   }
 
   const attempt = record.rec.attempt;
-  const warnings = [...new Set([...egressWarnings(request), ...checked.warnings])];
-  const slots = planEnis(request, checked.subnets, attempt);
+  const slots = planEnis(request, subnets, attempt);
   const rec = await deps.store.update(
     request.requestId,
     {
@@ -84,7 +88,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
       environmentId: request.environmentId,
       vpcId: request.vpcId,
       region: request.region,
-      customerAccount: facts.vpc!.ownerId,
+      customerAccount,
       warnings,
       eniCount: slots.length,
     },
@@ -99,10 +103,10 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     executionArn: ev.execution.arn,
     source: norm.source,
     request,
-    customerAccount: facts.vpc!.ownerId,
-    vpcCidr: facts.vpc!.cidr,
-    subnets: checked.subnets,
-    zones: checked.subnets.map((s) => s.zoneId),
+    customerAccount,
+    vpcCidr,
+    subnets,
+    zones: subnets.map((s) => s.zoneId),
     plan: { slots },
     limits: deps.config.limits,
     warnings,
@@ -215,48 +219,6 @@ async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string
     warnings: rec.warnings ?? [],
     alreadySucceeded: true,
     result,
-  };
-}
-
-async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: string): Promise<LiveFacts> {
-  const ec2 = deps.ec2(req.region);
-  const [vpc, subnets, used, existingSecurityGroup, gateways, existingGateway] = await Promise.all([
-    describeVpc(ec2, req.vpcId),
-    describeSubnets(ec2, req.subnetIds),
-    req.ipAssignment.mode === 'sequential' ? usedIps(ec2, req.subnetIds) : Promise.resolve({}),
-    'existingId' in req.securityGroup
-      ? describeSecurityGroup(ec2, req.securityGroup.existingId)
-      : Promise.resolve(undefined),
-    deps.confluent.listGateways(req.environmentId),
-    'existingId' in req.gateway
-      ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId)
-      : Promise.resolve(undefined),
-  ]);
-  const pniGateways = gateways
-    .filter(isPniGateway)
-    .filter((g) => g.status?.phase !== 'DEPROVISIONING')
-    .map((g) => ({ id: g.id!, displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }));
-  let existing: LiveFacts['existingGateway'];
-  if ('existingId' in req.gateway) {
-    const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing =
-      existingGateway && cfg
-        ? {
-            id: existingGateway.id!,
-            region: cfg.region ?? '',
-            zones: cfg.zones ?? [],
-            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
-          }
-        : null;
-  }
-  return {
-    vpc,
-    subnets,
-    usedIps: used,
-    pniGateways,
-    existingGateway: existing,
-    existingSecurityGroup,
-    ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
   };
 }
 
