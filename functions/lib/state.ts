@@ -66,6 +66,8 @@ export interface RepairRecord {
   at: string;
   outcome: 'SUCCEEDED' | 'FAILED';
   repaired: string[];
+  unrepaired: string[];
+  error?: { name: string; message: string };
   executionArn: string;
 }
 

@@ -3,7 +3,7 @@
  * each (desired state on record vs what exists), at most DRIFT_CHECK_CONCURRENCY at once, with a pause between
  * pages, so a run over many connections never starves provisioning of EC2 describe tokens.
  */
-import { DRIFT_MAX_PAGES, DRIFT_PAGE_PAUSE_SECONDS, DRIFT_PAGE_SIZE } from '../constants.js';
+import { DRIFT_MAX_PAGES, DRIFT_PAGE_SIZE } from '../constants.js';
 import { checkConnection } from '../connection.js';
 import { RecordConflict } from '../errors.js';
 import { events } from '../events.js';
@@ -16,16 +16,15 @@ import { eventBase } from './common.js';
 /** Differences kept on the record (the event carries all of them). */
 export const DRIFT_RECORDED_DIFFERENCES = 100;
 
-export interface ListConnectionsInput {
-  requestId?: string;
-  nextToken?: string;
-  pages?: number;
+/** The drift machine's state: `requestId` for one connection, none for all SUCCEEDED ones; `page` once listing began. */
+export interface DriftRunState {
+  requestId?: unknown;
+  page?: { nextToken?: string; pages?: number };
 }
 export interface ConnectionsPage {
-  requestIds: string[];
-  nextToken?: string;
-  pages: number;
-  limits: { driftMaxPages: number; driftPagePauseSeconds: number };
+  requestId?: string;
+  page: { requestIds: string[]; nextToken?: string; pages: number };
+  limits: { driftMaxPages: number };
 }
 
 const encodeToken = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -35,19 +34,23 @@ function decodeToken(token: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** One page of SUCCEEDED connections (or just the one asked for). */
-export async function listConnections(input: ListConnectionsInput, deps: Deps): Promise<ConnectionsPage> {
-  const limits = { driftMaxPages: DRIFT_MAX_PAGES, driftPagePauseSeconds: DRIFT_PAGE_PAUSE_SECONDS };
-  const pages = (input.pages ?? 0) + 1;
-  if (typeof input.requestId === 'string') return { requestIds: [input.requestId], pages, limits };
+/** One page of SUCCEEDED connections (or just the one asked for): the drift machine's next state. */
+export async function listConnections(state: DriftRunState, deps: Deps): Promise<ConnectionsPage> {
+  const limits = { driftMaxPages: DRIFT_MAX_PAGES };
+  const pages = (state.page?.pages ?? 0) + 1;
+  if (typeof state.requestId === 'string')
+    return { requestId: state.requestId, page: { requestIds: [state.requestId], pages }, limits };
+  const nextToken = state.page?.nextToken;
   const page = await deps.store.statusPage('SUCCEEDED', {
     limit: DRIFT_PAGE_SIZE,
-    startKey: input.nextToken ? decodeToken(input.nextToken) : undefined,
+    startKey: nextToken ? decodeToken(nextToken) : undefined,
   });
   return {
-    requestIds: page.items.map((r) => r.requestId),
-    ...(page.nextKey ? { nextToken: encodeToken(page.nextKey) } : {}),
-    pages,
+    page: {
+      requestIds: page.items.map((r) => r.requestId),
+      ...(page.nextKey ? { nextToken: encodeToken(page.nextKey) } : {}),
+      pages,
+    },
     limits,
   };
 }

@@ -263,7 +263,14 @@ export async function finishRepair(ctx: FinishRepairInput, deps: Deps): Promise<
       ? await deps.store.update(
           ctx.requestId,
           {
-            lastRepair: { at: now, outcome, repaired, executionArn: ctx.executionArn },
+            lastRepair: {
+              at: now,
+              outcome,
+              repaired,
+              unrepaired,
+              ...(error ? { error } : {}),
+              executionArn: ctx.executionArn,
+            },
             lastDriftCheck: {
               checkedAt: now,
               inSync: differences.length === 0,
