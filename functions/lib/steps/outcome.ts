@@ -50,7 +50,7 @@ async function recordRejected(ctx: RejectionContext, deps: Deps): Promise<{ reje
   let requestId: string;
   let norm: ReturnType<typeof requestIdOf>['norm'];
   try {
-    ({ requestId, norm } = requestIdOf(ctx.input, ctx.executionName));
+    ({ requestId, norm } = requestIdOf(withoutCaughtError(ctx.input), ctx.executionName));
   } catch {
     return { rejected: false };
   }
@@ -63,6 +63,13 @@ async function recordRejected(ctx: RejectionContext, deps: Deps): Promise<{ reje
     await deps.publisher.publish(events.provisioningRejected(rejectionDetail(ctx, requestId, norm, rec)));
   }
   return rejected;
+}
+
+/** The execution's input as it came: RejectRequest sees it with the Catch's `error` (ResultPath $.error) added. */
+function withoutCaughtError(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const { error: _caught, ...original } = input as Record<string, unknown>;
+  return original;
 }
 
 async function markRecordRejected(
