@@ -18,43 +18,10 @@ import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
 import { causeMessage } from '#lib/steps/common.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
+import { DAY2_HELP, day2Command } from './day2.js';
+import { UsageError, parseFlags } from './flags.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-interface Flags {
-  [k: string]: string | boolean | undefined;
-}
-
-export function parseFlags(
-  args: string[],
-  spec: Record<string, 'bool' | 'string'>,
-): { flags: Flags; positionals: string[] } {
-  const flags: Flags = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split('=', 2);
-    const kind = spec[name];
-    if (!kind) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'bool') {
-      flags[name] = true;
-      continue;
-    }
-    const value = inline ?? args[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    flags[name] = value;
-  }
-  return { flags, positionals };
-}
+export { UsageError, parseFlags } from './flags.js';
 
 function profileFlag(v: unknown): ProfileName {
   if (v === undefined) return 'fast';
@@ -80,7 +47,7 @@ const HELP = `pni — Confluent PNI provisioning on AWS, with a local sandbox
       tear a provisioned connection down (safe order), or finish a failed teardown
   pni status REQUEST_ID [--json] [--table NAME]
       the state record: status, ids, error, leftovers
-  (provision/teardown/status use the AWS SDK's configuration: AWS_ENDPOINT_URL for a running sandbox;
+${DAY2_HELP}  (provision/teardown/status use the AWS SDK's configuration: AWS_ENDPOINT_URL for a running sandbox;
    PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN, PNI_STATE_TABLE for a deployed stack)
 `;
 
@@ -107,6 +74,11 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         if (command === 'teardown') return await teardownCommand(positionals[0], flags, io);
         return await statusCommand(positionals[0], flags, io);
       }
+      case 'drift':
+      case 'repair':
+      case 'list':
+      case 'plan':
+        return await day2Command(command, rest, io);
       case undefined:
       case 'help':
       case '--help':
