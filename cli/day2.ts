@@ -7,8 +7,6 @@
  *   pni repair ID [--json]                 exit 0 repaired (in sync), 1 not (what is left is printed)
  *   pni list [--status S] [--environment E] [--json]
  *   pni plan FILE [--json]                 exit 0 plannable, 2 a rule is violated (field + rule printed)
- *
- * TODO(merge): product imports go through #lib/public.js once the restructure lands (today: constants only).
  */
 import fs from 'node:fs';
 import {
@@ -20,13 +18,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { STATUSES, type Status } from '#lib/constants.js';
+import { REQUEST_ID_PATTERN, STATUSES, requestKey, type Status } from '#lib/public.js';
 import { executionName, remoteTarget, type Io } from './remote.js';
 import { UsageError, parseFlags } from './flags.js';
 
 export const EXIT_DRIFTED = 3;
 export const EXIT_VIOLATION = 2;
-const REQUEST_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
 
 type Day2Machine = 'plan' | 'drift' | 'repair';
 const ENV_OF: Record<Day2Machine, string> = {
@@ -103,7 +100,7 @@ const diffLines = (ds: Difference[]) =>
 // ------------------------------------------------------------------ drift
 
 export async function driftCommand(requestId: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  if (!REQUEST_ID.test(requestId)) throw new UsageError('drift needs a request id');
+  if (!REQUEST_ID_PATTERN.test(requestId)) throw new UsageError('drift needs a request id');
   const d = await runMachine('drift', `${requestId}-drift`, { requestId }, flags, io);
   const result = (d.output ? JSON.parse(d.output) : {}).results?.[0] as
     | {
@@ -138,7 +135,7 @@ export async function driftCommand(requestId: string, flags: Record<string, unkn
 // ------------------------------------------------------------------ repair
 
 export async function repairCommand(requestId: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  if (!REQUEST_ID.test(requestId)) throw new UsageError('repair needs a request id');
+  if (!REQUEST_ID_PATTERN.test(requestId)) throw new UsageError('repair needs a request id');
   const d = await runMachine('repair', `${requestId}-repair`, { requestId }, flags, io);
   const out = d.output ? JSON.parse(d.output) : undefined;
   if (out?.noop) {
@@ -175,7 +172,7 @@ async function readRecord(requestId: string, flags: Record<string, unknown>) {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
     const table = remoteTarget(flags).stateTable;
-    return (await doc.send(new GetCommand({ TableName: table, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } }))).Item;
+    return (await doc.send(new GetCommand({ TableName: table, Key: requestKey(requestId) }))).Item;
   } finally {
     doc.destroy();
   }
@@ -293,7 +290,7 @@ export async function planCommand(file: string, flags: Record<string, unknown>, 
     return EXIT_VIOLATION;
   }
   const id = (request as { requestId?: unknown } | null)?.requestId;
-  const base = `${typeof id === 'string' && REQUEST_ID.test(id) ? id : 'request'}-plan`;
+  const base = `${typeof id === 'string' && REQUEST_ID_PATTERN.test(id) ? id : 'request'}-plan`;
   const d = await runMachine('plan', base, request, flags, io);
   if (d.status !== 'SUCCEEDED' || !d.output) {
     io.err.write(`pni: the plan could not be made (${d.status}${d.error ? `: ${d.error}` : ''}) ${d.cause ?? ''}\n`);

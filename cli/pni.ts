@@ -16,7 +16,7 @@ import { isProfileName } from '#sandbox/profiles.js';
 import { DEFAULT_PORT, SEED } from '#sandbox/seed.js';
 import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '#lib/steps/common.js';
+import { causeMessage } from '#lib/public.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
 import { DAY2_HELP, day2Command } from './day2.js';
 import { UsageError, parseFlags } from './flags.js';
@@ -99,11 +99,9 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
 }
 
 function exportLines(env: Record<string, string>): string {
-  return (
-    Object.entries(env)
-      .map(([k, v]) => `export ${k}=${v}`)
-      .join('\n') + '\n'
-  );
+  return Object.entries(env)
+    .map(([k, v]) => `export ${k}=${v}\n`)
+    .join('');
 }
 
 async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): Promise<number> {
@@ -207,7 +205,7 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
     off();
     progress.stop();
     const summary = summarize(sb, done, t0);
-    if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
+    if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.out.write(renderSummary(summary));
     if (flags.keep) {
       io.out.write(
@@ -306,5 +304,5 @@ function renderSummary(s: StartSummary): string {
     `  events           ${s.events.length ? countEvents(s.events) : '-'}`,
   ];
   if (s.error) lines.push(`  error            ${s.error}: ${s.cause ?? ''}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

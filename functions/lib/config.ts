@@ -1,4 +1,7 @@
-/** Configuration, read once from the environment; a missing or malformed value fails the cold start. */
+/**
+ * Configuration, read once from the environment; a missing or malformed value fails the cold start.
+ * The one place that knows the environment variables' names (ENV_VARS): serverless.yml and the sandbox set them.
+ */
 import { ConfigError } from './errors.js';
 import {
   ACCESS_POINT_POLL_SECONDS,
@@ -10,6 +13,25 @@ import {
   GATEWAY_POLL_SECONDS,
 } from './constants.js';
 import type { Limits } from './types.js';
+
+/** The environment variables the Lambdas read. */
+export const ENV_VARS = {
+  stateTable: 'STATE_TABLE',
+  eventBusName: 'EVENT_BUS_NAME',
+  eventSource: 'EVENT_SOURCE',
+  confluentApiUrl: 'CONFLUENT_API_URL',
+  confluentSecretArn: 'CONFLUENT_SECRET_ARN',
+  confluentMaxRetryDelayMs: 'CONFLUENT_MAX_RETRY_DELAY_MS',
+  throttleBaseDelayMs: 'EC2_THROTTLE_BASE_DELAY_MS',
+  gatewayDeadlineSeconds: 'GATEWAY_DEADLINE_SECONDS',
+  accessPointDeadlineSeconds: 'ACCESS_POINT_DEADLINE_SECONDS',
+  deletionDeadlineSeconds: 'DELETION_DEADLINE_SECONDS',
+  eniMaxConcurrency: 'ENI_MAX_CONCURRENCY',
+  /** The AWS SDK's own retry setting, read once here for the clients (clients.ts). */
+  awsMaxAttempts: 'AWS_MAX_ATTEMPTS',
+  /** Powertools' service name, for the logger. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
 
 export interface Config {
   stateTable: string;
@@ -26,7 +48,7 @@ export interface Config {
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
-  if (!v || !v.trim()) throw new ConfigError(`environment variable ${name} is required`);
+  if (!v?.trim()) throw new ConfigError(`environment variable ${name} is required`);
   return v.trim();
 }
 function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
@@ -39,31 +61,35 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const url = required(env, 'CONFLUENT_API_URL');
+  const url = required(env, ENV_VARS.confluentApiUrl);
   try {
     new URL(url);
   } catch {
-    throw new ConfigError(`CONFLUENT_API_URL is not a URL: "${url}"`);
+    throw new ConfigError(`${ENV_VARS.confluentApiUrl} is not a URL: "${url}"`);
   }
   const polls = (deadlineVar: string, dflt: number, interval: number) =>
     Math.ceil(positiveInt(env, deadlineVar, dflt) / interval);
   return {
-    stateTable: required(env, 'STATE_TABLE'),
-    eventBusName: env.EVENT_BUS_NAME?.trim() || 'default',
-    eventSource: env.EVENT_SOURCE?.trim() || 'pni.provisioner',
+    stateTable: required(env, ENV_VARS.stateTable),
+    eventBusName: env[ENV_VARS.eventBusName]?.trim() || 'default',
+    eventSource: env[ENV_VARS.eventSource]?.trim() || 'pni.provisioner',
     confluentApiUrl: url.replace(/\/+$/, ''),
-    confluentSecretArn: required(env, 'CONFLUENT_SECRET_ARN'),
-    confluentMaxRetryDelayMs: positiveInt(env, 'CONFLUENT_MAX_RETRY_DELAY_MS', 20000),
-    throttleBaseDelayMs: positiveInt(env, 'EC2_THROTTLE_BASE_DELAY_MS', 250),
+    confluentSecretArn: required(env, ENV_VARS.confluentSecretArn),
+    confluentMaxRetryDelayMs: positiveInt(env, ENV_VARS.confluentMaxRetryDelayMs, 20000),
+    throttleBaseDelayMs: positiveInt(env, ENV_VARS.throttleBaseDelayMs, 250),
     limits: {
-      gatewayMaxPolls: polls('GATEWAY_DEADLINE_SECONDS', DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),
+      gatewayMaxPolls: polls(ENV_VARS.gatewayDeadlineSeconds, DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),
       accessPointMaxPolls: polls(
-        'ACCESS_POINT_DEADLINE_SECONDS',
+        ENV_VARS.accessPointDeadlineSeconds,
         DEFAULT_ACCESS_POINT_DEADLINE_SECONDS,
         ACCESS_POINT_POLL_SECONDS,
       ),
-      deletionMaxPolls: polls('DELETION_DEADLINE_SECONDS', DEFAULT_DELETION_DEADLINE_SECONDS, DELETION_POLL_SECONDS),
-      eniMaxConcurrency: positiveInt(env, 'ENI_MAX_CONCURRENCY', DEFAULT_ENI_MAX_CONCURRENCY),
+      deletionMaxPolls: polls(
+        ENV_VARS.deletionDeadlineSeconds,
+        DEFAULT_DELETION_DEADLINE_SECONDS,
+        DELETION_POLL_SECONDS,
+      ),
+      eniMaxConcurrency: positiveInt(env, ENV_VARS.eniMaxConcurrency, DEFAULT_ENI_MAX_CONCURRENCY),
     },
   };
 }
@@ -73,4 +99,14 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= readConfig();
   return cached;
+}
+
+/** The AWS SDK clients' maxAttempts (AWS_MAX_ATTEMPTS, default 2): the state machine owns the long backoff. */
+export function sdkMaxAttempts(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[ENV_VARS.awsMaxAttempts] ?? 2) || 2;
+}
+
+/** The logger's service name (POWERTOOLS_SERVICE_NAME, default pni-provisioner). */
+export function serviceName(env: NodeJS.ProcessEnv = process.env): string {
+  return env[ENV_VARS.serviceName] ?? 'pni-provisioner';
 }

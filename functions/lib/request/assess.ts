@@ -11,7 +11,6 @@ import type { Deps } from '../deps.js';
 import type { CanonicalRequest, SubnetFact } from '../types.js';
 import { checkLiveFacts, withDefaults, type LiveFacts } from './live.js';
 import { egressWarnings } from './parse.js';
-import { RequestInvalid } from '../errors.js';
 
 export interface Assessment {
   /** The request with the defaults that need the VPC filled in. */
@@ -80,8 +79,7 @@ export async function assessRequest(
 ): Promise<Assessment> {
   const facts = await gatherFacts(deps, parsed, opts.ownGatewayId);
   const checked = checkLiveFacts(parsed, facts);
-  const vpc = facts.vpc;
-  if (!vpc) throw new RequestInvalid('vpcId', `VPC ${parsed.vpcId} was not found in region ${parsed.region}`);
+  const { vpc } = checked;
   const request = withDefaults(parsed, vpc.cidr);
   const live = await deps.store.liveConnection(
     request.environmentId,

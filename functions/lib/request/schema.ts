@@ -133,8 +133,8 @@ const securityGroupSchema = z
           'give either existingId (use that security group as it is) or ingressCidrs/egressRules (create one), not both',
       });
     }
-    sg.ingressCidrs?.forEach((c, j) => {
-      const first = sg.ingressCidrs!.indexOf(c);
+    sg.ingressCidrs?.forEach((c, j, all) => {
+      const first = all.indexOf(c);
       if (first !== j)
         ctx.addIssue({
           code: 'custom',

@@ -10,8 +10,7 @@ import { events } from '../events.js';
 import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import type { Deps } from '../deps.js';
 import type { Difference } from '../types.js';
-// TODO(merge): eventBase moves with the restructure of steps/common.ts
-import { eventBase } from './common.js';
+import { eventBase } from '../recordViews.js';
 
 /** Differences kept on the record (the event carries all of them). */
 export const DRIFT_RECORDED_DIFFERENCES = 100;

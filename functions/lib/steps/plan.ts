@@ -11,8 +11,7 @@ import { normalizeInput, parseRequest } from '../request/parse.js';
 import { assessRequest } from '../request/assess.js';
 import type { Deps } from '../deps.js';
 import type { CanonicalRequest } from '../types.js';
-// TODO(merge): the naming module of the restructure replaces ./common.js
-import { names } from './common.js';
+import { names } from '../naming.js';
 
 export interface PlanInput {
   input: unknown;

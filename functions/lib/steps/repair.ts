@@ -29,8 +29,10 @@ import { slotNames } from '../eniPlan.js';
 import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import type { Deps } from '../deps.js';
 import type { Difference, Limits } from '../types.js';
-// TODO(merge): these move with the restructure of steps/common.ts (naming, concurrency, events)
-import { causeMessage, eventBase, mapLimit, resourceTags, withThrottleRetry } from './common.js';
+import { mapLimit, withThrottleRetry } from '../concurrency.js';
+import { resourceTags } from '../naming.js';
+import { eventBase } from '../recordViews.js';
+import { causeMessage } from '../stepErrors.js';
 
 export interface RepairContext {
   requestId: string;

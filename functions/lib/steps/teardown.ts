@@ -3,12 +3,12 @@
  * ENIs deleted -> security group deleted -> gateway deleted (only if this request created it).
  * Every step is idempotent: NotFound is done. Resources are found by the record and by tag.
  */
-import { RequestInProgress, RequestInvalid, ResourceInUse } from '../errors.js';
+import { RequestInProgress, RequestInvalid, ResourceInUse, present } from '../errors.js';
 import { events } from '../events.js';
 import {
   deleteNetworkInterface,
   deletePermission,
-  deleteSecurityGroup,
+  deleteSecurityGroup as deleteEc2SecurityGroup,
   existingEnis,
   findRequestEnis,
   permissionsOn,
@@ -16,34 +16,25 @@ import {
   securityGroupExists,
   tagValue,
 } from '../ec2ops.js';
-import { TAG_REQUEST_ID } from '../constants.js';
+import { EC2_DELETE_CONCURRENCY, NOTHING_LEFT_STATUSES, PROVISIONING_STATUSES, TAG_REQUEST_ID } from '../constants.js';
 import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import type { Deps } from '../deps.js';
-import type { RequestRecord } from '../state.js';
-import type { Leftover, Limits } from '../types.js';
-import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
-
-export type TeardownMode = 'teardown' | 'rollback';
-
-export interface TeardownContext {
-  requestId: string;
-  mode: TeardownMode;
-  executionArn: string;
-  noop: boolean;
-  outcome?: 'NOOP';
-  reason?: string;
-  leftovers: Leftover[];
-  environmentId: string;
-  region: string;
-  vpcId: string;
-  limits: Limits;
-  errors: Record<string, { Error?: string; Cause?: string }>;
-}
-
-interface BeginInput {
-  input: unknown;
-  execution: { arn: string; name: string };
-}
+import { type ClaimedRecord, claimed } from '../state.js';
+import type { Leftover } from '../types.js';
+import type {
+  BeginTeardownInput,
+  DeletionPoll,
+  DeletionStatusInput,
+  FinishTeardownInput,
+  FinishTeardownOutput,
+  GatewayDeletion,
+  TeardownContext,
+  TeardownMode,
+} from '../contracts.js';
+import { mapLimit, withThrottleRetry } from '../concurrency.js';
+import { createdDuringAttempt, names } from '../naming.js';
+import { eventBase } from '../recordViews.js';
+import { causeMessage } from '../stepErrors.js';
 
 function parseTeardownInput(input: unknown): { requestId: string; mode: TeardownMode; startedBy?: string } {
   const i = (input ?? {}) as {
@@ -67,7 +58,7 @@ function parseTeardownInput(input: unknown): { requestId: string; mode: Teardown
   return { requestId, mode: i.mode === 'rollback' ? 'rollback' : 'teardown', startedBy };
 }
 
-export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<TeardownContext> {
+export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise<TeardownContext> {
   const { requestId, mode, startedBy } = parseTeardownInput(ev.input);
   const rec = await deps.store.get(requestId);
   const noop = (reason: string): TeardownContext => ({
@@ -94,7 +85,7 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
     return noop(message);
   }
   if (mode === 'teardown') {
-    if (['TORN_DOWN', 'ROLLED_BACK', 'REJECTED'].includes(rec.status))
+    if (NOTHING_LEFT_STATUSES.includes(rec.status))
       return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);
     if (
       rec.status === 'TEARING_DOWN' &&
@@ -103,7 +94,7 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
     ) {
       throw new RequestInProgress(`request ${requestId} is already being torn down by ${rec.teardownExecutionArn}`);
     }
-    if (['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+    if (PROVISIONING_STATUSES.includes(rec.status)) {
       // Only a stopped, timed-out or failed-without-record execution leaves such a status behind: then tearing down is safe.
       const owner = rec.status === 'ROLLING_BACK' ? (rec.teardownExecutionArn ?? rec.executionArn) : rec.executionArn;
       const ownerStatus = await deps.executionStatus(owner);
@@ -120,7 +111,7 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
     );
   } else {
     // Rollback mode belongs to the provisioning execution that owns the record, while it provisions.
-    if (startedBy !== rec.executionArn || !['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+    if (startedBy !== rec.executionArn || !PROVISIONING_STATUSES.includes(rec.status)) {
       throw new RequestInvalid(
         'mode',
         `"rollback" is reserved for the rollback of request ${requestId} by its own provisioning execution; start a teardown instead`,
@@ -129,43 +120,39 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
     await deps.store.update(
       requestId,
       { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn },
-      { status: ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'], executionArn: startedBy },
+      { status: [...PROVISIONING_STATUSES], executionArn: startedBy },
     );
   }
+  const { environmentId, region, vpcId } = claimed(rec);
   return {
     requestId,
     mode,
     executionArn: ev.execution.arn,
     noop: false,
     leftovers: [],
-    environmentId: rec.environmentId!,
-    region: rec.region!,
-    vpcId: rec.vpcId!,
+    environmentId,
+    region,
+    vpcId,
     limits: deps.config.limits,
     errors: {},
   };
 }
 
-async function record(deps: Deps, requestId: string): Promise<RequestRecord> {
+/** The record of the request being torn down: BeginTeardown let only a claimed one through. */
+async function record(deps: Deps, requestId: string): Promise<ClaimedRecord> {
   const rec = await deps.store.get(requestId);
   if (!rec) throw new RequestInvalid('requestId', `no request with id ${requestId} is known`);
-  return rec;
-}
-
-export interface DeletionPoll {
-  gone: boolean;
-  id?: string;
-  attempt: number;
+  return claimed(rec);
 }
 
 // ------------------------------------------------------------------ access point
 
 /** Our access point: the recorded id, else one of our name created during this attempt (a crash before the record). */
-async function findAccessPointId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+async function findAccessPointId(deps: Deps, rec: ClaimedRecord): Promise<string | undefined> {
   if (rec.accessPointId) return rec.accessPointId;
-  if (!rec.request || !rec.gatewayId) return undefined;
+  if (!rec.gatewayId) return undefined;
   const found = (
-    await deps.confluent.listAccessPoints(rec.environmentId!, {
+    await deps.confluent.listAccessPoints(rec.environmentId, {
       gatewayId: rec.gatewayId,
       displayName: names.accessPoint(rec.request),
     })
@@ -173,18 +160,15 @@ async function findAccessPointId(deps: Deps, rec: RequestRecord): Promise<string
   return found?.id;
 }
 
-export async function deleteAccessPointStep(ctx: TeardownContext, deps: Deps): Promise<DeletionPoll> {
+export async function deleteAccessPoint(ctx: TeardownContext, deps: Deps): Promise<DeletionPoll> {
   const rec = await record(deps, ctx.requestId);
   const id = await findAccessPointId(deps, rec);
   if (!id) return { gone: true, attempt: 0 };
-  const r = await deps.confluent.deleteAccessPoint(rec.environmentId!, id);
+  const r = await deps.confluent.deleteAccessPoint(rec.environmentId, id);
   return { gone: r === 'gone', id, attempt: 0 };
 }
 
-export async function getDeletionStatus(
-  input: { kind: 'accessPoint' | 'gateway'; environmentId: string; id: string; attempt: number },
-  deps: Deps,
-): Promise<DeletionPoll> {
+export async function getDeletionStatus(input: DeletionStatusInput, deps: Deps): Promise<DeletionPoll> {
   const obj =
     input.kind === 'accessPoint'
       ? await deps.confluent.getAccessPoint(input.environmentId, input.id)
@@ -194,12 +178,14 @@ export async function getDeletionStatus(
 
 // ------------------------------------------------------------------ ENIs and permissions
 
+const eniIdOf = (e: { NetworkInterfaceId?: string }): string => present(e.NetworkInterfaceId, 'a network interface id');
+
 /** Our ENI ids: the record's (not yet known deleted) plus everything tagged with the request id. */
-async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
-  const recorded = (await deps.store.listEnis(rec.requestId))
-    .filter((e) => e.eniId && e.status !== 'DELETED')
-    .map((e) => e.eniId!);
-  const tagged = (await findRequestEnis(deps.ec2(rec.region!), rec.requestId)).map((e) => e.NetworkInterfaceId!);
+async function ourEniIds(deps: Deps, rec: ClaimedRecord): Promise<string[]> {
+  const recorded = (await deps.store.listEnis(rec.requestId)).flatMap((e) =>
+    e.eniId && e.status !== 'DELETED' ? [e.eniId] : [],
+  );
+  const tagged = (await findRequestEnis(deps.ec2(rec.region), rec.requestId)).map(eniIdOf);
   return [...new Set([...recorded, ...tagged])];
 }
 
@@ -211,16 +197,16 @@ function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): v
   const inUse = rejected.filter((e) => e instanceof ResourceInUse);
   if (inUse.length === rejected.length)
     throw new ResourceInUse(`${inUse.length} ${what} still in use; first: ${inUse[0].message}`);
-  throw rejected.find((e) => !(e instanceof ResourceInUse))!;
+  throw rejected.find((e) => !(e instanceof ResourceInUse)) ?? rejected[0];
 }
 
 export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promise<{ revoked: number }> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region!);
-  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map((e) => e.NetworkInterfaceId!);
+  const ec2 = deps.ec2(rec.region);
+  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map(eniIdOf);
   const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(perms, 5, (p) =>
+  const results = await mapLimit(perms, EC2_DELETE_CONCURRENCY, (p) =>
     withThrottleRetry(() => deletePermission(ec2, p.permissionId), backoff),
   );
   throwIfInUse(results, 'ENI permissions are');
@@ -229,10 +215,12 @@ export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promi
 
 export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ deleted: number }> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region!);
+  const ec2 = deps.ec2(rec.region);
   const ids = await ourEniIds(deps, rec);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(ids, 5, (id) => withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff));
+  const results = await mapLimit(ids, EC2_DELETE_CONCURRENCY, (id) =>
+    withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff),
+  );
   const enis = await deps.store.listEnis(rec.requestId);
   await Promise.all(
     enis
@@ -245,39 +233,36 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
 
 // ------------------------------------------------------------------ security group
 
-async function ourSecurityGroupId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+async function ourSecurityGroupId(deps: Deps, rec: ClaimedRecord): Promise<string | undefined> {
   if (rec.securityGroupId) return rec.securityGroupCreatedByUs ? rec.securityGroupId : undefined;
-  if (rec.request && 'existingId' in rec.request.securityGroup) return undefined;
-  const g = await findSecurityGroupByName(deps.ec2(rec.region!), rec.vpcId!, names.securityGroup(rec.requestId));
+  if ('existingId' in rec.request.securityGroup) return undefined;
+  const g = await findSecurityGroupByName(deps.ec2(rec.region), rec.vpcId, names.securityGroup(rec.requestId));
   return g && tagValue(g.Tags, TAG_REQUEST_ID) === rec.requestId ? g.GroupId : undefined;
 }
 
-export async function deleteSecurityGroupStep(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
+export async function deleteSecurityGroup(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
   const rec = await record(deps, ctx.requestId);
   const id = await ourSecurityGroupId(deps, rec);
   if (!id) return { deleted: false };
-  return { deleted: (await deleteSecurityGroup(deps.ec2(rec.region!), id)) === 'deleted' };
+  return { deleted: (await deleteEc2SecurityGroup(deps.ec2(rec.region), id)) === 'deleted' };
 }
 
 // ------------------------------------------------------------------ gateway
 
-async function ourGatewayId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+async function ourGatewayId(deps: Deps, rec: ClaimedRecord): Promise<string | undefined> {
   if (rec.gatewayId) return rec.gatewayCreatedByUs ? rec.gatewayId : undefined;
-  if (!rec.request || 'existingId' in rec.request.gateway) return undefined;
+  if ('existingId' in rec.request.gateway) return undefined;
   const found = (
-    await deps.confluent.listGateways(rec.environmentId!, { displayName: names.gateway(rec.request) })
+    await deps.confluent.listGateways(rec.environmentId, { displayName: names.gateway(rec.request) })
   ).find((g) => createdDuringAttempt(g.metadata?.created_at, rec));
   return found?.id;
 }
 
-export async function deleteGatewayStep(
-  ctx: TeardownContext,
-  deps: Deps,
-): Promise<DeletionPoll & { skipped?: string }> {
+export async function deleteGateway(ctx: TeardownContext, deps: Deps): Promise<GatewayDeletion> {
   const rec = await record(deps, ctx.requestId);
   const id = await ourGatewayId(deps, rec);
   if (!id) return { gone: true, attempt: 0 };
-  const others = (await deps.confluent.listAccessPoints(rec.environmentId!, { gatewayId: id })).filter(
+  const others = (await deps.confluent.listAccessPoints(rec.environmentId, { gatewayId: id })).filter(
     (ap) => ap.status?.phase !== 'DEPROVISIONING',
   );
   if (others.length) {
@@ -288,23 +273,16 @@ export async function deleteGatewayStep(
       skipped: `gateway ${id} still serves access point(s) ${others.map((a) => a.id).join(', ')}`,
     };
   }
-  const r = await deps.confluent.deleteGateway(rec.environmentId!, id);
+  const r = await deps.confluent.deleteGateway(rec.environmentId, id);
   return { gone: r === 'gone', id, attempt: 0 };
 }
 
 // ------------------------------------------------------------------ finish
 
-interface FinishInput extends TeardownContext {
-  gatewayDeletion?: DeletionPoll & { skipped?: string };
-}
-
 /** Inventory what is really left (record + tags), write the final status, release the lock, emit the teardown event. */
-export async function finishTeardown(
-  ctx: FinishInput,
-  deps: Deps,
-): Promise<{ requestId: string; mode: TeardownMode; outcome: string; leftovers: Leftover[] }> {
+export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Promise<FinishTeardownOutput> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region!);
+  const ec2 = deps.ec2(rec.region);
   const why = (key: string, fallback: string) => {
     const e = ctx.errors?.[key];
     return e ? `${e.Error ?? 'Error'}: ${causeMessage(e.Cause)}` : fallback;
@@ -313,7 +291,7 @@ export async function finishTeardown(
 
   const apId = await findAccessPointId(deps, rec);
   if (apId) {
-    const ap = await deps.confluent.getAccessPoint(rec.environmentId!, apId);
+    const ap = await deps.confluent.getAccessPoint(rec.environmentId, apId);
     if (ap)
       leftovers.push({
         type: 'accessPoint',
@@ -323,10 +301,7 @@ export async function finishTeardown(
   }
   const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
   if (enis.length) {
-    const perms = await permissionsOn(
-      ec2,
-      enis.map((e) => e.NetworkInterfaceId!),
-    );
+    const perms = await permissionsOn(ec2, enis.map(eniIdOf));
     const permError = ctx.errors?.permissions
       ? ` (revokePermissions ended with ${ctx.errors.permissions.Error ?? 'an error'})`
       : '';
@@ -341,7 +316,7 @@ export async function finishTeardown(
       const state = e.Attachment?.InstanceOwnerId
         ? `attached by account ${e.Attachment.InstanceOwnerId}`
         : `still exists (status ${e.Status})`;
-      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId!, reason: `${state}${stepError}` });
+      leftovers.push({ type: 'networkInterface', id: eniIdOf(e), reason: `${state}${stepError}` });
     }
   }
   const sgId = await ourSecurityGroupId(deps, rec);
@@ -351,7 +326,7 @@ export async function finishTeardown(
   if (gwId) {
     // A gateway we created but another request's access point still uses is left, and said so: run this
     // teardown again once that request is torn down, and the gateway goes too.
-    const gw = await deps.confluent.getGateway(rec.environmentId!, gwId);
+    const gw = await deps.confluent.getGateway(rec.environmentId, gwId);
     if (gw)
       leftovers.push({
         type: 'gateway',
@@ -374,7 +349,7 @@ export async function finishTeardown(
     ...(outcome === 'TORN_DOWN' ? { phase: undefined } : {}),
   });
   if (ctx.mode === 'teardown') {
-    await deps.store.releaseLock(updated.environmentId!, updated.vpcId!, updated.requestId);
+    await deps.store.releaseLock(rec.environmentId, rec.vpcId, updated.requestId);
     const base = { ...eventBase(updated, ctx.executionArn), mode: 'teardown' as const };
     await deps.publisher.publish(
       leftovers.length ? events.teardownFailed({ ...base, leftovers }) : events.teardownSucceeded(base),

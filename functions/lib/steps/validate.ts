@@ -13,34 +13,14 @@ import {
   errorMessage,
 } from '../errors.js';
 import { events } from '../events.js';
-import { normalizeInput, parseRequest, requestHash, requestIdFromHint } from '../request/parse.js';
+import { parseRequest, requestHash, requestIdOf } from '../request/parse.js';
 import { assessRequest, type Assessment } from '../request/assess.js';
-import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
-import type { RequestRecord } from '../state.js';
-import type { CanonicalRequest, ProvisionContext, RequestSource } from '../types.js';
-import { eventBase } from './common.js';
-import { resultOf } from './provision.js';
-
-export interface ValidateInput {
-  input: unknown;
-  execution: { arn: string; name: string; startTime?: string };
-}
-
-/** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
-export function requestIdOf(
-  input: unknown,
-  executionName: string,
-): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
-  const norm = normalizeInput(input, executionName);
-  const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  return {
-    requestId:
-      typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint),
-    norm,
-  };
-}
+import { type RequestRecord, claimed } from '../state.js';
+import type { CanonicalRequest, RequestSource } from '../types.js';
+import type { ProvisionContext, ValidateInput } from '../contracts.js';
+import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
 
 export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
   const { requestId: knownId, norm } = requestIdOf(ev.input, ev.execution.name);
@@ -200,16 +180,13 @@ async function claimRecord(
 
 async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string): Promise<ProvisionContext> {
   const enis = await deps.store.listEnis(rec.requestId);
-  const result = resultOf(
-    rec,
-    enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!),
-  );
+  const result = resultOf(rec, currentEniIds(rec, enis));
   return {
     requestId: rec.requestId,
     attempt: rec.attempt,
     executionArn,
     source: rec.source,
-    request: rec.request!,
+    request: claimed(rec).request,
     customerAccount: rec.customerAccount ?? '',
     vpcCidr: '',
     subnets: [],
