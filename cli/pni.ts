@@ -115,6 +115,7 @@ async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJ
     `# AWS CLI: aws --endpoint-url ${sb.url} ec2 describe-network-interfaces   (CLI v2 before 2.13 ignores AWS_ENDPOINT_URL)\n`,
   );
   io.out.write(`# state: curl ${sb.url}/_sandbox/state   reset: curl -X POST ${sb.url}/_sandbox/reset\n`);
+  io.out.write(`# console: ${sb.consoleUrl}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -209,7 +210,7 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
     else io.out.write(renderSummary(summary));
     if (flags.keep) {
       io.out.write(
-        `\nThe sandbox keeps running; inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`,
+        `\nThe sandbox keeps running; watch it in the console at ${sb.consoleUrl}\nor inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());

@@ -1,7 +1,8 @@
 /**
  * The sandbox: one HTTP port on 127.0.0.1 for a small local cloud that speaks the real wire protocols
  * (ARCHITECTURE section 9). Routing:
- *   /_sandbox/...                      control API (state, reset, faults, profile, ENI attach)
+ *   /_sandbox/...                      control API (state, records, reset, faults, profile, ENI attach)
+ *   /_sandbox/ui/                      the console (sandbox/ui/): a page over the APIs above
  *   /networking/v1/...                 Confluent Cloud networking API
  *   x-amz-target DynamoDB_20120810.*   DynamoDB (dynalite, in-process, behind this port)
  *   x-amz-target AWSEvents.*           EventBridge
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Ec2Emulator, regionFromAuthorization } from './ec2/index.js';
 import { ConfluentEmulator } from './confluent/index.js';
 import { StepFunctionsService } from './stepfunctions/index.js';
@@ -27,6 +29,7 @@ import { readSandboxRequest } from './http.js';
 import { FaultRegistry, FaultRuleInvalid } from './faults.js';
 import { PROFILES, isProfileName } from './profiles.js';
 import { DEFAULT_PORT, SEED } from './seed.js';
+import { CONSOLE_PATH, SandboxConsole } from './ui/index.js';
 import { pathToFileURL } from 'node:url';
 import type { Profile, ProfileName, SandboxRequest, SandboxResponse } from './types.js';
 import { STATE_TABLE_DEFINITION } from '#lib/state.js';
@@ -55,6 +58,7 @@ export class Sandbox {
   readonly confluent: ConfluentEmulator;
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: EventBridgeService;
+  readonly ui: SandboxConsole;
   private profileValue: Profile;
   private server?: http.Server;
   private dynamo?: http.Server;
@@ -84,6 +88,7 @@ export class Sandbox {
       accountId: SEED.accountId,
       region: SEED.region,
     });
+    this.ui = new SandboxConsole(root);
   }
 
   static async start(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -97,6 +102,10 @@ export class Sandbox {
   }
   get port(): number {
     return this.portValue;
+  }
+  /** The console page (sandbox/ui/). */
+  get consoleUrl(): string {
+    return `${this.url}${CONSOLE_PATH}`;
   }
   get profile(): Profile {
     return this.profileValue;
@@ -214,6 +223,32 @@ export class Sandbox {
     };
   }
 
+  /** GET /_sandbox/records: every item of the state table (requests, ENI slots, locks), read from DynamoDB itself. */
+  async records(): Promise<Record<string, unknown>[]> {
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${this.dynamoPort}`,
+        region: SEED.region,
+        maxAttempts: 1,
+        credentials: { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey },
+      }),
+    );
+    const items: Record<string, unknown>[] = [];
+    try {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new ScanCommand({ TableName: SANDBOX_STATE_TABLE, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    } finally {
+      doc.destroy();
+    }
+    return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+  }
+
   async stop(): Promise<void> {
     this.stepFunctions.reset();
     await new Promise<void>((resolve) => {
@@ -304,11 +339,14 @@ export class Sandbox {
       const text = req.body.toString('utf8').trim();
       return text ? JSON.parse(text) : {};
     };
+    if (this.ui.matches(req.path)) return this.ui.handle(req);
     switch (route) {
       case 'GET /_sandbox/health':
         return json(200, { ok: true, profile: this.profileValue.name });
       case 'GET /_sandbox/state':
         return json(200, this.state());
+      case 'GET /_sandbox/records':
+        return json(200, { table: SANDBOX_STATE_TABLE, items: await this.records() });
       case 'POST /_sandbox/reset':
         await this.reset();
         return json(200, { reset: true });
