@@ -13,7 +13,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { SEED } from '#sandbox/seed.js';
 import { Harness, eventsFor, sampleRequest } from './harness.js';
-import { provisioned, runDay2, userEc2 } from './day2-helpers.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SANDBOX_STATE_TABLE } from '#sandbox/server.js';
+import { provisioned, runDay2, schemaErrors, userEc2 } from './day2-helpers.js';
 
 const ID = 'pni-it-drift';
 const OTHER_ACCOUNT = '123456789012';
@@ -241,4 +243,32 @@ test('repair and drift of an unknown request: a clear no-op (PNI Request Not Fou
   ]);
   const r = await runDay2(h, 'drift', { requestId: 'pni-nobody' });
   expect(r.result.results[0]).toMatchObject({ checked: false, reason: expect.stringContaining('no request') });
+});
+
+test('a repair waits for nobody: while another holds the (environment, VPC) lock it is refused (RequestLocked), announced, and changes nothing', async () => {
+  const env = SEED.confluent.environments[0];
+  await h.doc.send(
+    new PutCommand({
+      TableName: SANDBOX_STATE_TABLE,
+      Item: {
+        pk: `LOCK#${env}#${SEED.vpc.vpcId}`,
+        sk: 'LOCK',
+        holder: 'pni-someone-else',
+        environmentId: env,
+        vpcId: SEED.vpc.vpcId,
+        updatedAt: '',
+      },
+    }),
+  );
+  const before = eventsFor(await h.state(), ID).length;
+  const repair = await runDay2(h, 'repair', { requestId: ID });
+  expect(repair.status).toBe('FAILED');
+  expect(repair.error).toBe('RequestLocked');
+  const events = eventsFor(await h.state(), ID).slice(before);
+  expect(events.map((e) => [e.type, e.detail.error?.name])).toEqual([['PNI Repair Failed', 'RequestLocked']]);
+  expect(await h.lockHolder(env, SEED.vpc.vpcId)).toBe('pni-someone-else');
+});
+
+test('every event emitted in this file matches its JSON Schema', async () => {
+  expect(schemaErrors(await h.state())).toEqual([]);
 });

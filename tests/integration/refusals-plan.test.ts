@@ -4,7 +4,7 @@
  */
 import { SEED } from '#sandbox/seed.js';
 import { Harness, eventsFor, sampleRequest, type SandboxState } from './harness.js';
-import { provisioned, runDay2 } from './day2-helpers.js';
+import { provisioned, runDay2, schemaErrors } from './day2-helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -47,6 +47,7 @@ describe('one live connection per (environment, VPC)', () => {
     expect(await h.lockHolder(ENV, SEED.vpc.vpcId)).toBeUndefined();
     const events = eventsFor(state, 'pni-it-second');
     expect(events.map((e) => e.type)).toEqual(['PNI Provisioning Rejected']);
+    expect(schemaErrors(state)).toEqual([]);
     expect(events[0].detail).toMatchObject({
       version: '1',
       requestId: 'pni-it-second',
@@ -91,6 +92,7 @@ describe('refusals are announced', () => {
       'enisPerSubnet',
     ]);
     expect(await h.record('pni-it-bad')).toMatchObject({ status: 'REJECTED' });
+    expect(schemaErrors(await h.state())).toEqual([]);
   });
 
   test('a live-check violation names its field', async () => {

@@ -68,12 +68,28 @@ export async function beginRepair(
     );
     return { ...base, noop: true, reason: message, environmentId: '', accessPointId: '' };
   }
+  // A refusal is announced (PNI Repair Failed with the error), then fails the execution with that error.
+  const refuse = async (err: ConnectionNotLive | RequestLocked): Promise<never> => {
+    await deps.publisher.publish(
+      events.repairFailed({
+        ...eventBase(rec, ev.execution.arn),
+        error: { name: err.name, message: err.message },
+        repaired: [],
+        differences: [],
+      }),
+    );
+    throw err;
+  };
   if (rec.status !== 'SUCCEEDED' || !rec.environmentId || !rec.vpcId || !rec.accessPointId)
-    throw new ConnectionNotLive(`request ${requestId} is ${rec.status}: only a SUCCEEDED connection can be repaired`);
+    return refuse(
+      new ConnectionNotLive(`request ${requestId} is ${rec.status}: only a SUCCEEDED connection can be repaired`),
+    );
   const lock = await deps.store.acquireLock(rec.environmentId, rec.vpcId, lockHolder);
   if (!lock.acquired)
-    throw new RequestLocked(
-      `environment ${rec.environmentId} and VPC ${rec.vpcId} are being worked on by ${lock.holder}; try the repair again when it finishes`,
+    return refuse(
+      new RequestLocked(
+        `environment ${rec.environmentId} and VPC ${rec.vpcId} are being worked on by ${lock.holder}; try the repair again when it finishes`,
+      ),
     );
   return { ...base, noop: false, environmentId: rec.environmentId, accessPointId: rec.accessPointId };
 }
