@@ -22,45 +22,12 @@ import { ProgressDisplay } from './progress.js';
 import { causeMessage } from '#lib/public.js';
 import { EXIT, provisionCommand, statusCommand, teardownCommand } from './remote.js';
 import { readJsonFile } from './json.js';
+import { DAY2_HELP, day2Command } from './day2.js';
+import { UsageError, parseFlags } from './flags.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-interface Flags {
-  [k: string]: string | boolean | undefined;
-}
-
-export function parseFlags(
-  args: string[],
-  spec: Record<string, 'bool' | 'string'>,
-): { flags: Flags; positionals: string[] } {
-  const flags: Flags = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split('=', 2);
-    const kind = spec[name];
-    if (!kind) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'bool') {
-      flags[name] = true;
-      continue;
-    }
-    const value = inline ?? args[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    flags[name] = value;
-  }
-  return { flags, positionals };
-}
+export { UsageError, parseFlags } from './flags.js';
 
 function profileFlag(v: unknown): ProfileName {
   if (v === undefined) return 'fast';
@@ -119,7 +86,7 @@ const HELP = `pni — Confluent PNI provisioning on AWS, with a local sandbox
       tear a provisioned connection down (safe order), or finish a failed teardown
   pni [--stack NAME] status REQUEST_ID [--json] [--table NAME]
       the state record: status, ids, error, leftovers
-  pni COMMAND --help   more about one command
+${DAY2_HELP}  pni COMMAND --help   more about one command
   (provision/teardown/status: --stack NAME or PNI_STACK for a deployed stack (its CloudFormation outputs), or
    PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN, PNI_STATE_TABLE; AWS_ENDPOINT_URL for a
    running sandbox)
@@ -170,6 +137,11 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         if (command === 'teardown') return await teardownCommand(positionals[0], flags, io);
         return await statusCommand(positionals[0], flags, io);
       }
+      case 'drift':
+      case 'repair':
+      case 'list':
+      case 'plan':
+        return await day2Command(command, rest, io, stack);
       case undefined:
       case 'help':
       case '--help':

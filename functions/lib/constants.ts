@@ -52,6 +52,13 @@ export const DETAIL_TYPES = {
   failed: 'PNI Provisioning Failed',
   teardownSucceeded: 'PNI Teardown Succeeded',
   teardownFailed: 'PNI Teardown Failed',
+  // day 2 (issue 10)
+  provisioningRejected: 'PNI Provisioning Rejected',
+  requestNotFound: 'PNI Request Not Found',
+  driftDetected: 'PNI Drift Detected',
+  repairRequested: 'PNI Repair Requested',
+  repairSucceeded: 'PNI Repair Succeeded',
+  repairFailed: 'PNI Repair Failed',
 } as const;
 
 export const PHASES = ['GATEWAY_READY', 'ENIS_CREATED', 'PERMISSIONS_GRANTED', 'ACCESS_POINT_READY'] as const;
@@ -120,3 +127,15 @@ export const METRIC_NAMES = {
   retries: 'Retries',
   leftovers: 'Leftovers',
 } as const;
+// ------------------------------------------------------------------ day 2 (issue 10): drift, repair, plan, list
+/** Statuses of a live connection: a new request for the same (environment, VPC) is refused (ConnectionExists). */
+export const LIVE_CONNECTION_STATUSES: readonly Status[] = ['SUCCEEDED', 'PROVISIONING'];
+/** Connections one drift run lists per page (from the byStatus index), and checks at once within a page. */
+export const DRIFT_PAGE_SIZE = 10;
+export const DRIFT_CHECK_CONCURRENCY = 2;
+/** Pause between two pages of a drift run (the drift machine's Wait uses it; a statemachine test checks it). */
+export const DRIFT_PAGE_PAUSE_SECONDS = 5;
+/** A drift run stops after this many pages (DRIFT_PAGE_SIZE x this = 10 000 connections). */
+export const DRIFT_MAX_PAGES = 1000;
+/** Lock holder of a repair: `repair:<requestId>` (the connection's own id would let its provisioning re-enter). */
+export const REPAIR_LOCK_PREFIX = 'repair:';

@@ -21,6 +21,8 @@ export type ConfluentApi = Pick<
   | 'getAccessPoint'
   | 'createAccessPoint'
   | 'deleteAccessPoint'
+  // day 2 (issue 10): repair re-applies an access point's ENIs and routes
+  | 'updateAccessPoint'
 >;
 
 /** Where the workflow's events go (EventPublisher puts them on EventBridge). */

@@ -43,6 +43,23 @@ export class RequestLocked extends PniError {
     this.name = 'RequestLocked';
   }
 }
+/** (day 2) The (environment, VPC) already has a live connection (SUCCEEDED or PROVISIONING) of another request. */
+export class ConnectionExists extends PniError {
+  constructor(
+    readonly existingRequestId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConnectionExists';
+  }
+}
+/** (day 2) A repair (or drift check) names a request that is not a live connection. */
+export class ConnectionNotLive extends PniError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionNotLive';
+  }
+}
 /** The record changed underneath a conditional write (optimistic concurrency). */
 export class RecordConflict extends PniError {
   override readonly transient = true;

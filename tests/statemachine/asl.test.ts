@@ -14,7 +14,13 @@ import {
   NOT_YET_VISIBLE_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
 } from '#lib/errors.js';
-import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '#lib/constants.js';
+import {
+  ACCESS_POINT_POLL_SECONDS,
+  DELETION_POLL_SECONDS,
+  DRIFT_CHECK_CONCURRENCY,
+  DRIFT_PAGE_PAUSE_SECONDS,
+  GATEWAY_POLL_SECONDS,
+} from '#lib/constants.js';
 
 type State = Record<string, any>;
 type Machine = { StartAt: string; States: Record<string, State>; TimeoutSeconds?: number };
@@ -23,6 +29,19 @@ const load = (name: string): Machine =>
   JSON.parse(fs.readFileSync(path.join(root, 'statemachine', `${name}.asl.json`), 'utf8'));
 const provision = load('provision');
 const teardown = load('teardown');
+// day 2 (issue 10)
+const plan = load('plan');
+const drift = load('drift');
+const repair = load('repair');
+/** Every definition in statemachine/ (a new machine is covered by the shared rules below without a change here). */
+const allMachines: Record<string, Machine> = Object.fromEntries(
+  fs
+    .readdirSync(path.join(root, 'statemachine'))
+    .filter((f) => f.endsWith('.asl.json'))
+    .map((f) => [f.replace(/\.asl\.json$/, ''), load(f.replace(/\.asl\.json$/, ''))]),
+);
+/** Polling loops each machine has (each needs a deadline). */
+const MIN_LOOPS: Record<string, number> = { provision: 2, teardown: 2, plan: 0, drift: 1, repair: 1 };
 
 /** Replace CloudFormation objects the way the deploy plugin resolves them, so asl-validator can check ARNs. */
 function resolveCfn(v: unknown): unknown {
@@ -72,10 +91,7 @@ function reachable(m: Machine, from: string): Set<string> {
   return seen;
 }
 
-describe.each([
-  ['provision', provision],
-  ['teardown', teardown],
-] as const)('%s.asl.json', (_name, machine) => {
+describe.each(Object.entries(allMachines))('%s.asl.json', (name, machine) => {
   test('is valid ASL (asl-validator, ARNs and paths checked)', () => {
     const result = aslValidator(structuredClone(resolveCfn(machine)), { checkPaths: true, checkArn: true });
     expect(result.errorsText?.('\n') ?? '').toBe('');
@@ -132,8 +148,8 @@ describe.each([
       functions: Record<string, { handler: string }>;
     };
     const used = new Set(
-      allStates(provision)
-        .concat(allStates(teardown))
+      Object.values(allMachines)
+        .flatMap((m) => allStates(m))
         .map(({ state }) => lambdaKey(state))
         .filter(Boolean),
     );
@@ -146,7 +162,13 @@ describe.each([
   });
 
   test('every polling loop has a deadline: a Choice back to a Wait also compares a counter with a limit and exits', () => {
-    const scopes = [machine, ...allStates(machine).flatMap(({ state }) => state.Branches ?? [])] as Machine[];
+    const scopes = [
+      machine,
+      ...allStates(machine).flatMap(({ state }) => [
+        ...(state.Branches ?? []),
+        ...(state.ItemProcessor ? [state.ItemProcessor] : []),
+      ]),
+    ] as Machine[];
     let loops = 0;
     for (const m of scopes) {
       for (const [n, s] of Object.entries(m.States)) {
@@ -165,7 +187,7 @@ describe.each([
         expect(reachable(m, deadline.Next).has(n)).toBe(false);
       }
     }
-    expect(loops).toBeGreaterThanOrEqual(2);
+    expect(loops).toBeGreaterThanOrEqual(MIN_LOOPS[name] ?? 1);
   });
 });
 
@@ -292,5 +314,66 @@ describe('teardown', () => {
           r.has('NothingToTearDown'),
       ).toBe(true);
     }
+  });
+});
+
+// ------------------------------------------------------------------ day 2 (issue 10)
+describe('plan', () => {
+  test('one read-only Task (planRequest): nothing else runs, nothing is created', () => {
+    const tasks = allStates(plan).filter(({ state }) => state.Type === 'Task');
+    expect(tasks.map(({ state }) => lambdaKey(state))).toEqual(['planRequest']);
+    expect(plan.States[plan.StartAt].End).toBe(true);
+  });
+});
+
+describe('drift', () => {
+  test('pages through connections: bounded concurrency, a pause between pages, a page limit', () => {
+    const map = drift.States.CheckConnections;
+    expect(map.Type).toBe('Map');
+    expect(map.MaxConcurrency).toBe(DRIFT_CHECK_CONCURRENCY);
+    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('INLINE');
+    expect(drift.States.PauseBetweenPages.Seconds).toBe(DRIFT_PAGE_PAUSE_SECONDS);
+    expect(reachable(drift, 'PauseBetweenPages').has('ListConnections')).toBe(true);
+  });
+
+  test('one failing check does not stop the run: CheckDrift catches everything inside the Map', () => {
+    const check = drift.States.CheckConnections.ItemProcessor.States.CheckDrift;
+    expect(check.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CheckFailed' }]);
+  });
+
+  test('only read-only and record-keeping functions run (no EC2 or Confluent change)', () => {
+    const keys = allStates(drift)
+      .map(({ state }) => lambdaKey(state))
+      .filter(Boolean)
+      .sort();
+    expect(keys).toEqual(['checkDrift', 'listConnections']);
+  });
+});
+
+describe('repair', () => {
+  test('once the lock is taken, every path reaches FinishRepair (which releases it)', () => {
+    const afterLock = [...reachable(repair, 'IsNothingToRepair')].filter(
+      (n) => !['NothingToRepair', 'FinishRepair', 'IsRepaired', 'Repaired', 'RepairIncomplete'].includes(n),
+    );
+    for (const n of afterLock)
+      expect({ n, finishes: reachable(repair, n).has('FinishRepair') }).toEqual({ n, finishes: true });
+    for (const n of ['RepairConnection', 'GetAccessPointStatus'])
+      expect(repair.States[n].Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'FinishRepair' });
+  });
+
+  test('a refusal before the lock fails the execution with its own error (no lock to release)', () => {
+    expect(repair.States.BeginRepair.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RepairRefused' });
+    expect(repair.States.RepairRefused).toEqual({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
+  });
+
+  test('after a PATCH it waits for the access point like provisioning does (same interval, same deadline)', () => {
+    expect(repair.States.WaitForAccessPoint.Seconds).toBe(ACCESS_POINT_POLL_SECONDS);
+    expect(lambdaKey(repair.States.GetAccessPointStatus)).toBe('getAccessPointStatus');
+    const deadline = repair.States.IsAccessPointReady.Choices.find((c: State) => c.NumericGreaterThanEqualsPath);
+    expect(deadline.NumericGreaterThanEqualsPath).toBe('$.limits.accessPointMaxPolls');
   });
 });

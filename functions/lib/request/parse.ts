@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { RequestInvalid } from '../errors.js';
 import { MAX_REQUEST_ID_LENGTH } from '../constants.js';
 import { cidrContains, isValidCidr } from '../cidr.js';
-import type { CanonicalRequest, RequestSource } from '../types.js';
+import type { CanonicalRequest, FieldError, RequestSource } from '../types.js';
 import { provisioningRequestSchema, REQUEST_ID_PATTERN } from './schema.js';
 
 type Obj = Record<string, unknown>;
@@ -116,6 +116,21 @@ export function parseRequest(raw: unknown, requestIdFallback: string): Canonical
   if (!result.success) throw toRequestInvalid(result.error.issues[0]);
   const { requestId, ...rest } = result.data;
   return { requestId: requestId as string, ...rest };
+}
+
+/**
+ * (day 2) Every schema violation of a raw request as { field, message } (parseRequest stops at the first); empty when
+ * the request passes the schema. For the "PNI Provisioning Rejected" event.
+ */
+export function requestIssues(raw: unknown, requestIdFallback: string): FieldError[] {
+  if (!isObj(raw)) return [{ field: 'request', message: `must be a JSON object (got ${describeValue(raw)})` }];
+  const input = raw.requestId === undefined ? { ...raw, requestId: requestIdFromHint(requestIdFallback) } : raw;
+  const result = provisioningRequestSchema.safeParse(input, { error: plainErrors });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const e = toRequestInvalid(issue);
+    return { field: e.field, message: e.rule };
+  });
 }
 
 function hashHex(text: string): string {

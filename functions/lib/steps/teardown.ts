@@ -17,6 +17,7 @@ import {
   tagValue,
 } from '../ec2ops.js';
 import { EC2_DELETE_CONCURRENCY, NOTHING_LEFT_STATUSES, PROVISIONING_STATUSES, TAG_REQUEST_ID } from '../constants.js';
+import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import type { Deps } from '../deps.js';
 import { type ClaimedRecord, claimed } from '../state.js';
 import type { Leftover } from '../types.js';
@@ -75,7 +76,15 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
     limits: deps.config.limits,
     errors: {},
   });
-  if (!rec) return noop(`no request with id ${requestId} is known: nothing to tear down`);
+  if (!rec) {
+    // Announced (day 2): whoever asked for it hears that nothing was done.
+    const message = `no request with id ${requestId} is known: nothing to tear down`;
+    if (REQUEST_ID_PATTERN.test(requestId))
+      await deps.publisher.publish(
+        events.requestNotFound({ requestId, executionArn: ev.execution.arn, action: 'teardown', message }),
+      );
+    return noop(message);
+  }
   if (mode === 'teardown') {
     if (NOTHING_LEFT_STATUSES.includes(rec.status))
       return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);

@@ -4,12 +4,17 @@
  * emit "PNI Provisioning Started". Nothing is created in the customer's account or in Confluent here.
  */
 import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage, present } from '../errors.js';
+import {
+  ConnectionExists,
+  RequestConflict,
+  RequestInProgress,
+  RequestInvalid,
+  RequestLocked,
+  errorMessage,
+} from '../errors.js';
 import { events } from '../events.js';
-import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
-import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
-import { parseRequest, requestHash, egressWarnings, requestIdOf } from '../request/parse.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
+import { parseRequest, requestHash, requestIdOf } from '../request/parse.js';
+import { assessRequest, type Assessment } from '../request/assess.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
 import { type RequestRecord, claimed } from '../state.js';
@@ -32,17 +37,16 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   const { record, resumed } = await claimRecord(deps, parsed, hash, norm.source, ev.execution.arn);
   if ('alreadySucceeded' in record) return record.alreadySucceeded;
 
-  // Live facts (read-only).
-  const facts = await gatherFacts(deps, parsed, resumed ? record.rec.gatewayId : undefined);
-  let checked: ReturnType<typeof checkLiveFacts>;
+  // Live facts and rules (read-only): the one implementation `pni plan` runs too.
+  let assessed: Assessment;
   try {
-    checked = checkLiveFacts(parsed, facts);
+    assessed = await assessRequest(deps, parsed, { ownGatewayId: resumed ? record.rec.gatewayId : undefined });
   } catch (err) {
-    if (err instanceof RequestInvalid) await markRejected(deps, record.rec, ev.execution.arn, err);
+    if (err instanceof RequestInvalid || err instanceof ConnectionExists)
+      await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
-  const { vpc } = checked;
-  const request = withDefaults(parsed, vpc.cidr);
+  const { request, customerAccount, vpcCidr, subnets, warnings } = assessed;
 
   const lock = await deps.store.acquireLock(request.environmentId, request.vpcId, request.requestId);
   if (!lock.acquired) {
@@ -54,8 +58,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   }
 
   const attempt = record.rec.attempt;
-  const warnings = [...new Set([...egressWarnings(request), ...checked.warnings])];
-  const slots = planEnis(request, checked.subnets, attempt);
+  const slots = planEnis(request, subnets, attempt);
   const rec = await deps.store.update(
     request.requestId,
     {
@@ -65,7 +68,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
       environmentId: request.environmentId,
       vpcId: request.vpcId,
       region: request.region,
-      customerAccount: vpc.ownerId,
+      customerAccount,
       warnings,
       eniCount: slots.length,
     },
@@ -80,10 +83,10 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     executionArn: ev.execution.arn,
     source: norm.source,
     request,
-    customerAccount: vpc.ownerId,
-    vpcCidr: vpc.cidr,
-    subnets: checked.subnets,
-    zones: checked.subnets.map((s) => s.zoneId),
+    customerAccount,
+    vpcCidr,
+    subnets,
+    zones: subnets.map((s) => s.zoneId),
     plan: { slots },
     limits: deps.config.limits,
     warnings,
@@ -193,52 +196,6 @@ async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string
     warnings: rec.warnings ?? [],
     alreadySucceeded: true,
     result,
-  };
-}
-
-async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: string): Promise<LiveFacts> {
-  const ec2 = deps.ec2(req.region);
-  const [vpc, subnets, used, existingSecurityGroup, gateways, existingGateway] = await Promise.all([
-    describeVpc(ec2, req.vpcId),
-    describeSubnets(ec2, req.subnetIds),
-    req.ipAssignment.mode === 'sequential' ? usedIps(ec2, req.subnetIds) : Promise.resolve({}),
-    'existingId' in req.securityGroup
-      ? describeSecurityGroup(ec2, req.securityGroup.existingId)
-      : Promise.resolve(undefined),
-    deps.confluent.listGateways(req.environmentId),
-    'existingId' in req.gateway
-      ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId)
-      : Promise.resolve(undefined),
-  ]);
-  const pniGateways = gateways
-    .filter(isPniGateway)
-    .filter((g) => g.status?.phase !== 'DEPROVISIONING')
-    .map((g) => ({
-      id: present(g.id, 'a gateway id'),
-      displayName: g.spec?.display_name,
-      phase: String(g.status?.phase ?? 'UNKNOWN'),
-    }));
-  let existing: LiveFacts['existingGateway'];
-  if ('existingId' in req.gateway) {
-    const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing =
-      existingGateway && cfg
-        ? {
-            id: present(existingGateway.id, 'the gateway id'),
-            region: cfg.region ?? '',
-            zones: cfg.zones ?? [],
-            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
-          }
-        : null;
-  }
-  return {
-    vpc,
-    subnets,
-    usedIps: used,
-    pniGateways,
-    existingGateway: existing,
-    existingSecurityGroup,
-    ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
   };
 }
 

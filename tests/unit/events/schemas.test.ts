@@ -283,7 +283,7 @@ describe('events/ samples', () => {
     expectValid(schema, ev.detail);
     // the rule in serverless.yml matches it (source + detail-type)
     const rules = Object.values<any>(serverless.stepFunctions.stateMachines)
-      .flatMap((m) => m.events.map((e: any) => e.eventBridge.event))
+      .flatMap((m) => (m.events ?? []).filter((e: any) => e.eventBridge).map((e: any) => e.eventBridge.event))
       .filter((p) => p['detail-type'].includes(detailType));
     expect(rules).toHaveLength(1);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not a template literal

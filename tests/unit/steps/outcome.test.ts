@@ -315,6 +315,8 @@ describe('recordOutcome REJECTED', () => {
     );
     expect(err).toMatchObject({ name: 'AwsServiceUnavailable' });
     expect(await h.store.lockHolder(ENV, VPC)).toBeDefined();
+    // EventBridge is back by the time RejectRequest runs (it announces the refusal: day 2).
+    ebMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
     const out = await recordOutcome(
       {
         outcome: 'REJECTED',

@@ -375,18 +375,32 @@ describe('validateRequest: repeats of a request id', () => {
     expect(await h.store.lockHolder(ENV, VPC)).toBe(RID);
   });
 
-  test('a second request id for the same (environment, VPC) while the lock is held -> RequestLocked', async () => {
+  test('a second request id for the same (environment, VPC) while the first provisions -> ConnectionExists naming it (day 2)', async () => {
     await provisionedOnce();
     ec2Mock.resetHistory();
     const err = await validateRequest(
       { input: exampleRequest({ requestId: 'pni-other' }), execution: exec(EXEC_ARN_2) },
       h.deps,
     ).catch((e: Error) => e);
-    expect(err).toMatchObject({ name: 'RequestLocked' });
-    expect((err as Error).message).toContain(RID);
+    expect(err).toMatchObject({ name: 'ConnectionExists', existingRequestId: RID });
+    expect((err as Error).message).toContain(`request ${RID} (PROVISIONING)`);
     expect(await h.store.lockHolder(ENV, VPC)).toBe(RID);
     expect((await h.store.get('pni-other'))?.status).toBe('REJECTED');
     expect(mutatingEc2Calls()).toEqual([]);
     expect(h.confluent.callsOf('createGateway')).toHaveLength(0);
+  });
+
+  test('a second request id for the same (environment, VPC) while the lock is held (no live connection yet) -> RequestLocked', async () => {
+    stubFacts();
+    await h.store.acquireLock(ENV, VPC, 'pni-holder');
+    const err = await validateRequest(
+      { input: exampleRequest({ requestId: 'pni-other' }), execution: exec(EXEC_ARN_2) },
+      h.deps,
+    ).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'RequestLocked' });
+    expect((err as Error).message).toContain('pni-holder');
+    expect(await h.store.lockHolder(ENV, VPC)).toBe('pni-holder');
+    expect((await h.store.get('pni-other'))?.status).toBe('REJECTED');
+    expect(mutatingEc2Calls()).toEqual([]);
   });
 });
