@@ -7,9 +7,9 @@ import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
 import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage } from '../errors.js';
 import { events } from '../events.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
-import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
+import { isPniGateway } from '../confluent/index.js';
 import { normalizeInput, parseRequest, requestHash, egressWarnings, requestIdFromHint } from '../request/parse.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
+import { checkLiveFacts, existingGatewayFact, withDefaults, type LiveFacts } from '../request/live.js';
 import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
@@ -236,19 +236,7 @@ async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: str
     .filter(isPniGateway)
     .filter((g) => g.status?.phase !== 'DEPROVISIONING')
     .map((g) => ({ id: g.id!, displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }));
-  let existing: LiveFacts['existingGateway'];
-  if ('existingId' in req.gateway) {
-    const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing =
-      existingGateway && cfg
-        ? {
-            id: existingGateway.id!,
-            region: cfg.region ?? '',
-            zones: cfg.zones ?? [],
-            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
-          }
-        : null;
-  }
+  const existing = 'existingId' in req.gateway ? existingGatewayFact(existingGateway) : undefined;
   return {
     vpc,
     subnets,
