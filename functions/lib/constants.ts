@@ -18,6 +18,12 @@ export const FORBIDDEN_ROUTE_CIDRS = [
   '10.255.0.0/16',
 ] as const;
 
+/**
+ * Private IPv4 ranges (RFC 1918). A security group rule from or to anything outside them (0.0.0.0/0 included) is
+ * refused unless the request consents with `securityGroup.allowPublicCidrs: true`.
+ */
+export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
 /** AWS subnet facts: the first four addresses and the last one are reserved. */
 export const RESERVED_LEADING_ADDRESSES = 4;
 export const RESERVED_ADDRESSES_PER_SUBNET = 5;
