@@ -175,6 +175,14 @@ export const LAMBDA_SERVICE_ERROR_NAMES = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * A task that ran out of time: `Sandbox.Timedout` is what Step Functions reports when the Lambda function itself
+ * timed out, `States.Timeout` when the Task's TimeoutSeconds passed. Every step is idempotent (ClientTokens,
+ * find-before-create, describe-before-grant), so both are retried, bounded and with jitter; a timeout after the
+ * side effect is then survived without a duplicate.
+ */
+export const TIMEOUT_ERROR_NAMES = ['Sandbox.Timedout', 'States.Timeout'] as const;
+
 export function isTransientErrorName(name: string): boolean {
   return (
     [...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES, ...IN_USE_ERROR_NAMES] as readonly string[]

@@ -183,6 +183,29 @@ const ROWS: Row[] = [
     faults: [{ service: 'confluent', resource: 'accessPoint', phase: 'DEGRADED', when: 'PROVISIONING' }],
     expect: { error: 'AccessPointFailed', failedStep: 'getAccessPointStatus', cause: /DEGRADED/ },
   },
+  // A Lambda that times out after its side effect (Sandbox.Timedout is what Step Functions reports for a function
+  // timeout): every create step is idempotent, so it is retried without a duplicate and without a rollback.
+  ...(['createGateway', 'createSecurityGroup', 'createEni', 'grantPermissions', 'createAccessPoint'] as const).map(
+    (fn): Row => ({
+      name: `${fn} times out after its side effect (Sandbox.Timedout, survived)`,
+      faults: [
+        {
+          service: 'lambda',
+          action: fn,
+          error: 'Sandbox.Timedout',
+          message: 'Task timed out after 60.00 seconds',
+          onCall: fn === 'createEni' ? 9 : 1,
+          afterSideEffect: true,
+        },
+      ],
+      expect: 'SUCCEEDED',
+    }),
+  ),
+  {
+    name: 'createEni times out twice in a row before its work (Sandbox.Timedout, survived)',
+    faults: [{ service: 'lambda', action: 'createEni', error: 'Sandbox.Timedout', onCall: 20, times: 2 }],
+    expect: 'SUCCEEDED',
+  },
   // Lambda service faults clear
   {
     name: 'Lambda.ServiceException on createEni twice (survived)',
@@ -216,9 +239,13 @@ test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
       error: undefined,
       cause: undefined,
     });
+    // No duplicate of anything, and no rollback ran.
     expect(state.ec2.networkInterfaces).toHaveLength(51);
     expect(state.ec2.networkInterfacePermissions).toHaveLength(51);
+    expect(state.ec2.securityGroups.filter((g) => g.GroupName !== 'default')).toHaveLength(1);
+    expect(state.confluent.gateways).toHaveLength(1);
     expect(state.confluent.accessPoints.map((a) => a.status.phase)).toEqual(['READY']);
+    expect(state.executions.filter((e) => e.stateMachineArn === h.teardownArn)).toEqual([]);
     expect(rec?.status).toBe('SUCCEEDED');
     expect(events.map((e) => e.type)).not.toContain('PNI Provisioning Failed');
     return;

@@ -12,6 +12,7 @@ import {
   IN_USE_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
   NOT_YET_VISIBLE_ERROR_NAMES,
+  TIMEOUT_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
 } from '#lib/errors.js';
 import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '#lib/constants.js';
@@ -107,7 +108,7 @@ describe.each([
       ...TRANSIENT_ERROR_NAMES,
       ...NOT_YET_VISIBLE_ERROR_NAMES,
       ...IN_USE_ERROR_NAMES,
-      'States.Timeout',
+      ...TIMEOUT_ERROR_NAMES,
     ]);
     for (const { name: n, state } of allStates(machine).filter(({ state }) => state.Retry)) {
       const errors: string[] = state.Retry.flatMap((r: State) => r.ErrorEquals);
@@ -124,6 +125,16 @@ describe.each([
         expect(r.MaxAttempts).toBeLessThanOrEqual(10);
         expect(r.BackoffRate ?? 2).toBeGreaterThanOrEqual(1);
       }
+    }
+  });
+
+  test('every Lambda Task retries a timeout (the function timed out, or the Task did) more than once, with jitter: every step is idempotent', () => {
+    for (const { name: n, state } of allStates(machine).filter(({ state }) => lambdaKey(state))) {
+      const r = state.Retry.find((x: State) => x.ErrorEquals.includes('Sandbox.Timedout'));
+      expect({ n, errors: r?.ErrorEquals }).toEqual({ n, errors: [...TIMEOUT_ERROR_NAMES] });
+      expect(r.MaxAttempts).toBeGreaterThanOrEqual(2);
+      expect(r.JitterStrategy).toBe('FULL');
+      expect(r.BackoffRate).toBeGreaterThan(1);
     }
   });
 
