@@ -119,6 +119,17 @@ export class ConfluentRequestFailed extends PniError {
   }
 }
 
+/**
+ * Confluent answered 403: access denied, the API key lacks a role (e.g. NetworkAdmin on the environment) or was
+ * revoked. Never taken as "gone": the object may well still exist. Permanent (a retry does not grant a role).
+ */
+export class ConfluentAccessDenied extends ConfluentRequestFailed {
+  constructor(code: string | undefined, message: string) {
+    super(403, code, message);
+    this.name = 'ConfluentAccessDenied';
+  }
+}
+
 export class GatewayFailed extends PniError {
   constructor(message: string) {
     super(message);

@@ -270,3 +270,107 @@ test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
   });
   expect(events.map((e) => e.type)).not.toContain('PNI Provisioning Succeeded');
 });
+
+/**
+ * Teardown rows (issue 8): a connection is provisioned, then torn down under a fault. Whatever cannot be shown to be
+ * gone is a leftover by id (never under-reported), permissions are never revoked while the access point may still
+ * exist, and a later teardown without the fault finishes the job.
+ */
+interface TeardownRow {
+  name: string;
+  faults: unknown[];
+  /** Leftover types, in inventory order, with how many of each. */
+  leftovers: Partial<
+    Record<'accessPoint' | 'networkInterfacePermission' | 'networkInterface' | 'securityGroup' | 'gateway', number>
+  >;
+  reason: RegExp;
+  /** What the sandbox still holds right after the failed teardown. */
+  sandbox: { accessPoints?: number; permissions: number; enis: number; gateways?: number };
+}
+
+const TEARDOWN_ROWS: TeardownRow[] = [
+  {
+    name: 'DELETE access point 403: access denied, nothing revoked under it',
+    faults: [confluent('DELETE /networking/v1/access-points/{id}', 403)],
+    leftovers: { accessPoint: 1, networkInterfacePermission: 51, networkInterface: 51, securityGroup: 1, gateway: 1 },
+    reason: /ConfluentAccessDenied/,
+    sandbox: { accessPoints: 1, permissions: 51, enis: 51, gateways: 1 },
+  },
+  {
+    name: 'GET access point 403 while confirming its deletion: reported, nothing revoked',
+    faults: [confluent('GET /networking/v1/access-points/{id}', 403, -1)],
+    leftovers: { accessPoint: 1, networkInterfacePermission: 51, networkInterface: 51, securityGroup: 1, gateway: 1 },
+    reason: /ConfluentAccessDenied/,
+    sandbox: { permissions: 51, enis: 51, gateways: 1 },
+  },
+  {
+    name: 'DELETE gateway 403: the gateway is a leftover',
+    faults: [confluent('DELETE /networking/v1/gateways/{id}', 403)],
+    leftovers: { gateway: 1 },
+    reason: /ConfluentAccessDenied/,
+    sandbox: { accessPoints: 0, permissions: 0, enis: 0, gateways: 1 },
+  },
+  {
+    name: 'GET gateway 403 while confirming its deletion: the gateway is a leftover',
+    faults: [confluent('GET /networking/v1/gateways/{id}', 403, -1)],
+    leftovers: { gateway: 1 },
+    reason: /ConfluentAccessDenied/,
+    sandbox: { accessPoints: 0, permissions: 0, enis: 0 },
+  },
+];
+
+test.each(TEARDOWN_ROWS.map((r) => [r.name, r] as const))('teardown: %s', async (_name, row) => {
+  const requestId = `pni-fmt-${TEARDOWN_ROWS.indexOf(row)}`;
+  expect((await h.run('provision', sampleRequest({ requestId }))).status).toBe('SUCCEEDED');
+  const before = await h.state();
+  const ids = {
+    accessPoint: before.confluent.accessPoints[0].id,
+    gateway: before.confluent.gateways[0].id,
+    enis: before.ec2.networkInterfaces.map((e) => e.NetworkInterfaceId).sort(),
+  };
+  await h.faults(row.faults);
+  const td = await h.run('teardown', { requestId });
+  expect({ status: td.status, error: td.error }).toEqual({ status: 'FAILED', error: 'TeardownFailed' });
+
+  const state = await h.state();
+  expect(state.ec2.networkInterfacePermissions).toHaveLength(row.sandbox.permissions);
+  expect(state.ec2.networkInterfaces).toHaveLength(row.sandbox.enis);
+  if (row.sandbox.accessPoints !== undefined)
+    expect(state.confluent.accessPoints).toHaveLength(row.sandbox.accessPoints);
+  if (row.sandbox.gateways !== undefined) expect(state.confluent.gateways).toHaveLength(row.sandbox.gateways);
+
+  const rec = await h.record(requestId);
+  expect(rec?.status).toBe('TEARDOWN_FAILED');
+  const leftovers = rec?.leftovers as { type: string; id: string; reason: string }[];
+  const counts: Record<string, number> = {};
+  for (const l of leftovers) counts[l.type] = (counts[l.type] ?? 0) + 1;
+  expect(counts).toEqual(row.leftovers);
+  // By id: the Confluent objects and every ENI the sandbox still holds are named.
+  if (row.leftovers.accessPoint)
+    expect(leftovers.find((l) => l.type === 'accessPoint')).toMatchObject({ id: ids.accessPoint, reason: row.reason });
+  if (row.leftovers.gateway)
+    expect(leftovers.find((l) => l.type === 'gateway')).toMatchObject({ id: ids.gateway, reason: row.reason });
+  if (row.leftovers.networkInterface)
+    expect(
+      leftovers
+        .filter((l) => l.type === 'networkInterface')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(ids.enis);
+  const failed = eventsFor(state, requestId).filter((e) => e.type === 'PNI Teardown Failed');
+  expect(failed).toHaveLength(1);
+  expect(failed[0].detail.leftovers).toEqual(leftovers);
+
+  // Without the fault, a later teardown finishes the job.
+  await fetch(`${h.sb.url}/_sandbox/faults`, { method: 'DELETE' });
+  for (
+    let i = 0;
+    i < 200 && (await h.state()).confluent.accessPoints.some((a) => a.status.phase === 'DEPROVISIONING');
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 10));
+  const again = await h.run('teardown', { requestId });
+  expect(again.status).toBe('SUCCEEDED');
+  expectSandboxEmpty(await h.state());
+  expect(await h.record(requestId)).toMatchObject({ status: 'TORN_DOWN', leftovers: [] });
+});

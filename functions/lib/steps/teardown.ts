@@ -3,7 +3,7 @@
  * ENIs deleted -> security group deleted -> gateway deleted (only if this request created it).
  * Every step is idempotent: NotFound is done. Resources are found by the record and by tag.
  */
-import { RequestInProgress, RequestInvalid, ResourceInUse } from '../errors.js';
+import { RequestInProgress, RequestInvalid, ResourceInUse, errorMessage } from '../errors.js';
 import { events } from '../events.js';
 import {
   deleteNetworkInterface,
@@ -23,6 +23,8 @@ import type { Leftover, Limits } from '../types.js';
 import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
 
 export type TeardownMode = 'teardown' | 'rollback';
+
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : 'Error');
 
 export interface TeardownContext {
   requestId: string;
@@ -302,15 +304,32 @@ export async function finishTeardown(
   };
   const leftovers: Leftover[] = [];
 
-  const apId = await findAccessPointId(deps, rec);
-  if (apId) {
-    const ap = await deps.confluent.getAccessPoint(rec.environmentId!, apId);
-    if (ap)
-      leftovers.push({
-        type: 'accessPoint',
-        id: apId,
-        reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`),
-      });
+  // A Confluent answer that is neither the object nor 404 (403 access denied, an outage) proves nothing: the object
+  // may still exist, so it is a leftover, with the reason.
+  const unchecked = (err: unknown) =>
+    `may still exist: it could not be checked (${errorName(err)}: ${errorMessage(err)})`;
+  const apName = rec.request ? names.accessPoint(rec.request) : `pni-${rec.requestId}`;
+  try {
+    const apId = await findAccessPointId(deps, rec);
+    if (apId) {
+      try {
+        const ap = await deps.confluent.getAccessPoint(rec.environmentId!, apId);
+        if (ap)
+          leftovers.push({
+            type: 'accessPoint',
+            id: apId,
+            reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`),
+          });
+      } catch (err) {
+        leftovers.push({
+          type: 'accessPoint',
+          id: apId,
+          reason: `${why('accessPoint', 'not deleted')}; ${unchecked(err)}`,
+        });
+      }
+    }
+  } catch (err) {
+    leftovers.push({ type: 'accessPoint', id: apName, reason: `an access point named ${apName} ${unchecked(err)}` });
   }
   const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
   if (enis.length) {
@@ -338,17 +357,27 @@ export async function finishTeardown(
   const sgId = await ourSecurityGroupId(deps, rec);
   if (sgId && (await securityGroupExists(ec2, sgId)))
     leftovers.push({ type: 'securityGroup', id: sgId, reason: why('securityGroup', 'still exists') });
-  const gwId = await ourGatewayId(deps, rec);
-  if (gwId) {
-    // A gateway we created but another request's access point still uses is left, and said so: run this
-    // teardown again once that request is torn down, and the gateway goes too.
-    const gw = await deps.confluent.getGateway(rec.environmentId!, gwId);
-    if (gw)
-      leftovers.push({
-        type: 'gateway',
-        id: gwId,
-        reason: ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`),
-      });
+  const gwName = rec.request ? names.gateway(rec.request) : `pni-${rec.requestId}`;
+  try {
+    const gwId = await ourGatewayId(deps, rec);
+    if (gwId) {
+      // A gateway we created but another request's access point still uses is left, and said so: run this
+      // teardown again once that request is torn down, and the gateway goes too.
+      try {
+        const gw = await deps.confluent.getGateway(rec.environmentId!, gwId);
+        if (gw)
+          leftovers.push({
+            type: 'gateway',
+            id: gwId,
+            reason:
+              ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`),
+          });
+      } catch (err) {
+        leftovers.push({ type: 'gateway', id: gwId, reason: `${why('gateway', 'not deleted')}; ${unchecked(err)}` });
+      }
+    }
+  } catch (err) {
+    leftovers.push({ type: 'gateway', id: gwName, reason: `a gateway named ${gwName} ${unchecked(err)}` });
   }
 
   const outcome =
