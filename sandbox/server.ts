@@ -6,7 +6,7 @@
  *   x-amz-target DynamoDB_20120810.*   DynamoDB (dynalite, in-process, behind this port)
  *   x-amz-target AWSEvents.*           EventBridge
  *   x-amz-target AWSStepFunctions.*    Step Functions (aws-local-stepfunctions, real handlers in-process)
- *   x-amz-target secretsmanager.*      Secrets Manager (GetSecretValue of the seeded Confluent key)
+ *   x-amz-target secretsmanager.*      Secrets Manager (GetSecretValue / PutSecretValue of the seeded Confluent key)
  *   POST / Action=...                  EC2 Query protocol
  */
 import './polyfills.js';
@@ -62,6 +62,13 @@ export class Sandbox {
   private portValue = 0;
 
   private readonly handlerFiles: string[];
+  /** The Confluent key's SecretString (PutSecretValue replaces it, e.g. with a malformed value in a test). */
+  private confluentSecretString = Sandbox.seededSecretString();
+  private secretVersion = 1;
+
+  private static seededSecretString(): string {
+    return JSON.stringify({ key: SEED.confluent.apiKey, secret: SEED.confluent.apiSecret });
+  }
 
   private constructor(private readonly opts: SandboxOptions) {
     this.profileValue = { ...PROFILES[opts.profile ?? 'fast'] };
@@ -132,6 +139,8 @@ export class Sandbox {
       EVENT_SOURCE: 'pni.provisioner',
       CONFLUENT_SECRET_ARN: SEED.confluentSecretArn,
       CONFLUENT_MAX_RETRY_DELAY_MS: fast ? '5' : '1000',
+      // Read the secret on every use, so a PutSecretValue takes effect at once (AWS: cached 5 minutes).
+      CONFLUENT_SECRET_MAX_AGE_SECONDS: '0',
       EC2_THROTTLE_BASE_DELAY_MS: fast ? '1' : '250',
       POWERTOOLS_LOG_LEVEL: process.env.PNI_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_SERVICE_NAME: 'pni-provisioner',
@@ -185,6 +194,8 @@ export class Sandbox {
     this.stepFunctions.reset();
     this.eventBridge.reset();
     this.faults.clear();
+    this.confluentSecretString = Sandbox.seededSecretString();
+    this.secretVersion = 1;
     this.ec2.reset();
     this.confluent.reset();
     this.dynamo!.closeAllConnections?.();
@@ -272,9 +283,9 @@ export class Sandbox {
 
   private secrets(req: SandboxRequest, target: string): SandboxResponse {
     const respond = awsJsonResponder('1.1', randomUUID());
-    if (target !== 'secretsmanager.GetSecretValue')
+    if (target !== 'secretsmanager.GetSecretValue' && target !== 'secretsmanager.PutSecretValue')
       return respond(400, { __type: 'UnknownOperationException', message: `${target} is not emulated` });
-    let body: { SecretId?: string };
+    let body: { SecretId?: string; SecretString?: unknown };
     try {
       body = readAwsJsonBody(req, (m) => new Error(m));
     } catch (err) {
@@ -288,12 +299,26 @@ export class Sandbox {
         message: "Secrets Manager can't find the specified secret.",
       });
     }
+    const versionId = () => `00000000-0000-4000-8000-${String(this.secretVersion).padStart(12, '0')}`;
+    if (target === 'secretsmanager.PutSecretValue') {
+      // Any text is stored as it is (as in AWS): a test can store a malformed value.
+      if (typeof body.SecretString !== 'string')
+        return respond(400, { __type: 'InvalidParameterException', message: 'SecretString: required (text)' });
+      this.confluentSecretString = body.SecretString;
+      this.secretVersion += 1;
+      return respond(200, {
+        ARN: SEED.confluentSecretArn,
+        Name: name,
+        VersionId: versionId(),
+        VersionStages: ['AWSCURRENT'],
+      });
+    }
     return respond(200, {
       ARN: SEED.confluentSecretArn,
       Name: name,
-      VersionId: '00000000-0000-4000-8000-000000000001',
+      VersionId: versionId(),
       VersionStages: ['AWSCURRENT'],
-      SecretString: JSON.stringify({ key: SEED.confluent.apiKey, secret: SEED.confluent.apiSecret }),
+      SecretString: this.confluentSecretString,
       CreatedDate: 1767225600,
     });
   }

@@ -19,6 +19,8 @@ export interface Config {
   /** Secrets Manager ARN of {"key","secret"}. */
   confluentSecretArn: string;
   confluentMaxRetryDelayMs: number;
+  /** How long the Confluent secret is cached (seconds; 0 = read on every use). */
+  confluentSecretMaxAgeSeconds: number;
   /** Base of the in-step backoff for EC2 throttling (full jitter, doubling). */
   throttleBaseDelayMs: number;
   limits: Limits;
@@ -38,6 +40,15 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number
   return n;
 }
 
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`environment variable ${name} must be an integer >= 0, got "${raw}"`);
+  return n;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const url = required(env, 'CONFLUENT_API_URL');
   try {
@@ -54,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     confluentApiUrl: url.replace(/\/+$/, ''),
     confluentSecretArn: required(env, 'CONFLUENT_SECRET_ARN'),
     confluentMaxRetryDelayMs: positiveInt(env, 'CONFLUENT_MAX_RETRY_DELAY_MS', 20000),
+    confluentSecretMaxAgeSeconds: nonNegativeInt(env, 'CONFLUENT_SECRET_MAX_AGE_SECONDS', 300),
     throttleBaseDelayMs: positiveInt(env, 'EC2_THROTTLE_BASE_DELAY_MS', 250),
     limits: {
       gatewayMaxPolls: polls('GATEWAY_DEADLINE_SECONDS', DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),

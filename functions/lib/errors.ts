@@ -165,6 +165,14 @@ export class ConfigError extends PniError {
   }
 }
 
+/** The stored Confluent API key is not {"key","secret"}: a fixed message, never a part of the secret. */
+export class ConfluentSecretInvalid extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfluentSecretInvalid';
+  }
+}
+
 export const TRANSIENT_ERROR_NAMES = [
   'Ec2Throttled',
   'Ec2Unavailable',
