@@ -49,20 +49,43 @@ function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, dflt: number): num
   return n;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const url = required(env, 'CONFLUENT_API_URL');
+/** The Confluent Cloud API: the only base URL accepted on AWS unless CONFLUENT_API_URL_OVERRIDE=true. */
+export const CONFLUENT_CLOUD_API_URL = 'https://api.confluent.cloud';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The Confluent base URL is pinned: it receives the API key and decides which AWS account gets INSTANCE-ATTACH on
+ * the customer's ENIs. Accepted: https://api.confluent.cloud; any other https host only with
+ * CONFLUENT_API_URL_OVERRIDE=true; plain http only on a loopback host (the sandbox). Never credentials, a query or a
+ * fragment in the URL.
+ */
+export function confluentApiUrl(raw: string, override: string | undefined): string {
+  let u: URL;
   try {
-    new URL(url);
+    u = new URL(raw);
   } catch {
-    throw new ConfigError(`CONFLUENT_API_URL is not a URL: "${url}"`);
+    throw new ConfigError('CONFLUENT_API_URL is not a URL');
   }
+  if (u.username || u.password || u.search || u.hash)
+    throw new ConfigError('CONFLUENT_API_URL must not carry credentials, a query or a fragment');
+  const base = `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
+  if (base === CONFLUENT_CLOUD_API_URL) return base;
+  if (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname)) return base; // the local sandbox
+  if (u.protocol === 'https:' && override?.trim().toLowerCase() === 'true') return base;
+  throw new ConfigError(
+    `CONFLUENT_API_URL must be ${CONFLUENT_CLOUD_API_URL} (got ${u.protocol}//${u.host}); another https host needs CONFLUENT_API_URL_OVERRIDE=true, plain http is accepted only on a loopback host (the sandbox)`,
+  );
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const url = confluentApiUrl(required(env, 'CONFLUENT_API_URL'), env.CONFLUENT_API_URL_OVERRIDE);
   const polls = (deadlineVar: string, dflt: number, interval: number) =>
     Math.ceil(positiveInt(env, deadlineVar, dflt) / interval);
   return {
     stateTable: required(env, 'STATE_TABLE'),
     eventBusName: env.EVENT_BUS_NAME?.trim() || 'default',
     eventSource: env.EVENT_SOURCE?.trim() || 'pni.provisioner',
-    confluentApiUrl: url.replace(/\/+$/, ''),
+    confluentApiUrl: url,
     confluentSecretArn: required(env, 'CONFLUENT_SECRET_ARN'),
     confluentMaxRetryDelayMs: positiveInt(env, 'CONFLUENT_MAX_RETRY_DELAY_MS', 20000),
     confluentSecretMaxAgeSeconds: nonNegativeInt(env, 'CONFLUENT_SECRET_MAX_AGE_SECONDS', 300),

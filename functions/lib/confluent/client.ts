@@ -338,7 +338,14 @@ export class ConfluentClient {
       let text: string;
       let resHeaders: Headers;
       try {
-        const res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+        // Redirects are refused: the key must only ever go to the pinned base URL.
+        const res = await fetch(url, {
+          method,
+          headers,
+          body: payload,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
         status = res.status;
         resHeaders = res.headers;
         text = await res.text();
@@ -363,6 +370,16 @@ export class ConfluentClient {
           throw this.badBody(method, path, status, 'not JSON');
         }
         return { gone: false, status, body };
+      }
+
+      if (status >= 300 && status < 400) {
+        throw new ConfluentRequestFailed(
+          status,
+          'redirect_refused',
+          scrub(
+            `Confluent ${method} ${path} answered ${status} (a redirect${resHeaders.get('location') ? ` to ${truncate(resHeaders.get('location') ?? '', 200)}` : ''}): refused, the API key only goes to the configured base URL`,
+          ),
+        );
       }
 
       const retryable = status === 429 || (status >= 500 && status !== 501);
