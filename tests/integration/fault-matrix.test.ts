@@ -5,14 +5,30 @@
  */
 import { Harness, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
 import { SEED } from '#sandbox/seed.js';
+import { causeMessage } from '#lib/steps/common.js';
 
 interface Row {
   name: string;
   faults?: unknown[];
   request?: Record<string, unknown>;
-  /** Expected result: the execution's error name and the failed step, or 'SUCCEEDED' for a survived fault. */
-  expect: 'SUCCEEDED' | { error: string; failedStep: string; cause?: RegExp };
+  /** The whole execution input instead of the sample request (hostile shapes); the execution is named pni-fm-<n>. */
+  input?: () => unknown;
+  /**
+   * Expected result: the execution's error name and the failed step (rolled back), 'SUCCEEDED' for a survived fault,
+   * or a rejection before anything was created (error name + the field its message names).
+   */
+  expect: 'SUCCEEDED' | { error: string; failedStep: string; cause?: RegExp } | { rejected: string; field: string };
 }
+
+/** The sample request as JSON text with `extra` spliced in first (keeps keys such as __proto__ as own properties). */
+const withRawKeys = (extra: string) => () => JSON.parse(JSON.stringify(bare()).replace(/^\{/, `{${extra},`));
+/** The sample request without a requestId: the record is named after the execution (pni-fm-<n>). */
+const bare = (overrides: Record<string, unknown> = {}) => sampleRequest({ requestId: undefined, ...overrides });
+const hostile = (name: string, input: () => unknown, field: string): Row => ({
+  name: `hostile input: ${name}`,
+  input,
+  expect: { rejected: 'RequestInvalid', field },
+});
 
 const eni = (n: number, error: string, times = 1) => ({
   service: 'ec2',
@@ -206,6 +222,43 @@ const ROWS: Row[] = [
     faults: [{ service: 'lambda', action: 'createEni', error: 'Sandbox.Timedout', onCall: 20, times: 2 }],
     expect: 'SUCCEEDED',
   },
+  // Validation is total (issue 8): any JSON value, any key, any number -> RequestInvalid naming the field, a
+  // REJECTED record, nothing created.
+  // (A top-level null is covered by the step tests: the sandbox's ASL engine cannot evaluate "$" on a null input.)
+  hostile('a list', () => [bare()], 'request'),
+  hostile('a string', () => 'pni please', 'request'),
+  hostile('a number', () => 42, 'request'),
+  hostile('__proto__ at the top', withRawKeys('"__proto__":{"enisPerSubnet":100}'), '__proto__'),
+  hostile('constructor at the top', withRawKeys('"constructor":{"name":"x"}'), 'constructor'),
+  hostile('prototype at the top', withRawKeys('"prototype":1'), 'prototype'),
+  hostile(
+    '__proto__ as a tag key',
+    () => ({ ...bare(), tags: JSON.parse('{"team":"payments","__proto__":"x"}') }),
+    'tags.__proto__',
+  ),
+  hostile('constructor as a tag key', () => bare({ tags: { constructor: 'x' } }), 'tags.constructor'),
+  hostile('enisPerSubnet 1e308', () => bare({ enisPerSubnet: 1e308 }), 'enisPerSubnet'),
+  hostile(
+    'startOffset beyond 2^53',
+    () => bare({ ipAssignment: { mode: 'sequential', startOffset: 2 ** 60 } }),
+    'ipAssignment.startOffset',
+  ),
+  hostile('requestId that is an object', () => bare({ requestId: { $ne: 1 } }), 'requestId'),
+  // Public CIDRs need consent (issue 8).
+  hostile(
+    'ingress from 0.0.0.0/0 without consent',
+    () => bare({ securityGroup: { ingressCidrs: ['0.0.0.0/0'] } }),
+    'securityGroup.ingressCidrs[0]',
+  ),
+  hostile(
+    'egress to a public range without consent',
+    () =>
+      bare({
+        egressRoutes: ['52.10.0.0/16'],
+        securityGroup: { egressRules: [{ cidr: '52.10.1.0/24', ports: [443] }] },
+      }),
+    'securityGroup.egressRules[0].cidr',
+  ),
   // Lambda service faults clear
   {
     name: 'Lambda.ServiceException on createEni twice (survived)',
@@ -228,10 +281,25 @@ beforeEach(async () => {
 test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
   const requestId = `pni-fm-${ROWS.indexOf(row)}`;
   if (row.faults) await h.faults(row.faults);
-  const done = await h.run('provision', sampleRequest({ requestId, ...row.request }));
+  const input = row.input ? row.input() : sampleRequest({ requestId, ...row.request });
+  const done = await h.run('provision', input, requestId);
   const state = await h.state();
   const rec = await h.record(requestId);
   const events = eventsFor(state, requestId);
+
+  if (row.expect !== 'SUCCEEDED' && 'rejected' in row.expect) {
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'FAILED', error: row.expect.rejected });
+    const message = `[validateRequest] ${row.expect.field}: `;
+    expect(causeMessage(done.cause).startsWith(message)).toBe(true);
+    expectSandboxEmpty(state);
+    expect(rec).toMatchObject({ status: 'REJECTED', error: { name: row.expect.rejected } });
+    expect(String(rec?.error?.message).replace(/^\[validateRequest\] /, '')).toMatch(
+      new RegExp(`^${row.expect.field.replace(/[[\].$]/g, '\\$&')}: `),
+    );
+    expect(await h.lockHolder(SEED.confluent.environments[0], SEED.vpc.vpcId)).toBeUndefined();
+    expect(events).toEqual([]);
+    return;
+  }
 
   if (row.expect === 'SUCCEEDED') {
     expect({ status: done.status, error: done.error, cause: done.cause }).toEqual({

@@ -187,15 +187,16 @@ describe('provision', () => {
 
   test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
     expect(provision.StartAt).toBe('ValidateRequest');
-    expect(provision.States.ValidateRequest.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RejectRequest' },
-    ]);
+    // No ResultPath (the default, $: the error replaces the state): the input may be any JSON value (null, a list),
+    // which a ResultPath such as '$.error' could not extend. RejectRequest reads the input from the context object.
+    expect(provision.States.ValidateRequest.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RejectRequest' }]);
     expect(reachable(provision, 'RejectRequest').has('Rollback')).toBe(false);
     expect(provision.States.RejectRequest.Parameters.outcome).toBe('REJECTED');
+    expect(provision.States.RejectRequest.Parameters.context['input.$']).toBe('$$.Execution.Input');
     expect(provision.States.RequestRejected).toEqual({
       Type: 'Fail',
-      ErrorPath: '$.error.Error',
-      CausePath: '$.error.Cause',
+      ErrorPath: '$.Error',
+      CausePath: '$.Cause',
     });
   });
 

@@ -8,7 +8,15 @@ import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, erro
 import { events } from '../events.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
 import { isPniGateway } from '../confluent/index.js';
-import { normalizeInput, parseRequest, requestHash, egressWarnings, requestIdFromHint } from '../request/parse.js';
+import {
+  FORBIDDEN_KEYS,
+  MAX_REQUEST_DEPTH,
+  normalizeInput,
+  parseRequest,
+  requestHash,
+  egressWarnings,
+  requestIdFromHint,
+} from '../request/parse.js';
 import { checkLiveFacts, existingGatewayFact, withDefaults, type LiveFacts } from '../request/live.js';
 import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
@@ -285,10 +293,32 @@ async function recordRejection(
   }
 }
 
-function safeRaw(raw: unknown): unknown {
+/** Longest raw request kept on a REJECTED record (as JSON text). */
+const MAX_RAW_REQUEST_CHARS = 20000;
+
+/**
+ * The raw request as the record may hold it, whatever its shape: a copy with every key and value DynamoDB accepts
+ * (forbidden keys dropped, numbers outside the safe range and non-finite ones as text, at most MAX_REQUEST_DEPTH deep),
+ * or nothing when it is too large. Never throws: a rejection is recorded even for the most hostile input.
+ */
+export function safeRaw(raw: unknown): unknown {
+  const copy = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? v : String(v);
+    if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
+    if (typeof v !== 'object' || depth >= MAX_REQUEST_DEPTH) return undefined;
+    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1) ?? null);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.includes(k) || k === '') continue;
+      const x = copy((v as Record<string, unknown>)[k], depth + 1);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
   try {
-    const s = JSON.stringify(raw);
-    return s && s.length < 20000 ? JSON.parse(s) : undefined;
+    const safe = copy(raw, 0);
+    const text = JSON.stringify(safe);
+    return text !== undefined && text.length <= MAX_RAW_REQUEST_CHARS ? safe : undefined;
   } catch {
     return undefined;
   }
