@@ -182,7 +182,7 @@ describe.each([
 
 describe('provision', () => {
   const forward = [...reachable(provision, 'ProvisionResources')].filter(
-    (n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n),
+    (n) => !['ClaimRollback', 'Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n),
   );
 
   test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
@@ -200,20 +200,33 @@ describe('provision', () => {
     });
   });
 
-  test('every forward Task/Parallel/Map after validation catches States.ALL into Rollback', () => {
+  test('every forward Task/Parallel/Map after validation catches States.ALL into the rollback (claim first)', () => {
     const fallible = forward.filter((n) => ['Task', 'Parallel', 'Map'].includes(provision.States[n].Type));
     expect(fallible.length).toBeGreaterThanOrEqual(6);
     for (const n of fallible) {
       const c = provision.States[n].Catch?.find((x: State) => x.ErrorEquals.includes('States.ALL'));
-      expect({ n, next: c?.Next }).toEqual({ n, next: 'Rollback' });
+      expect({ n, next: c?.Next }).toEqual({ n, next: 'ClaimRollback' });
     }
+  });
+
+  test('the rollback is claimed on the record before the nested teardown starts; a failed claim is still recorded', () => {
+    const c = provision.States.ClaimRollback;
+    expect(c.Resource).toEqual({ 'Fn::GetAtt': ['recordOutcome', 'Arn'] });
+    expect(c.Parameters.outcome).toBe('ROLLING_BACK');
+    expect(c.ResultPath).toBeNull();
+    expect(c.Next).toBe('Rollback');
+    expect(c.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RecordFailed' }]);
+    const preds = allStates(provision)
+      .filter(({ state }) => successors(state).includes('Rollback'))
+      .map(({ name }) => name);
+    expect(preds).toEqual(['ClaimRollback']);
   });
 
   test('no forward state can end the execution without passing the rollback, except success', () => {
     for (const n of forward) {
       const s = provision.States[n];
       if (s.Type === 'Fail') throw new Error(`${n} fails without rollback`);
-      expect(reachable(provision, n).has('Rollback') || s.End === true || s.Type === 'Succeed').toBe(true);
+      expect(reachable(provision, n).has('ClaimRollback') || s.End === true || s.Type === 'Succeed').toBe(true);
     }
   });
 

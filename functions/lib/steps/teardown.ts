@@ -112,17 +112,19 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
       { version: rec.version },
     );
   } else {
-    // Rollback mode belongs to the provisioning execution that owns the record, while it provisions.
-    if (startedBy !== rec.executionArn || !['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+    // Rollback mode is claimed, not asserted: the provisioning execution that owns the record marks it ROLLING_BACK
+    // (ClaimRollback) before it starts this machine. Without that claim (e.g. a hand-started "rollback" naming a
+    // running provisioning) nothing is changed.
+    if (rec.status !== 'ROLLING_BACK' || startedBy !== rec.executionArn) {
       throw new RequestInvalid(
         'mode',
-        `"rollback" is reserved for the rollback of request ${requestId} by its own provisioning execution; start a teardown instead`,
+        `"rollback" is reserved for the rollback its own provisioning execution has claimed; request ${requestId} is ${rec.status}${rec.status === 'ROLLING_BACK' ? ` (claimed by ${rec.executionArn})` : ' with no rollback claimed'}: nothing was changed. To remove the connection, start a teardown once provisioning has ended`,
       );
     }
     await deps.store.update(
       requestId,
-      { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn },
-      { status: ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'], executionArn: startedBy },
+      { teardownExecutionArn: ev.execution.arn },
+      { status: ['ROLLING_BACK'], executionArn: startedBy },
     );
   }
   return {

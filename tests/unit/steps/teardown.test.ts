@@ -252,13 +252,23 @@ describe('beginTeardown', () => {
     await expect(begin({ requestId: RID })).rejects.toMatchObject({ name: 'RequestInProgress' });
   });
 
-  test('rollback mode (from the provisioning execution) -> ROLLING_BACK', async () => {
-    await seedRecord(h, { status: 'PROVISIONING' });
+  test('rollback mode after the provisioning execution claimed the rollback -> runs, ROLLING_BACK', async () => {
+    await seedRecord(h, { status: 'ROLLING_BACK' });
     h.executions.set(EXEC_ARN, 'RUNNING');
-    // The provision ASL's Rollback state passes exactly this input.
+    // The provision ASL's Rollback state passes exactly this input, after ClaimRollback.
     const ctx = await begin({ requestId: RID, mode: 'rollback', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXEC_ARN });
     expect(ctx).toMatchObject({ mode: 'rollback', noop: false });
     expect(await h.store.get(RID)).toMatchObject({ status: 'ROLLING_BACK', teardownExecutionArn: TEARDOWN_ARN });
+  });
+
+  test('rollback mode naming the running provisioning without its claim is refused and changes nothing (issue 8)', async () => {
+    await seedRecord(h, { status: 'PROVISIONING' });
+    h.executions.set(EXEC_ARN, 'RUNNING');
+    const before = await h.store.get(RID);
+    await expect(
+      begin({ requestId: RID, mode: 'rollback', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXEC_ARN }),
+    ).rejects.toMatchObject({ name: 'RequestInvalid', message: expect.stringMatching(/no rollback claimed/) });
+    expect(await h.store.get(RID)).toEqual(before);
   });
 
   test('mode "rollback" from anyone but the provisioning execution must not take over a SUCCEEDED request', async () => {
