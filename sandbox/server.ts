@@ -141,6 +141,8 @@ export class Sandbox {
       CONFLUENT_MAX_RETRY_DELAY_MS: fast ? '5' : '1000',
       // Read the secret on every use, so a PutSecretValue takes effect at once (AWS: cached 5 minutes).
       CONFLUENT_SECRET_MAX_AGE_SECONDS: '0',
+      // The handlers' time-based rules (the deletion grace period) run on the same scaled clock as the ASL's waits.
+      CLOCK_SCALE: String(this.profileValue.timeFactor),
       EC2_THROTTLE_BASE_DELAY_MS: fast ? '1' : '250',
       POWERTOOLS_LOG_LEVEL: process.env.PNI_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_SERVICE_NAME: 'pni-provisioner',

@@ -4,6 +4,7 @@ import {
   ACCESS_POINT_POLL_SECONDS,
   DEFAULT_ACCESS_POINT_DEADLINE_SECONDS,
   DEFAULT_DELETION_DEADLINE_SECONDS,
+  DEFAULT_DELETION_GRACE_SECONDS,
   DEFAULT_ENI_MAX_CONCURRENCY,
   DEFAULT_GATEWAY_DEADLINE_SECONDS,
   DELETION_POLL_SECONDS,
@@ -24,6 +25,11 @@ export interface Config {
   /** Base of the in-step backoff for EC2 throttling (full jitter, doubling). */
   throttleBaseDelayMs: number;
   limits: Limits;
+  /**
+   * A NotFound on the delete of an ENI or security group we created counts as "deleted" only this long (ms, on the
+   * scaled clock) after its creation: DELETION_GRACE_SECONDS x CLOCK_SCALE.
+   */
+  deletionGraceMs: number;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -37,6 +43,16 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0)
     throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** CLOCK_SCALE: how fast the state machine's clock runs (1 on AWS; the sandbox sets its profile's time factor). */
+function clockScale(env: NodeJS.ProcessEnv): number {
+  const raw = env.CLOCK_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new ConfigError(`environment variable CLOCK_SCALE must be a number in (0, 1], got "${raw}"`);
   return n;
 }
 
@@ -86,6 +102,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventBusName: env.EVENT_BUS_NAME?.trim() || 'default',
     eventSource: env.EVENT_SOURCE?.trim() || 'pni.provisioner',
     confluentApiUrl: url,
+    deletionGraceMs: Math.round(
+      nonNegativeInt(env, 'DELETION_GRACE_SECONDS', DEFAULT_DELETION_GRACE_SECONDS) * 1000 * clockScale(env),
+    ),
     confluentSecretArn: required(env, 'CONFLUENT_SECRET_ARN'),
     confluentMaxRetryDelayMs: positiveInt(env, 'CONFLUENT_MAX_RETRY_DELAY_MS', 20000),
     confluentSecretMaxAgeSeconds: nonNegativeInt(env, 'CONFLUENT_SECRET_MAX_AGE_SECONDS', 300),

@@ -96,6 +96,22 @@ export class ResourceInUse extends PniError {
   }
 }
 
+/**
+ * A resource the record says we created answered NotFound to its delete, but within the grace period after its
+ * creation: that may be eventual consistency, not proof that it is gone. Teardown retries (bounded); what is still
+ * unconfirmed at the end is a leftover by id.
+ */
+export class DeletionUnconfirmed extends PniError {
+  override readonly transient = true;
+  constructor(
+    readonly ids: string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeletionUnconfirmed';
+  }
+}
+
 /** Confluent answered 429 or 5xx (after the client's own bounded retries), or the network failed. */
 export class ConfluentTransientError extends PniError {
   override readonly transient = true;
@@ -184,6 +200,8 @@ export const TRANSIENT_ERROR_NAMES = [
 export const NOT_YET_VISIBLE_ERROR_NAMES = ['Ec2NotYetVisible'] as const;
 /** Teardown only: a delete that must wait for something else to go first (bounded retries). */
 export const IN_USE_ERROR_NAMES = ['ResourceInUse'] as const;
+/** Teardown only: a NotFound within the grace period after creation, retried until it is confirmed (bounded). */
+export const UNCONFIRMED_DELETION_ERROR_NAMES = ['DeletionUnconfirmed'] as const;
 
 /** Names raised by the Lambda service itself; always retried (AWS "Handle Lambda service exceptions"). */
 export const LAMBDA_SERVICE_ERROR_NAMES = [
@@ -204,7 +222,12 @@ export const TIMEOUT_ERROR_NAMES = ['Sandbox.Timedout', 'States.Timeout'] as con
 
 export function isTransientErrorName(name: string): boolean {
   return (
-    [...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES, ...IN_USE_ERROR_NAMES] as readonly string[]
+    [
+      ...TRANSIENT_ERROR_NAMES,
+      ...NOT_YET_VISIBLE_ERROR_NAMES,
+      ...IN_USE_ERROR_NAMES,
+      ...UNCONFIRMED_DELETION_ERROR_NAMES,
+    ] as readonly string[]
   ).includes(name);
 }
 

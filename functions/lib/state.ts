@@ -37,6 +37,10 @@ export interface RequestRecord {
   confluentAccount?: string;
   securityGroupId?: string;
   securityGroupCreatedByUs?: boolean;
+  /** When this request's CreateSecurityGroup returned (grace period for NotFound on delete). */
+  securityGroupCreatedAt?: string;
+  /** When a teardown's DeleteSecurityGroup succeeded (its deletion is then confirmed). */
+  securityGroupDeletedAt?: string;
   accessPointId?: string;
   eniCount?: number;
   warnings?: string[];
@@ -61,6 +65,8 @@ export interface EniRecord {
   eniId?: string;
   permissionId?: string;
   status: 'CREATED' | 'PERMITTED' | 'REVOKED' | 'DELETED';
+  /** When the create call returned (a NotFound on delete within the grace period after it proves nothing). */
+  createdAt?: string;
   updatedAt: string;
 }
 
@@ -194,8 +200,9 @@ export class StateStore {
   }
 
   /** Record (or refresh) one ENI slot of an attempt; a later attempt may overwrite an earlier attempt's slot. */
-  async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<void> {
-    const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, updatedAt: this.iso() };
+  async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt' | 'createdAt'>): Promise<void> {
+    const now = this.iso();
+    const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, createdAt: now, updatedAt: now };
     try {
       await this.doc.send(
         new PutCommand({

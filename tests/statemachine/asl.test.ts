@@ -14,6 +14,7 @@ import {
   NOT_YET_VISIBLE_ERROR_NAMES,
   TIMEOUT_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
+  UNCONFIRMED_DELETION_ERROR_NAMES,
 } from '#lib/errors.js';
 import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '#lib/constants.js';
 
@@ -108,6 +109,7 @@ describe.each([
       ...TRANSIENT_ERROR_NAMES,
       ...NOT_YET_VISIBLE_ERROR_NAMES,
       ...IN_USE_ERROR_NAMES,
+      ...UNCONFIRMED_DELETION_ERROR_NAMES,
       ...TIMEOUT_ERROR_NAMES,
     ]);
     for (const { name: n, state } of allStates(machine).filter(({ state }) => state.Retry)) {
@@ -296,6 +298,15 @@ describe('teardown', () => {
     for (const n of ['RevokePermissions', 'DeleteEnis', 'DeleteSecurityGroup']) {
       const r = teardown.States[n].Retry.find((x: State) => x.ErrorEquals.includes('ResourceInUse'));
       expect(r.MaxAttempts).toBeGreaterThan(0);
+      expect(r.MaxAttempts).toBeLessThanOrEqual(10);
+      expect(teardown.States[n].Catch[0].ErrorEquals).toEqual(['States.ALL']);
+    }
+  });
+
+  test('an unconfirmed deletion (NotFound within the grace period) is retried with a bound, then recorded and passed on', () => {
+    for (const n of ['DeleteEnis', 'DeleteSecurityGroup']) {
+      const r = teardown.States[n].Retry.find((x: State) => x.ErrorEquals.includes('DeletionUnconfirmed'));
+      expect(r).toMatchObject({ ErrorEquals: [...UNCONFIRMED_DELETION_ERROR_NAMES], JitterStrategy: 'FULL' });
       expect(r.MaxAttempts).toBeLessThanOrEqual(10);
       expect(teardown.States[n].Catch[0].ErrorEquals).toEqual(['States.ALL']);
     }

@@ -164,7 +164,11 @@ export async function createSecurityGroupStep(
   }
   await deps.store.update(
     ctx.requestId,
-    { securityGroupId: groupId, securityGroupCreatedByUs: true },
+    {
+      securityGroupId: groupId,
+      securityGroupCreatedByUs: true,
+      securityGroupCreatedAt: rec.securityGroupCreatedAt ?? deps.now().toISOString(),
+    },
     { executionArn: ctx.executionArn },
   );
   const sg = req.securityGroup;

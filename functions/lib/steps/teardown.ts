@@ -3,7 +3,7 @@
  * ENIs deleted -> security group deleted -> gateway deleted (only if this request created it).
  * Every step is idempotent: NotFound is done. Resources are found by the record and by tag.
  */
-import { RequestInProgress, RequestInvalid, ResourceInUse, errorMessage } from '../errors.js';
+import { DeletionUnconfirmed, RequestInProgress, RequestInvalid, ResourceInUse, errorMessage } from '../errors.js';
 import { events } from '../events.js';
 import {
   deleteNetworkInterface,
@@ -18,7 +18,7 @@ import {
 } from '../ec2ops.js';
 import { TAG_REQUEST_ID } from '../constants.js';
 import type { Deps } from '../deps.js';
-import type { RequestRecord } from '../state.js';
+import type { EniRecord, RequestRecord } from '../state.js';
 import type { Leftover, Limits } from '../types.js';
 import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
 
@@ -193,9 +193,35 @@ export async function getDeletionStatus(
 async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
   const recorded = (await deps.store.listEnis(rec.requestId))
     .filter((e) => e.eniId && e.status !== 'DELETED')
-    .map((e) => e.eniId!);
-  const tagged = (await findRequestEnis(deps.ec2(rec.region!), rec.requestId)).map((e) => e.NetworkInterfaceId!);
+    .flatMap((e) => (e.eniId ? [e.eniId] : []));
+  const tagged = (await findRequestEnis(deps.ec2(rec.region ?? ''), rec.requestId)).flatMap((e) =>
+    e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [],
+  );
   return [...new Set([...recorded, ...tagged])];
+}
+
+/**
+ * Deletion is confirmed, not assumed. A resource we created that EC2 does not show (NotFound) counts as gone only when
+ * that answer is stable: EC2 showed it to us after its creation (an ENI we granted a permission on), or the grace
+ * period since its creation has passed. Until then it may simply not be visible yet (eventual consistency).
+ */
+function withinGrace(createdAt: string | undefined, deps: Deps): boolean {
+  if (!createdAt) return false;
+  return deps.now().getTime() - Date.parse(createdAt) < deps.config.deletionGraceMs;
+}
+function eniNotFoundIsUnconfirmed(e: EniRecord, deps: Deps): boolean {
+  return e.status !== 'PERMITTED' && e.status !== 'REVOKED' && withinGrace(e.createdAt ?? e.updatedAt, deps);
+}
+const UNCONFIRMED_REASON = (deps: Deps) =>
+  `may still exist: EC2 answers NotFound, but it was created less than the deletion grace period (${Math.round(
+    deps.config.deletionGraceMs / 1000,
+  )} s on this clock) ago, when a NotFound is no proof (eventual consistency); run the teardown again later`;
+
+/** Recorded ENIs (not DELETED) that EC2 does not show but that may still exist. */
+async function unconfirmedEnis(deps: Deps, rec: RequestRecord, visible: Set<string>): Promise<EniRecord[]> {
+  return (await deps.store.listEnis(rec.requestId)).filter(
+    (e) => e.eniId && e.status !== 'DELETED' && !visible.has(e.eniId) && eniNotFoundIsUnconfirmed(e, deps),
+  );
 }
 
 function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): void {
@@ -206,13 +232,16 @@ function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): v
   const inUse = rejected.filter((e) => e instanceof ResourceInUse);
   if (inUse.length === rejected.length)
     throw new ResourceInUse(`${inUse.length} ${what} still in use; first: ${inUse[0].message}`);
-  throw rejected.find((e) => !(e instanceof ResourceInUse))!;
+  const other = rejected.find((e) => !(e instanceof ResourceInUse));
+  if (other) throw other;
 }
 
 export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promise<{ revoked: number }> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region!);
-  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map((e) => e.NetworkInterfaceId!);
+  const ec2 = deps.ec2(rec.region ?? '');
+  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).flatMap((e) =>
+    e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [],
+  );
   const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
   const results = await mapLimit(perms, 5, (p) =>
@@ -224,17 +253,42 @@ export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promi
 
 export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ deleted: number }> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region!);
+  const ec2 = deps.ec2(rec.region ?? '');
   const ids = await ourEniIds(deps, rec);
+  // What EC2 shows now: a NotFound on deleting one of these is a real "gone" (we just saw it).
+  const visible = new Set(
+    (await existingEnis(ec2, ids)).flatMap((e) => (e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [])),
+  );
+  const toDelete = ids.filter((id) => visible.has(id));
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(ids, 5, (id) => withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff));
+  const results = await mapLimit(toDelete, 5, (id) =>
+    withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff),
+  );
+  const deletedIds = new Set(toDelete.filter((_, i) => results[i]?.status === 'fulfilled'));
   const enis = await deps.store.listEnis(rec.requestId);
+  const unconfirmed = new Set(
+    enis
+      .filter((e) => e.eniId && !visible.has(e.eniId) && e.status !== 'DELETED' && eniNotFoundIsUnconfirmed(e, deps))
+      .flatMap((e) => (e.eniId ? [e.eniId] : [])),
+  );
   await Promise.all(
     enis
-      .filter((e) => e.eniId && results[ids.indexOf(e.eniId)]?.status === 'fulfilled')
+      .filter(
+        (e) =>
+          e.eniId &&
+          e.status !== 'DELETED' &&
+          (deletedIds.has(e.eniId) || (!visible.has(e.eniId) && !unconfirmed.has(e.eniId))),
+      )
       .map((e) => deps.store.updateEni(rec.requestId, e.slot, { status: 'DELETED' })),
   );
   throwIfInUse(results, 'ENIs are');
+  if (unconfirmed.size) {
+    const list = [...unconfirmed];
+    throw new DeletionUnconfirmed(
+      list,
+      `${list.length} ENI(s) not confirmed deleted (NotFound within the grace period after creation): ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''}`,
+    );
+  }
   return { deleted: results.filter((r) => r.status === 'fulfilled' && r.value === 'deleted').length };
 }
 
@@ -251,7 +305,23 @@ export async function deleteSecurityGroupStep(ctx: TeardownContext, deps: Deps):
   const rec = await record(deps, ctx.requestId);
   const id = await ourSecurityGroupId(deps, rec);
   if (!id) return { deleted: false };
-  return { deleted: (await deleteSecurityGroup(deps.ec2(rec.region!), id)) === 'deleted' };
+  const r = await deleteSecurityGroup(deps.ec2(rec.region ?? ''), id);
+  if (r === 'deleted') await deps.store.update(rec.requestId, { securityGroupDeletedAt: deps.now().toISOString() });
+  if (r === 'gone' && sgNotFoundIsUnconfirmed(rec, id, deps))
+    throw new DeletionUnconfirmed(
+      [id],
+      `security group ${id} not confirmed deleted (NotFound within the grace period after creation)`,
+    );
+  return { deleted: r === 'deleted' };
+}
+
+function sgNotFoundIsUnconfirmed(rec: RequestRecord, id: string, deps: Deps): boolean {
+  return (
+    !rec.securityGroupDeletedAt &&
+    rec.securityGroupId === id &&
+    rec.securityGroupCreatedByUs === true &&
+    withinGrace(rec.securityGroupCreatedAt, deps)
+  );
 }
 
 // ------------------------------------------------------------------ gateway
@@ -334,6 +404,19 @@ export async function finishTeardown(
     leftovers.push({ type: 'accessPoint', id: apName, reason: `an access point named ${apName} ${unchecked(err)}` });
   }
   const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
+  // ENIs EC2 does not show but whose NotFound is not yet proof: leftovers by id, never silently gone.
+  const stepErrorOf = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
+  for (const e of await unconfirmedEnis(
+    deps,
+    rec,
+    new Set(enis.flatMap((x) => (x.NetworkInterfaceId ? [x.NetworkInterfaceId] : []))),
+  )) {
+    leftovers.push({
+      type: 'networkInterface',
+      id: e.eniId ?? '',
+      reason: `${UNCONFIRMED_REASON(deps)}${stepErrorOf}`,
+    });
+  }
   if (enis.length) {
     const perms = await permissionsOn(
       ec2,
@@ -359,6 +442,8 @@ export async function finishTeardown(
   const sgId = await ourSecurityGroupId(deps, rec);
   if (sgId && (await securityGroupExists(ec2, sgId)))
     leftovers.push({ type: 'securityGroup', id: sgId, reason: why('securityGroup', 'still exists') });
+  else if (sgId && sgNotFoundIsUnconfirmed(rec, sgId, deps))
+    leftovers.push({ type: 'securityGroup', id: sgId, reason: UNCONFIRMED_REASON(deps) });
   const gwName = rec.request ? names.gateway(rec.request) : `pni-${rec.requestId}`;
   try {
     const gwId = await ourGatewayId(deps, rec);

@@ -193,6 +193,8 @@ async function claimRecord(
       confluentAccount: undefined,
       securityGroupId: undefined,
       securityGroupCreatedByUs: undefined,
+      securityGroupCreatedAt: undefined,
+      securityGroupDeletedAt: undefined,
       accessPointId: undefined,
       warnings: undefined,
       teardownExecutionArn: undefined,

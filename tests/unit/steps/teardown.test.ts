@@ -376,7 +376,8 @@ describe('deleteEnis', () => {
       .commandCalls(DeleteNetworkInterfaceCommand)
       .map((c) => c.args[0].input.NetworkInterfaceId)
       .sort();
-    expect(deleted).toEqual([eniIdOf(0), eniIdOf(1), eniIdOf(2), eniIdOf(9)]);
+    // eniIdOf(1) is not shown by EC2 and was permitted (EC2 showed it to us after its creation): confirmed gone, no call.
+    expect(deleted).toEqual([eniIdOf(0), eniIdOf(2), eniIdOf(9)]);
     expect([...w.enis.keys()]).toEqual([eniIdOf(2)]);
     const recs = await h.store.listEnis(RID);
     expect(recs.map((r) => [r.slot, r.status])).toEqual([
@@ -384,6 +385,51 @@ describe('deleteEnis', () => {
       [1, 'DELETED'],
       [2, 'PERMITTED'],
     ]);
+  });
+
+  test('deletion is confirmed, not assumed: NotFound within the grace period after creation -> DeletionUnconfirmed, the record keeps the ENI (issue 8)', async () => {
+    const { w } = await provisionedWorld({ status: 'ROLLING_BACK' });
+    await h.store.updateEni(RID, 1, { status: 'CREATED', permissionId: undefined });
+    w.enis.delete(eniIdOf(1)); // not visible (yet): never permitted, created just now
+    const err = await deleteEnis(ctxOf('rollback'), h.deps).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'DeletionUnconfirmed', ids: [eniIdOf(1)] });
+    expect((await h.store.listEnis(RID)).map((r) => [r.slot, r.status])).toEqual([
+      [0, 'DELETED'],
+      [1, 'CREATED'],
+      [2, 'DELETED'],
+    ]);
+    // FinishTeardown names it, by id.
+    const out = await finishTeardown(ctxOf('rollback', { enis: { Error: 'DeletionUnconfirmed', Cause: 'x' } }), h.deps);
+    expect(out.leftovers.filter((l) => l.type === 'networkInterface')).toEqual([
+      {
+        type: 'networkInterface',
+        id: eniIdOf(1),
+        reason: expect.stringMatching(/may still exist: EC2 answers NotFound/),
+      },
+    ]);
+    // Once the grace period has passed, the same NotFound counts as gone.
+    h.clock.advance(h.deps.config.deletionGraceMs);
+    await expect(deleteEnis(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: 0 });
+    expect((await h.store.listEnis(RID)).map((r) => r.status)).toEqual(['DELETED', 'DELETED', 'DELETED']);
+  });
+
+  test('the security group: NotFound within the grace period after our create -> DeletionUnconfirmed, then a leftover', async () => {
+    const { w } = await provisionedWorld({
+      status: 'ROLLING_BACK',
+      securityGroupCreatedAt: new Date(h.clock.t).toISOString(),
+    });
+    w.groups.clear();
+    await expect(deleteSecurityGroupStep(ctxOf('rollback'), h.deps)).rejects.toMatchObject({
+      name: 'DeletionUnconfirmed',
+      ids: [SG_ID],
+    });
+    const out = await finishTeardown(ctxOf('rollback'), h.deps);
+    expect(out.leftovers.find((l) => l.type === 'securityGroup')).toMatchObject({
+      id: SG_ID,
+      reason: /may still exist/,
+    });
+    h.clock.advance(h.deps.config.deletionGraceMs);
+    await expect(deleteSecurityGroupStep(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: false });
   });
 
   test('all gone -> deleted count, no error', async () => {
