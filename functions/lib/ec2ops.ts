@@ -21,6 +21,7 @@ import {
   type Filter,
   type IpPermission,
   type NetworkInterface,
+  type SecurityGroup,
   type Tag,
 } from '@aws-sdk/client-ec2';
 import {
@@ -154,6 +155,16 @@ export async function describeSecurityGroup(
   try {
     const g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
     return g ? { groupId: g.GroupId!, vpcId: g.VpcId! } : null;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw mapEc2Error(err, `describing security group ${groupId}`);
+  }
+}
+
+/** The security group with its tags, or null when EC2 does not show it. */
+export async function describeSecurityGroupFull(ec2: EC2Client, groupId: string): Promise<SecurityGroup | null> {
+  try {
+    return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0] ?? null;
   } catch (err) {
     if (isNotFound(err)) return null;
     throw mapEc2Error(err, `describing security group ${groupId}`);

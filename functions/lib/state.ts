@@ -47,6 +47,8 @@ export interface RequestRecord {
   error?: { name: string; message: string };
   failedStep?: string;
   leftovers?: Leftover[];
+  /** Found by our tag but not ours (other VPC, subnet, security group, or without our tags): reported, not deleted. */
+  notOwned?: Leftover[];
   teardownExecutionArn?: string;
   createdAt: string;
   updatedAt: string;

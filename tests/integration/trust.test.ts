@@ -3,7 +3,9 @@
  * foreign resources carrying our tag, allowlists. Every assertion reads the sandbox's own state, the record and the
  * events.
  */
-import { Harness, eventsFor, sampleRequest } from './harness.js';
+import { CreateNetworkInterfaceCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { SEED } from '#sandbox/seed.js';
+import { Harness, credentials, eventsFor, sampleRequest } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -86,5 +88,47 @@ describe('rollback is claimed, not asserted', () => {
       executionArn: done.executionArn,
       teardownExecutionArn: teardowns[0].executionArn,
     });
+  });
+});
+
+describe('ownership before every delete', () => {
+  test('ENIs of someone else carrying our request tag are reported, never deleted; ours all go', async () => {
+    const requestId = 'pni-foreign-eni';
+    expect((await h.run('provision', sampleRequest({ requestId }))).status).toBe('SUCCEEDED');
+    const ec2 = new EC2Client({ endpoint: h.sb.url, region: SEED.region, credentials });
+    const ourTags = [
+      { Key: 'pni:request-id', Value: requestId },
+      { Key: 'pni:managed-by', Value: 'pni-provisioner' },
+    ];
+    const create = async (subnetId: string) =>
+      (
+        await ec2.send(
+          new CreateNetworkInterfaceCommand({
+            SubnetId: subnetId,
+            Description: "someone else's ENI with our tag",
+            TagSpecifications: [{ ResourceType: 'network-interface', Tags: ourTags }],
+          }),
+        )
+      ).NetworkInterface?.NetworkInterfaceId;
+    const otherVpc = await create('subnet-0f6f6f6f6f6f6f6f6'); // another VPC
+    const defaultSg = await create(SEED.subnets[0].subnetId); // our subnet, but the VPC's default security group
+    ec2.destroy();
+
+    const td = await h.run('teardown', { requestId });
+    expect(td.status).toBe('SUCCEEDED');
+    const s = await h.state();
+    // Ours are gone; the two foreign ENIs are still there.
+    expect(s.ec2.networkInterfaces.map((e) => e.NetworkInterfaceId).sort()).toEqual([otherVpc, defaultSg].sort());
+    expect(s.ec2.networkInterfacePermissions).toEqual([]);
+    expect(s.confluent.accessPoints).toEqual([]);
+    expect(s.confluent.gateways).toEqual([]);
+    const rec = await h.record(requestId);
+    expect(rec).toMatchObject({ status: 'TORN_DOWN', leftovers: [] });
+    const notOwned = rec?.notOwned as { type: string; id: string; reason: string }[];
+    expect(notOwned.map((n) => n.id).sort()).toEqual([otherVpc, defaultSg].sort());
+    expect(notOwned.find((n) => n.id === otherVpc)?.reason).toMatch(/not in the request's VPC/);
+    expect(notOwned.find((n) => n.id === defaultSg)?.reason).toMatch(/not in the request's security group/);
+    const ev = eventsFor(s, requestId).find((e) => e.type === 'PNI Teardown Succeeded');
+    expect(ev?.detail.notOwned).toEqual(notOwned);
   });
 });

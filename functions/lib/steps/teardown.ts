@@ -12,14 +12,16 @@ import {
   existingEnis,
   findRequestEnis,
   permissionsOn,
+  describeSecurityGroupFull,
   findSecurityGroupByName,
   securityGroupExists,
   tagValue,
 } from '../ec2ops.js';
-import { TAG_REQUEST_ID } from '../constants.js';
+import { MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { EniRecord, RequestRecord } from '../state.js';
 import type { Leftover, Limits } from '../types.js';
+import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
 
 export type TeardownMode = 'teardown' | 'rollback';
@@ -189,15 +191,50 @@ export async function getDeletionStatus(
 
 // ------------------------------------------------------------------ ENIs and permissions
 
-/** Our ENI ids: the record's (not yet known deleted) plus everything tagged with the request id. */
-async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
+/**
+ * Ownership before every delete: an ENI is ours only when it carries our tags (request id and managed-by) and sits in
+ * the request's VPC, in one of its subnets, in its security group. Anything else found by our tag is reported
+ * (`notOwned`), never deleted. Undefined = ours.
+ */
+export function eniNotOursBecause(e: NetworkInterface, rec: RequestRecord): string | undefined {
+  if (tagValue(e.TagSet, TAG_REQUEST_ID) !== rec.requestId) return `its ${TAG_REQUEST_ID} tag is not ${rec.requestId}`;
+  if (tagValue(e.TagSet, TAG_MANAGED_BY) !== MANAGED_BY_VALUE)
+    return `it has no ${TAG_MANAGED_BY}=${MANAGED_BY_VALUE} tag`;
+  if (e.VpcId !== rec.vpcId) return `it is in ${e.VpcId}, not in the request's VPC ${rec.vpcId}`;
+  const subnets = rec.request?.subnetIds;
+  if (subnets && !subnets.includes(e.SubnetId ?? ''))
+    return `it is in subnet ${e.SubnetId}, not in the request's subnets`;
+  if (rec.securityGroupId && !(e.Groups ?? []).some((g) => g.GroupId === rec.securityGroupId))
+    return `it is not in the request's security group ${rec.securityGroupId}`;
+  return undefined;
+}
+
+/**
+ * Our ENI ids: the record's (our own creates, not yet known deleted) plus those found by our tag that pass the
+ * ownership check; the others found by tag come back as `notOwned`.
+ */
+async function ourEnis(deps: Deps, rec: RequestRecord): Promise<{ ids: string[]; notOwned: Leftover[] }> {
   const recorded = (await deps.store.listEnis(rec.requestId))
     .filter((e) => e.eniId && e.status !== 'DELETED')
     .flatMap((e) => (e.eniId ? [e.eniId] : []));
-  const tagged = (await findRequestEnis(deps.ec2(rec.region ?? ''), rec.requestId)).flatMap((e) =>
-    e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [],
-  );
-  return [...new Set([...recorded, ...tagged])];
+  const tagged: string[] = [];
+  const notOwned: Leftover[] = [];
+  for (const e of await findRequestEnis(deps.ec2(rec.region ?? ''), rec.requestId)) {
+    if (!e.NetworkInterfaceId) continue;
+    const why = eniNotOursBecause(e, rec);
+    if (why === undefined) tagged.push(e.NetworkInterfaceId);
+    else
+      notOwned.push({
+        type: 'networkInterface',
+        id: e.NetworkInterfaceId,
+        reason: `not deleted: carries our tag but ${why}`,
+      });
+  }
+  const notOwnedIds = new Set(notOwned.map((n) => n.id));
+  return { ids: [...new Set([...recorded.filter((id) => !notOwnedIds.has(id)), ...tagged])], notOwned };
+}
+async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
+  return (await ourEnis(deps, rec)).ids;
 }
 
 /**
@@ -239,9 +276,9 @@ function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): v
 export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promise<{ revoked: number }> {
   const rec = await record(deps, ctx.requestId);
   const ec2 = deps.ec2(rec.region ?? '');
-  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).flatMap((e) =>
-    e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [],
-  );
+  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec)))
+    .filter((e) => eniNotOursBecause(e, rec) === undefined)
+    .flatMap((e) => (e.NetworkInterfaceId ? [e.NetworkInterfaceId] : []));
   const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
   const results = await mapLimit(perms, 5, (p) =>
@@ -256,9 +293,11 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
   const ec2 = deps.ec2(rec.region ?? '');
   const ids = await ourEniIds(deps, rec);
   // What EC2 shows now: a NotFound on deleting one of these is a real "gone" (we just saw it).
-  const visible = new Set(
-    (await existingEnis(ec2, ids)).flatMap((e) => (e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [])),
-  );
+  const shown = await existingEnis(ec2, ids);
+  const visible = new Set(shown.flatMap((e) => (e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [])));
+  // Never delete what is not ours (a recorded id is our own create; this also guards the tag-found ones).
+  for (const e of shown)
+    if (eniNotOursBecause(e, rec) !== undefined && e.NetworkInterfaceId) visible.delete(e.NetworkInterfaceId);
   const toDelete = ids.filter((id) => visible.has(id));
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
   const results = await mapLimit(toDelete, 5, (id) =>
@@ -294,16 +333,37 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
 
 // ------------------------------------------------------------------ security group
 
-async function ourSecurityGroupId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
-  if (rec.securityGroupId) return rec.securityGroupCreatedByUs ? rec.securityGroupId : undefined;
-  if (rec.request && 'existingId' in rec.request.securityGroup) return undefined;
-  const g = await findSecurityGroupByName(deps.ec2(rec.region!), rec.vpcId!, names.securityGroup(rec.requestId));
-  return g && tagValue(g.Tags, TAG_REQUEST_ID) === rec.requestId ? g.GroupId : undefined;
+/**
+ * Our security group: the recorded one we created, else one of our deterministic name in the request's VPC. Deleted
+ * only when it carries our tags and sits in the request's VPC; otherwise it is reported (`notOwned`), not deleted.
+ */
+async function ourSecurityGroup(deps: Deps, rec: RequestRecord): Promise<{ id?: string; notOwned?: Leftover }> {
+  const ec2 = deps.ec2(rec.region ?? '');
+  let id: string | undefined;
+  if (rec.securityGroupId) {
+    if (!rec.securityGroupCreatedByUs) return {};
+    id = rec.securityGroupId;
+  } else {
+    if (rec.request && 'existingId' in rec.request.securityGroup) return {};
+    id = (await findSecurityGroupByName(ec2, rec.vpcId ?? '', names.securityGroup(rec.requestId)))?.GroupId;
+    if (!id) return {};
+  }
+  const g = await describeSecurityGroupFull(ec2, id);
+  if (!g) return { id }; // not shown: the NotFound rules decide
+  const why =
+    tagValue(g.Tags, TAG_REQUEST_ID) !== rec.requestId
+      ? `its ${TAG_REQUEST_ID} tag is not ${rec.requestId}`
+      : tagValue(g.Tags, TAG_MANAGED_BY) !== MANAGED_BY_VALUE
+        ? `it has no ${TAG_MANAGED_BY}=${MANAGED_BY_VALUE} tag`
+        : g.VpcId !== rec.vpcId
+          ? `it is in ${g.VpcId}, not in the request's VPC ${rec.vpcId}`
+          : undefined;
+  return why ? { notOwned: { type: 'securityGroup', id, reason: `not deleted: ${why}` } } : { id };
 }
 
 export async function deleteSecurityGroupStep(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
   const rec = await record(deps, ctx.requestId);
-  const id = await ourSecurityGroupId(deps, rec);
+  const { id } = await ourSecurityGroup(deps, rec);
   if (!id) return { deleted: false };
   const r = await deleteSecurityGroup(deps.ec2(rec.region ?? ''), id);
   if (r === 'deleted') await deps.store.update(rec.requestId, { securityGroupDeletedAt: deps.now().toISOString() });
@@ -367,7 +427,7 @@ interface FinishInput extends TeardownContext {
 export async function finishTeardown(
   ctx: FinishInput,
   deps: Deps,
-): Promise<{ requestId: string; mode: TeardownMode; outcome: string; leftovers: Leftover[] }> {
+): Promise<{ requestId: string; mode: TeardownMode; outcome: string; leftovers: Leftover[]; notOwned?: Leftover[] }> {
   const rec = await record(deps, ctx.requestId);
   const ec2 = deps.ec2(rec.region!);
   const why = (key: string, fallback: string) => {
@@ -380,48 +440,35 @@ export async function finishTeardown(
   // may still exist, so it is a leftover, with the reason.
   const unchecked = (err: unknown) =>
     `may still exist: it could not be checked (${errorName(err)}: ${errorMessage(err)})`;
-  const apName = rec.request ? names.accessPoint(rec.request) : `pni-${rec.requestId}`;
-  try {
-    const apId = await findAccessPointId(deps, rec);
-    if (apId) {
-      try {
-        const ap = await deps.confluent.getAccessPoint(rec.environmentId!, apId);
-        if (ap)
-          leftovers.push({
-            type: 'accessPoint',
-            id: apId,
-            reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`),
-          });
-      } catch (err) {
+  // With nothing recorded, a failed list throws: the inventory cannot be complete, so it does not pretend.
+  const apId = await findAccessPointId(deps, rec);
+  if (apId) {
+    try {
+      const ap = await deps.confluent.getAccessPoint(rec.environmentId ?? '', apId);
+      if (ap)
         leftovers.push({
           type: 'accessPoint',
           id: apId,
-          reason: `${why('accessPoint', 'not deleted')}; ${unchecked(err)}`,
+          reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`),
         });
-      }
+    } catch (err) {
+      leftovers.push({
+        type: 'accessPoint',
+        id: apId,
+        reason: `${why('accessPoint', 'not deleted')}; ${unchecked(err)}`,
+      });
     }
-  } catch (err) {
-    leftovers.push({ type: 'accessPoint', id: apName, reason: `an access point named ${apName} ${unchecked(err)}` });
   }
-  const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
+  const { ids, notOwned } = await ourEnis(deps, rec);
+  const enis = (await existingEnis(ec2, ids)).filter((e) => eniNotOursBecause(e, rec) === undefined);
   // ENIs EC2 does not show but whose NotFound is not yet proof: leftovers by id, never silently gone.
-  const stepErrorOf = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
-  for (const e of await unconfirmedEnis(
-    deps,
-    rec,
-    new Set(enis.flatMap((x) => (x.NetworkInterfaceId ? [x.NetworkInterfaceId] : []))),
-  )) {
-    leftovers.push({
-      type: 'networkInterface',
-      id: e.eniId ?? '',
-      reason: `${UNCONFIRMED_REASON(deps)}${stepErrorOf}`,
-    });
+  const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
+  const visibleIds = enis.flatMap((x) => (x.NetworkInterfaceId ? [x.NetworkInterfaceId] : []));
+  for (const e of await unconfirmedEnis(deps, rec, new Set(visibleIds))) {
+    leftovers.push({ type: 'networkInterface', id: e.eniId ?? '', reason: `${UNCONFIRMED_REASON(deps)}${stepError}` });
   }
   if (enis.length) {
-    const perms = await permissionsOn(
-      ec2,
-      enis.map((e) => e.NetworkInterfaceId!),
-    );
+    const perms = await permissionsOn(ec2, visibleIds);
     const permError = ctx.errors?.permissions
       ? ` (revokePermissions ended with ${ctx.errors.permissions.Error ?? 'an error'})`
       : '';
@@ -431,40 +478,35 @@ export async function finishTeardown(
         id: p.permissionId,
         reason: `still granted on ${p.eniId} to ${p.account}${permError}`,
       });
-    const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
     for (const e of enis) {
       const state = e.Attachment?.InstanceOwnerId
         ? `attached by account ${e.Attachment.InstanceOwnerId}`
         : `still exists (status ${e.Status})`;
-      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId!, reason: `${state}${stepError}` });
+      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId ?? '', reason: `${state}${stepError}` });
     }
   }
-  const sgId = await ourSecurityGroupId(deps, rec);
-  if (sgId && (await securityGroupExists(ec2, sgId)))
-    leftovers.push({ type: 'securityGroup', id: sgId, reason: why('securityGroup', 'still exists') });
-  else if (sgId && sgNotFoundIsUnconfirmed(rec, sgId, deps))
-    leftovers.push({ type: 'securityGroup', id: sgId, reason: UNCONFIRMED_REASON(deps) });
-  const gwName = rec.request ? names.gateway(rec.request) : `pni-${rec.requestId}`;
-  try {
-    const gwId = await ourGatewayId(deps, rec);
-    if (gwId) {
-      // A gateway we created but another request's access point still uses is left, and said so: run this
-      // teardown again once that request is torn down, and the gateway goes too.
-      try {
-        const gw = await deps.confluent.getGateway(rec.environmentId!, gwId);
-        if (gw)
-          leftovers.push({
-            type: 'gateway',
-            id: gwId,
-            reason:
-              ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`),
-          });
-      } catch (err) {
-        leftovers.push({ type: 'gateway', id: gwId, reason: `${why('gateway', 'not deleted')}; ${unchecked(err)}` });
-      }
+  const sg = await ourSecurityGroup(deps, rec);
+  if (sg.notOwned) notOwned.push(sg.notOwned);
+  if (sg.id && (await securityGroupExists(ec2, sg.id)))
+    leftovers.push({ type: 'securityGroup', id: sg.id, reason: why('securityGroup', 'still exists') });
+  else if (sg.id && sgNotFoundIsUnconfirmed(rec, sg.id, deps))
+    leftovers.push({ type: 'securityGroup', id: sg.id, reason: UNCONFIRMED_REASON(deps) });
+  const gwId = await ourGatewayId(deps, rec);
+  if (gwId) {
+    // A gateway we created but another request's access point still uses is left, and said so: run this
+    // teardown again once that request is torn down, and the gateway goes too.
+    try {
+      const gw = await deps.confluent.getGateway(rec.environmentId ?? '', gwId);
+      if (gw)
+        leftovers.push({
+          type: 'gateway',
+          id: gwId,
+          reason:
+            ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`),
+        });
+    } catch (err) {
+      leftovers.push({ type: 'gateway', id: gwId, reason: `${why('gateway', 'not deleted')}; ${unchecked(err)}` });
     }
-  } catch (err) {
-    leftovers.push({ type: 'gateway', id: gwName, reason: `a gateway named ${gwName} ${unchecked(err)}` });
   }
 
   const outcome =
@@ -478,14 +520,19 @@ export async function finishTeardown(
   const updated = await deps.store.update(rec.requestId, {
     status: outcome,
     leftovers,
+    notOwned: notOwned.length ? notOwned : undefined,
     ...(outcome === 'TORN_DOWN' ? { phase: undefined } : {}),
   });
   if (ctx.mode === 'teardown') {
     await deps.store.releaseLock(updated.environmentId!, updated.vpcId!, updated.requestId);
-    const base = { ...eventBase(updated, ctx.executionArn), mode: 'teardown' as const };
+    const base = {
+      ...eventBase(updated, ctx.executionArn),
+      mode: 'teardown' as const,
+      ...(notOwned.length ? { notOwned } : {}),
+    };
     await deps.publisher.publish(
       leftovers.length ? events.teardownFailed({ ...base, leftovers }) : events.teardownSucceeded(base),
     );
   }
-  return { requestId: rec.requestId, mode: ctx.mode, outcome, leftovers };
+  return { requestId: rec.requestId, mode: ctx.mode, outcome, leftovers, ...(notOwned.length ? { notOwned } : {}) };
 }

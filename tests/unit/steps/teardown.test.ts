@@ -72,7 +72,21 @@ class World {
   deleteErrors = new Map<string, Error>();
 
   addEni(id: string, opts: { tagged?: boolean; over?: Partial<NetworkInterface> } = {}) {
-    this.enis.set(id, eni(id, { TagSet: opts.tagged === false ? [] : [{ Key: TAG, Value: RID }], ...opts.over }));
+    this.enis.set(
+      id,
+      eni(id, {
+        TagSet:
+          opts.tagged === false
+            ? []
+            : [
+                { Key: TAG, Value: RID },
+                { Key: 'pni:managed-by', Value: 'pni-provisioner' },
+              ],
+        VpcId: VPC,
+        Groups: [{ GroupId: SG_ID }],
+        ...opts.over,
+      }),
+    );
   }
   addPerm(eniId: string) {
     const id = `eni-perm-${eniId.slice(4)}`;
@@ -169,7 +183,15 @@ async function provisionedWorld(over: Partial<RequestRecord> = {}) {
     w.addEni(eniIdOf(slot));
     w.addPerm(eniIdOf(slot));
   }
-  w.groups.set(SG_ID, { GroupId: SG_ID, GroupName: `pni-${RID}`, VpcId: VPC, Tags: [{ Key: TAG, Value: RID }] });
+  w.groups.set(SG_ID, {
+    GroupId: SG_ID,
+    GroupName: `pni-${RID}`,
+    VpcId: VPC,
+    Tags: [
+      { Key: TAG, Value: RID },
+      { Key: 'pni:managed-by', Value: 'pni-provisioner' },
+    ],
+  });
   h.confluent.addGateway({ id: GW, displayName: 'payments-usw2' });
   h.confluent.addAccessPoint({ id: AP, gatewayId: GW, displayName: 'payments-usw2' });
   return { rec, w: w.install() };
@@ -432,6 +454,24 @@ describe('deleteEnis', () => {
     await expect(deleteSecurityGroupStep(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: false });
   });
 
+  test('ownership before every delete: an ENI carrying our tag in another VPC, subnet or security group, or without our managed-by tag, is reported, not deleted (issue 8)', async () => {
+    const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
+    const foreign = {
+      'eni-0000000000000000a': { VpcId: 'vpc-0f9e8d7c6b5a49382' },
+      'eni-0000000000000000b': { SubnetId: 'subnet-0f6f6f6f6f6f6f6f6' },
+      'eni-0000000000000000c': { Groups: [{ GroupId: 'sg-0fffffffffffffff0' }] },
+      'eni-0000000000000000d': { TagSet: [{ Key: TAG, Value: RID }] },
+    };
+    for (const [id, over] of Object.entries(foreign)) w.addEni(id, { over });
+    await deleteEnis(ctxOf(), h.deps);
+    expect([...w.enis.keys()].sort()).toEqual(Object.keys(foreign).sort());
+    const out = await finishTeardown(ctxOf(), h.deps);
+    expect(out.leftovers.filter((l) => l.type === 'networkInterface')).toEqual([]);
+    expect(out.notOwned?.map((n) => n.id).sort()).toEqual(Object.keys(foreign).sort());
+    expect(out.notOwned?.find((n) => n.id === 'eni-0000000000000000a')?.reason).toMatch(/not in the request's VPC/);
+    expect((await h.store.get(RID))?.notOwned).toEqual(out.notOwned);
+  });
+
   test('all gone -> deleted count, no error', async () => {
     const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
     w.enis.delete(eniIdOf(0));
@@ -551,14 +591,7 @@ describe('finishTeardown', () => {
     w.perms.clear();
     w.enis.delete(eniIdOf(0));
     w.enis.delete(eniIdOf(1));
-    w.enis.set(
-      eniIdOf(2),
-      eni(eniIdOf(2), {
-        Status: 'in-use',
-        Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT },
-        TagSet: [{ Key: TAG, Value: RID }],
-      }),
-    );
+    w.addEni(eniIdOf(2), { over: { Status: 'in-use', Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT } } });
     const errors = {
       enis: {
         Error: 'ResourceInUse',
@@ -604,14 +637,7 @@ describe('finishTeardown', () => {
     w.enis.delete(eniIdOf(2));
     w.perms.delete(`eni-perm-${eniIdOf(1).slice(4)}`);
     w.perms.delete(`eni-perm-${eniIdOf(2).slice(4)}`);
-    w.enis.set(
-      eniIdOf(0),
-      eni(eniIdOf(0), {
-        Status: 'in-use',
-        Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT },
-        TagSet: [{ Key: TAG, Value: RID }],
-      }),
-    );
+    w.addEni(eniIdOf(0), { over: { Status: 'in-use', Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT } } });
     const out = await finishTeardown(ctxOf(), h.deps);
     expect(out.leftovers).toEqual([
       { type: 'accessPoint', id: AP, reason: 'still exists (phase READY)' },
