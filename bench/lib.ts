@@ -96,7 +96,8 @@ export class CountingProxy {
 
   private count(service: string, status: number): void {
     const cls = `${Math.floor(status / 100)}xx`;
-    const s = (this.answers[service] ??= {});
+    this.answers[service] ??= {};
+    const s = this.answers[service];
     s[cls] = (s[cls] ?? 0) + 1;
   }
 

@@ -260,7 +260,7 @@ const file = path.join(
     .replace(/\.\d+Z$/, 'Z')
     .replace(/:/g, '-')}.json`,
 );
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
 const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(

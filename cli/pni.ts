@@ -16,7 +16,7 @@ import { isProfileName } from '#sandbox/profiles.js';
 import { DEFAULT_PORT, SEED } from '#sandbox/seed.js';
 import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '#lib/steps/common.js';
+import { causeMessage } from '#lib/public.js';
 import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
 
 export class UsageError extends Error {
@@ -127,11 +127,9 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
 }
 
 function exportLines(env: Record<string, string>): string {
-  return (
-    Object.entries(env)
-      .map(([k, v]) => `export ${k}=${v}`)
-      .join('\n') + '\n'
-  );
+  return Object.entries(env)
+    .map(([k, v]) => `export ${k}=${v}\n`)
+    .join('');
 }
 
 async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): Promise<number> {
@@ -145,6 +143,7 @@ async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJ
     `# AWS CLI: aws --endpoint-url ${sb.url} ec2 describe-network-interfaces   (CLI v2 before 2.13 ignores AWS_ENDPOINT_URL)\n`,
   );
   io.out.write(`# state: curl ${sb.url}/_sandbox/state   reset: curl -X POST ${sb.url}/_sandbox/reset\n`);
+  io.out.write(`# console: ${sb.consoleUrl}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -235,11 +234,11 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
     off();
     progress.stop();
     const summary = summarize(sb, done, t0);
-    if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
+    if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.out.write(renderSummary(summary));
     if (flags.keep) {
       io.out.write(
-        `\nThe sandbox keeps running; inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`,
+        `\nThe sandbox keeps running; watch it in the console at ${sb.consoleUrl}\nor inspect it with the AWS CLI:\n${exportLines(sb.clientEnv())}  aws --endpoint-url ${sb.url} ec2 describe-network-interfaces --filters Name=tag:pni:request-id,Values=${summary.requestId}\nCtrl-C stops it.\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
@@ -334,5 +333,5 @@ function renderSummary(s: StartSummary): string {
     `  events           ${s.events.length ? countEvents(s.events) : '-'}`,
   ];
   if (s.error) lines.push(`  error            ${s.error}: ${s.cause ?? ''}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

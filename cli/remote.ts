@@ -17,8 +17,9 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProgressDisplay } from './progress.js';
-import { causeMessage } from '#lib/steps/common.js';
-import { REQUEST_ID_PATTERN } from '#lib/request/schema.js';
+import { causeMessage, REQUEST_ID_PATTERN, requestKey, type RequestRecord } from '#lib/public.js';
+import { SANDBOX_STATE_TABLE } from '#sandbox/server.js';
+import { SEED } from '#sandbox/seed.js';
 
 export interface RemoteTarget {
   provisionArn: string;
@@ -41,14 +42,13 @@ export function remoteTarget(flags: Record<string, unknown>, env = process.env):
       'no AWS region is configured: set AWS_REGION for a deployed stack, or run `pni sandbox` and paste the export lines it prints',
     );
   }
-  const account = '111122223333';
-  const sandboxArn = (m: string) => `arn:aws:states:${region}:${account}:stateMachine:pni-provisioner-dev-${m}`;
+  const sandboxArn = (m: string) => `arn:aws:states:${region}:${SEED.accountId}:stateMachine:pni-provisioner-dev-${m}`;
   return {
     provisionArn: String(flags['state-machine'] ?? env.PNI_PROVISION_STATE_MACHINE_ARN ?? sandboxArn('provision')),
     teardownArn: String(
       flags['teardown-state-machine'] ?? env.PNI_TEARDOWN_STATE_MACHINE_ARN ?? sandboxArn('teardown'),
     ),
-    stateTable: String(flags.table ?? env.PNI_STATE_TABLE ?? 'pni-provisioner-sandbox-state'),
+    stateTable: String(flags.table ?? env.PNI_STATE_TABLE ?? SANDBOX_STATE_TABLE),
   };
 }
 
@@ -64,17 +64,23 @@ export async function executionName(
   do {
     const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken: token }));
     for (const e of out.executions ?? [])
-      if (e.name === base || e.name?.startsWith(`${base}-`)) names.set(e.name!, e.status!);
+      if (e.name && e.status && (e.name === base || e.name.startsWith(`${base}-`))) names.set(e.name, e.status);
     token = out.nextToken;
   } while (token);
   for (const [name, status] of names) {
     if (status !== 'RUNNING' || !/^(|-\d+)$/.test(name.slice(base.length))) continue;
-    const arn = stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
     if (d.input === input) return { name, running: arn };
   }
   if (!names.has(base)) return { name: base };
   for (let n = 2; ; n++) if (!names.has(`${base}-${n}`)) return { name: `${base}-${n}` };
+}
+
+async function startExecution(sfn: SFNClient, stateMachineArn: string, name: string, input: string): Promise<string> {
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+  if (!executionArn) throw new Error(`StartExecution of ${name} answered no executionArn`);
+  return executionArn;
 }
 
 async function follow(
@@ -92,8 +98,8 @@ async function follow(
       token = out.nextToken;
     } while (token);
     for (const e of events) {
-      if (seen.has(e.id!)) continue;
-      seen.add(e.id!);
+      if (e.id === undefined || seen.has(e.id)) continue;
+      seen.add(e.id);
       if (e.stateEnteredEventDetails)
         progress.onEvent({ type: 'StateEntered', state: { name: e.stateEnteredEventDetails.name } });
       if (e.stateExitedEventDetails)
@@ -128,9 +134,7 @@ export async function provisionCommand(file: string, flags: Record<string, unkno
   try {
     const input = JSON.stringify(request);
     const { name, running } = await executionName(sfn, target.provisionArn, request.requestId, input);
-    const executionArn =
-      running ??
-      (await sfn.send(new StartExecutionCommand({ stateMachineArn: target.provisionArn, name, input }))).executionArn!;
+    const executionArn = running ?? (await startExecution(sfn, target.provisionArn, name, input));
     const asJson = flags.json === true;
     if (!asJson) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
     return await finish(
@@ -155,9 +159,7 @@ export async function teardownCommand(requestId: string, flags: Record<string, u
   try {
     const input = JSON.stringify({ requestId });
     const { name, running } = await executionName(sfn, target.teardownArn, `${requestId}-teardown`, input);
-    const executionArn =
-      running ??
-      (await sfn.send(new StartExecutionCommand({ stateMachineArn: target.teardownArn, name, input }))).executionArn!;
+    const executionArn = running ?? (await startExecution(sfn, target.teardownArn, name, input));
     if (flags.json !== true) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
     return await finish(sfn, executionArn, 0, flags, io);
   } finally {
@@ -184,7 +186,7 @@ async function finish(
     error: d.error,
     cause: d.cause === undefined ? undefined : causeMessage(d.cause),
   };
-  if (asJson) io.out.write(JSON.stringify(summary, null, 2) + '\n');
+  if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     io.out.write(`${d.status}${d.error ? `: ${d.error}` : ''}\n`);
     if (summary.cause) io.out.write(`  ${summary.cause}\n`);
@@ -197,9 +199,9 @@ export async function statusCommand(requestId: string, flags: Record<string, unk
   const target = remoteTarget(flags);
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    const rec = (
-      await doc.send(new GetCommand({ TableName: target.stateTable, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } }))
-    ).Item;
+    const rec = (await doc.send(new GetCommand({ TableName: target.stateTable, Key: requestKey(requestId) }))).Item as
+      | RequestRecord
+      | undefined;
     if (!rec) {
       io.err.write(`pni: no request ${requestId} in ${target.stateTable}\n`);
       return 1;
@@ -221,11 +223,11 @@ export async function statusCommand(requestId: string, flags: Record<string, unk
     };
     io.out.write(
       flags.json === true
-        ? JSON.stringify(view, null, 2) + '\n'
-        : Object.entries(view)
+        ? `${JSON.stringify(view, null, 2)}\n`
+        : `${Object.entries(view)
             .filter(([, v]) => v !== undefined)
             .map(([k, v]) => `${k.padEnd(17)}${typeof v === 'object' ? JSON.stringify(v) : v}`)
-            .join('\n') + '\n',
+            .join('\n')}\n`,
     );
     return 0;
   } finally {

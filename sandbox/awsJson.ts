@@ -14,8 +14,9 @@ export function awsJsonResponder(
 }
 
 /** The request's JSON body ({} when empty); `onMalformed` builds the service's own SerializationException. */
+// biome-ignore lint/suspicious/noExplicitAny: the body is the caller's to check field by field (each AWS JSON service validates its own input shapes and answers ValidationException itself)
 export function readAwsJsonBody(req: SandboxRequest, onMalformed: (message: string) => Error): any {
-  if (!req.body || !req.body.length) return {};
+  if (!req.body?.length) return {};
   let body: unknown;
   try {
     body = JSON.parse(req.body.toString('utf8'));

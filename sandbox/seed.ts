@@ -41,4 +41,9 @@ export const SEED = {
   confluentSecretArn: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:pni/confluent-cloud-api-key-Sbx001',
 } as const;
 
+/** The sandbox's defaults: every module in sandbox/ takes them from here. */
 export const DEFAULT_PORT = 4566;
+/** The sandbox's name for serverless.yml's state table (resources.Resources.StateTable). */
+export const SANDBOX_STATE_TABLE = 'pni-provisioner-sandbox-state';
+/** Sandbox names of the DynamoDB tables in serverless.yml's resources, by logical id. */
+export const SANDBOX_TABLE_NAMES: Readonly<Record<string, string>> = { StateTable: SANDBOX_STATE_TABLE };

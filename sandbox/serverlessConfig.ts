@@ -32,7 +32,28 @@ export interface FunctionConfig {
   /** Deployed function name: `${service}-${stage}-${key}` unless serverless.yml sets `name`. */
   name: string;
   memorySize: number;
+  /** The function's own `environment`, resolved, when it has one (provider.environment is ServerlessConfig.environment). */
+  environment?: Record<string, unknown>;
 }
+
+/** The parts of an AWS::DynamoDB::Table's Properties that CreateTable needs (resources.Resources). */
+export interface TableDefinition {
+  AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  GlobalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+  BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
+}
+
+/**
+ * YAML / JSON read from serverless.yml and statemachine/*.asl.json, walked key by key. Its shape is the
+ * Serverless Framework's and the ASL schema's (checked by osls and by asl-validator), not TypeScript's.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: untyped config documents (serverless.yml, ASL), walked and rewritten key by key; their schemas are checked by osls and asl-validator
+export type LooseJson = any;
 
 export interface StateMachineConfig {
   key: string;
@@ -42,7 +63,7 @@ export interface StateMachineConfig {
   name: string;
   /** Absolute path of the definition file ('' when the definition is inline). */
   definitionPath: string;
-  definition: any;
+  definition: LooseJson;
   rules: EventBridgeRuleConfig[];
 }
 
@@ -57,6 +78,8 @@ export interface ServerlessConfig {
   environment: Record<string, unknown>;
   functions: Record<string, FunctionConfig>;
   stateMachines: Record<string, StateMachineConfig>;
+  /** resources.Resources of Type AWS::DynamoDB::Table, by logical id (only the CreateTable fields). */
+  tables: Record<string, TableDefinition>;
 }
 
 export class ServerlessConfigError extends Error {
@@ -115,7 +138,7 @@ export function loadServerlessConfig(
   const absRoot = resolvePath(root);
   const file = opts.file ? resolvePath(absRoot, opts.file) : resolvePath(absRoot, 'serverless.yml');
   if (!existsSync(file)) throw new ServerlessConfigError(`serverless config not found: ${file}`);
-  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, any>;
+  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, LooseJson>;
   if (!raw || typeof raw !== 'object') throw new ServerlessConfigError(`${file}: not a YAML mapping`);
 
   let stage = opts.stage;
@@ -240,15 +263,15 @@ export function loadServerlessConfig(
   const provider = (resolveAll(
     Object.fromEntries(Object.entries(raw.provider ?? {}).filter(([k]) => k !== 'iam' && k !== 'iamRoleStatements')),
     'provider',
-  ) ?? {}) as Record<string, any>;
+  ) ?? {}) as Record<string, LooseJson>;
   const region = opts.region ?? (typeof provider.region === 'string' ? provider.region : 'us-east-1');
   const custom = (resolveAll(raw.custom ?? {}, 'custom') ?? {}) as Record<string, unknown>;
   const providerTimeout = typeof provider.timeout === 'number' ? provider.timeout : 6;
   const providerMemory = typeof provider.memorySize === 'number' ? provider.memorySize : 1024;
 
   const functions: Record<string, FunctionConfig> = {};
-  for (const [key, fnRaw] of Object.entries((raw.functions ?? {}) as Record<string, any>)) {
-    const fn = resolveAll(fnRaw, `functions.${key}`) as Record<string, any>;
+  for (const [key, fnRaw] of Object.entries((raw.functions ?? {}) as Record<string, LooseJson>)) {
+    const fn = resolveAll(fnRaw, `functions.${key}`) as Record<string, LooseJson>;
     const handler = fn?.handler;
     if (typeof handler !== 'string' || !handler.includes('.')) {
       throw new ServerlessConfigError(
@@ -272,14 +295,15 @@ export function loadServerlessConfig(
       name: typeof fn.name === 'string' ? fn.name : `${service}-${stage}-${key}`,
       memorySize: typeof fn.memorySize === 'number' ? fn.memorySize : providerMemory,
     };
+    if (fn.environment && typeof fn.environment === 'object') functions[key].environment = fn.environment;
   }
 
   const stateMachines: Record<string, StateMachineConfig> = {};
-  const smRaw = ((raw.stepFunctions ?? {}).stateMachines ?? {}) as Record<string, any>;
+  const smRaw = (raw.stepFunctions?.stateMachines ?? {}) as Record<string, LooseJson>;
   for (const [key, sm] of Object.entries(smRaw)) {
     const where = `stepFunctions.stateMachines.${key}`;
     let definitionPath = '';
-    let definition: any;
+    let definition: LooseJson;
     const defRaw = sm?.definition;
     if (typeof defRaw === 'string') {
       const fm = /^\$\{file\((.+?)\)\}$/.exec(defRaw.trim());
@@ -304,10 +328,10 @@ export function loadServerlessConfig(
     const name = sm.name !== undefined ? String(resolveAll(sm.name, `${where}.name`)) : `${logicalId}-sandbox`;
     const rules: EventBridgeRuleConfig[] = [];
     const events = Array.isArray(sm.events) ? sm.events : [];
-    events.forEach((evRaw: any, i: number) => {
+    events.forEach((evRaw: LooseJson, i: number) => {
       const ev = evRaw?.eventBridge ?? evRaw?.cloudwatchEvent ?? evRaw?.cloudWatchEvent;
       if (!ev) return;
-      const e = resolveAll(ev, `${where}.events[${i}]`) as Record<string, any>;
+      const e = resolveAll(ev, `${where}.events[${i}]`) as Record<string, LooseJson>;
       const pattern = (e.event ?? e.pattern ?? {}) as EventBridgeRuleConfig['pattern'];
       const rule: EventBridgeRuleConfig = { pattern };
       if (e.inputTransformer) {
@@ -326,6 +350,29 @@ export function loadServerlessConfig(
     stateMachines[key] = { key, logicalId, name, definitionPath, definition, rules };
   }
 
+  // Only the DynamoDB tables, and only the fields CreateTable needs, are resolved (the other resources hold
+  // CloudFormation intrinsics and IAM documents the sandbox has no use for).
+  const tables: Record<string, TableDefinition> = {};
+  const resourcesRaw = (raw.resources?.Resources ?? {}) as Record<string, { Type?: unknown; Properties?: unknown }>;
+  for (const [logicalId, res] of Object.entries(resourcesRaw)) {
+    if (res?.Type !== 'AWS::DynamoDB::Table') continue;
+    const props = (res.Properties ?? {}) as Record<string, unknown>;
+    const pick = (k: string): unknown =>
+      props[k] === undefined ? undefined : resolveAll(props[k], `resources.Resources.${logicalId}.Properties.${k}`);
+    const def = {
+      AttributeDefinitions: pick('AttributeDefinitions'),
+      KeySchema: pick('KeySchema'),
+      GlobalSecondaryIndexes: pick('GlobalSecondaryIndexes'),
+      BillingMode: pick('BillingMode'),
+    } as TableDefinition;
+    // A table without a key schema cannot be created (e.g. a placeholder in a test fixture): it is left out, and
+    // anything that refers to it (an environment variable's { Ref }) fails loudly in the sandbox.
+    if (!Array.isArray(def.AttributeDefinitions) || !Array.isArray(def.KeySchema)) continue;
+    if (def.GlobalSecondaryIndexes === undefined) delete def.GlobalSecondaryIndexes;
+    if (def.BillingMode === undefined) delete def.BillingMode;
+    tables[logicalId] = def;
+  }
+
   return {
     service,
     stage,
@@ -335,5 +382,6 @@ export function loadServerlessConfig(
     environment: (provider.environment ?? {}) as Record<string, unknown>,
     functions,
     stateMachines,
+    tables,
   };
 }

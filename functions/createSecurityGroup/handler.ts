@@ -1,7 +1,8 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { createSecurityGroupStep } from '#lib/steps/provision.js';
+import type { ProvisionContext } from '#lib/contracts.js';
+import { createSecurityGroup } from '#lib/steps/provision.js';
 
-export const handler = makeHandler('createSecurityGroup', (input: Parameters<typeof createSecurityGroupStep>[0]) =>
-  createSecurityGroupStep(input, defaultDeps()),
+export const handler = makeHandler('createSecurityGroup', (input: ProvisionContext) =>
+  createSecurityGroup(input, defaultDeps()),
 );

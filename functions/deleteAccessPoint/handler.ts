@@ -1,7 +1,8 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { deleteAccessPointStep, type TeardownContext } from '#lib/steps/teardown.js';
+import type { TeardownContext } from '#lib/contracts.js';
+import { deleteAccessPoint } from '#lib/steps/teardown.js';
 
 export const handler = makeHandler('deleteAccessPoint', (input: TeardownContext) =>
-  deleteAccessPointStep(input, defaultDeps()),
+  deleteAccessPoint(input, defaultDeps()),
 );

@@ -1,7 +1,6 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { deleteGatewayStep, type TeardownContext } from '#lib/steps/teardown.js';
+import type { TeardownContext } from '#lib/contracts.js';
+import { deleteGateway } from '#lib/steps/teardown.js';
 
-export const handler = makeHandler('deleteGateway', (input: TeardownContext) =>
-  deleteGatewayStep(input, defaultDeps()),
-);
+export const handler = makeHandler('deleteGateway', (input: TeardownContext) => deleteGateway(input, defaultDeps()));

@@ -1,7 +1,8 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
+import type { FinishTeardownInput } from '#lib/contracts.js';
 import { finishTeardown } from '#lib/steps/teardown.js';
 
-export const handler = makeHandler('finishTeardown', (input: Parameters<typeof finishTeardown>[0]) =>
+export const handler = makeHandler('finishTeardown', (input: FinishTeardownInput) =>
   finishTeardown(input, defaultDeps()),
 );

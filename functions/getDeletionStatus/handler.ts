@@ -1,7 +1,8 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
+import type { DeletionStatusInput } from '#lib/contracts.js';
 import { getDeletionStatus } from '#lib/steps/teardown.js';
 
-export const handler = makeHandler('getDeletionStatus', (input: Parameters<typeof getDeletionStatus>[0]) =>
+export const handler = makeHandler('getDeletionStatus', (input: DeletionStatusInput) =>
   getDeletionStatus(input, defaultDeps()),
 );

@@ -1,5 +1,8 @@
 import { makeHandler } from '#lib/handler.js';
 import { defaultDeps } from '#lib/deps.js';
-import { grantPermissions, type GrantInput } from '#lib/steps/provision.js';
+import type { GrantPermissionsInput } from '#lib/contracts.js';
+import { grantPermissions } from '#lib/steps/provision.js';
 
-export const handler = makeHandler('grantPermissions', (input: GrantInput) => grantPermissions(input, defaultDeps()));
+export const handler = makeHandler('grantPermissions', (input: GrantPermissionsInput) =>
+  grantPermissions(input, defaultDeps()),
+);

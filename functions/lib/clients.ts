@@ -9,12 +9,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { config } from './config.js';
+import { config, sdkMaxAttempts } from './config.js';
 import { ConfluentClient, parseConfluentSecret } from './confluent/index.js';
 import { StateStore } from './state.js';
 import { EventPublisher } from './publisher.js';
 
-const maxAttempts = Number(process.env.AWS_MAX_ATTEMPTS ?? 2) || 2;
+const maxAttempts = sdkMaxAttempts();
 const ec2Clients = new Map<string, EC2Client>();
 
 export function ec2(region: string): EC2Client {

@@ -1,4 +1,7 @@
-/** Configuration, read once from the environment; a missing or malformed value fails the cold start. */
+/**
+ * Configuration, read once from the environment; a missing or malformed value fails the cold start.
+ * The one place that knows the environment variables' names (ENV_VARS): serverless.yml and the sandbox set them.
+ */
 import { ConfigError } from './errors.js';
 import {
   ACCESS_POINT_POLL_SECONDS,
@@ -11,6 +14,33 @@ import {
   GATEWAY_POLL_SECONDS,
 } from './constants.js';
 import type { Limits } from './types.js';
+
+/** The environment variables the Lambdas read. */
+export const ENV_VARS = {
+  stateTable: 'STATE_TABLE',
+  eventBusName: 'EVENT_BUS_NAME',
+  eventSource: 'EVENT_SOURCE',
+  confluentApiUrl: 'CONFLUENT_API_URL',
+  /** "true" allows a Confluent base URL on another https host than api.confluent.cloud. */
+  confluentApiUrlOverride: 'CONFLUENT_API_URL_OVERRIDE',
+  confluentSecretArn: 'CONFLUENT_SECRET_ARN',
+  confluentMaxRetryDelayMs: 'CONFLUENT_MAX_RETRY_DELAY_MS',
+  /** How long the Confluent secret is cached, seconds (0 = read on every use; default 300). */
+  confluentSecretMaxAgeSeconds: 'CONFLUENT_SECRET_MAX_AGE_SECONDS',
+  throttleBaseDelayMs: 'EC2_THROTTLE_BASE_DELAY_MS',
+  gatewayDeadlineSeconds: 'GATEWAY_DEADLINE_SECONDS',
+  accessPointDeadlineSeconds: 'ACCESS_POINT_DEADLINE_SECONDS',
+  deletionDeadlineSeconds: 'DELETION_DEADLINE_SECONDS',
+  /** NotFound on deleting an ENI / security group we created proves nothing for this long after its creation. */
+  deletionGraceSeconds: 'DELETION_GRACE_SECONDS',
+  /** How fast the state machine's clock runs: 1 on AWS; the sandbox sets its profile's time factor. */
+  clockScale: 'CLOCK_SCALE',
+  eniMaxConcurrency: 'ENI_MAX_CONCURRENCY',
+  /** The AWS SDK's own retry setting, read once here for the clients (clients.ts). */
+  awsMaxAttempts: 'AWS_MAX_ATTEMPTS',
+  /** Powertools' service name, for the logger. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
 
 export interface Config {
   stateTable: string;
@@ -34,7 +64,7 @@ export interface Config {
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
-  if (!v || !v.trim()) throw new ConfigError(`environment variable ${name} is required`);
+  if (!v?.trim()) throw new ConfigError(`environment variable ${name} is required`);
   return v.trim();
 }
 function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
@@ -48,11 +78,11 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number
 
 /** CLOCK_SCALE: how fast the state machine's clock runs (1 on AWS; the sandbox sets its profile's time factor). */
 function clockScale(env: NodeJS.ProcessEnv): number {
-  const raw = env.CLOCK_SCALE;
+  const raw = env[ENV_VARS.clockScale];
   if (raw === undefined || raw === '') return 1;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || n > 1)
-    throw new ConfigError(`environment variable CLOCK_SCALE must be a number in (0, 1], got "${raw}"`);
+    throw new ConfigError(`environment variable ${ENV_VARS.clockScale} must be a number in (0, 1], got "${raw}"`);
   return n;
 }
 
@@ -76,49 +106,54 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * fragment in the URL.
  */
 export function confluentApiUrl(raw: string, override: string | undefined): string {
+  const name = ENV_VARS.confluentApiUrl;
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new ConfigError('CONFLUENT_API_URL is not a URL');
+    throw new ConfigError(`${name} is not a URL`);
   }
   if (u.username || u.password || u.search || u.hash)
-    throw new ConfigError('CONFLUENT_API_URL must not carry credentials, a query or a fragment');
+    throw new ConfigError(`${name} must not carry credentials, a query or a fragment`);
   const base = `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
   if (base === CONFLUENT_CLOUD_API_URL) return base;
   if (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname)) return base; // the local sandbox
   if (u.protocol === 'https:' && override?.trim().toLowerCase() === 'true') return base;
   throw new ConfigError(
-    `CONFLUENT_API_URL must be ${CONFLUENT_CLOUD_API_URL} (got ${u.protocol}//${u.host}); another https host needs CONFLUENT_API_URL_OVERRIDE=true, plain http is accepted only on a loopback host (the sandbox)`,
+    `${name} must be ${CONFLUENT_CLOUD_API_URL} (got ${u.protocol}//${u.host}); another https host needs ${ENV_VARS.confluentApiUrlOverride}=true, plain http is accepted only on a loopback host (the sandbox)`,
   );
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const url = confluentApiUrl(required(env, 'CONFLUENT_API_URL'), env.CONFLUENT_API_URL_OVERRIDE);
+  const url = confluentApiUrl(required(env, ENV_VARS.confluentApiUrl), env[ENV_VARS.confluentApiUrlOverride]);
   const polls = (deadlineVar: string, dflt: number, interval: number) =>
     Math.ceil(positiveInt(env, deadlineVar, dflt) / interval);
   return {
-    stateTable: required(env, 'STATE_TABLE'),
-    eventBusName: env.EVENT_BUS_NAME?.trim() || 'default',
-    eventSource: env.EVENT_SOURCE?.trim() || 'pni.provisioner',
+    stateTable: required(env, ENV_VARS.stateTable),
+    eventBusName: env[ENV_VARS.eventBusName]?.trim() || 'default',
+    eventSource: env[ENV_VARS.eventSource]?.trim() || 'pni.provisioner',
     confluentApiUrl: url,
-    deletionGraceMs: Math.round(
-      nonNegativeInt(env, 'DELETION_GRACE_SECONDS', DEFAULT_DELETION_GRACE_SECONDS) * 1000 * clockScale(env),
-    ),
-    confluentSecretArn: required(env, 'CONFLUENT_SECRET_ARN'),
-    confluentMaxRetryDelayMs: positiveInt(env, 'CONFLUENT_MAX_RETRY_DELAY_MS', 20000),
-    confluentSecretMaxAgeSeconds: nonNegativeInt(env, 'CONFLUENT_SECRET_MAX_AGE_SECONDS', 300),
-    throttleBaseDelayMs: positiveInt(env, 'EC2_THROTTLE_BASE_DELAY_MS', 250),
+    confluentSecretArn: required(env, ENV_VARS.confluentSecretArn),
+    confluentMaxRetryDelayMs: positiveInt(env, ENV_VARS.confluentMaxRetryDelayMs, 20000),
+    confluentSecretMaxAgeSeconds: nonNegativeInt(env, ENV_VARS.confluentSecretMaxAgeSeconds, 300),
+    throttleBaseDelayMs: positiveInt(env, ENV_VARS.throttleBaseDelayMs, 250),
     limits: {
-      gatewayMaxPolls: polls('GATEWAY_DEADLINE_SECONDS', DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),
+      gatewayMaxPolls: polls(ENV_VARS.gatewayDeadlineSeconds, DEFAULT_GATEWAY_DEADLINE_SECONDS, GATEWAY_POLL_SECONDS),
       accessPointMaxPolls: polls(
-        'ACCESS_POINT_DEADLINE_SECONDS',
+        ENV_VARS.accessPointDeadlineSeconds,
         DEFAULT_ACCESS_POINT_DEADLINE_SECONDS,
         ACCESS_POINT_POLL_SECONDS,
       ),
-      deletionMaxPolls: polls('DELETION_DEADLINE_SECONDS', DEFAULT_DELETION_DEADLINE_SECONDS, DELETION_POLL_SECONDS),
-      eniMaxConcurrency: positiveInt(env, 'ENI_MAX_CONCURRENCY', DEFAULT_ENI_MAX_CONCURRENCY),
+      deletionMaxPolls: polls(
+        ENV_VARS.deletionDeadlineSeconds,
+        DEFAULT_DELETION_DEADLINE_SECONDS,
+        DELETION_POLL_SECONDS,
+      ),
+      eniMaxConcurrency: positiveInt(env, ENV_VARS.eniMaxConcurrency, DEFAULT_ENI_MAX_CONCURRENCY),
     },
+    deletionGraceMs: Math.round(
+      nonNegativeInt(env, ENV_VARS.deletionGraceSeconds, DEFAULT_DELETION_GRACE_SECONDS) * 1000 * clockScale(env),
+    ),
   };
 }
 
@@ -127,4 +162,14 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= readConfig();
   return cached;
+}
+
+/** The AWS SDK clients' maxAttempts (AWS_MAX_ATTEMPTS, default 2): the state machine owns the long backoff. */
+export function sdkMaxAttempts(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[ENV_VARS.awsMaxAttempts] ?? 2) || 2;
+}
+
+/** The logger's service name (POWERTOOLS_SERVICE_NAME, default pni-provisioner). */
+export function serviceName(env: NodeJS.ProcessEnv = process.env): string {
+  return env[ENV_VARS.serviceName] ?? 'pni-provisioner';
 }

@@ -45,10 +45,7 @@ export const RESERVED_TAG_PREFIXES = ['aws:', 'pni:'] as const;
 /** The permission Confluent's account needs on every ENI. */
 export const ENI_PERMISSION = 'INSTANCE-ATTACH';
 
-/** Confluent kinds. */
-export const GATEWAY_SPEC_KIND = 'AwsPrivateNetworkInterfaceGatewaySpec';
-export const GATEWAY_STATUS_KIND = 'AwsPrivateNetworkInterfaceGatewayStatus';
-export const ACCESS_POINT_KIND = 'AwsPrivateNetworkInterface';
+/** Confluent kinds: PNI_GATEWAY_SPEC_KIND, PNI_GATEWAY_STATUS_KIND, PNI_ACCESS_POINT_KIND in confluent/types.ts. */
 
 /** Event bus contract (ARCHITECTURE section 6). */
 export const EVENT_DETAIL_VERSION = '1';
@@ -82,6 +79,8 @@ export const STATUSES = [
 export type Status = (typeof STATUSES)[number];
 /** Statuses in which an execution is working on the request. */
 export const ACTIVE_STATUSES: readonly Status[] = ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK', 'TEARING_DOWN'];
+/** Statuses of a provisioning execution at work (its rollback included): the ones rollback mode may take over. */
+export const PROVISIONING_STATUSES: readonly Status[] = ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'];
 /** Statuses after which nothing of the request exists in the cloud, so a fresh attempt may start. */
 export const NOTHING_LEFT_STATUSES: readonly Status[] = ['ROLLED_BACK', 'REJECTED', 'TORN_DOWN'];
 
@@ -101,6 +100,8 @@ export const DEFAULT_DELETION_GRACE_SECONDS = 30 * 60;
 export const DEFAULT_ENI_MAX_CONCURRENCY = 10;
 /** CreateNetworkInterfacePermission shares EC2's 50-token / 5-per-second mutating bucket. */
 export const PERMISSION_GRANT_CONCURRENCY = 5;
+/** Teardown's permission revokes and ENI deletes: the same bucket, the same bound. */
+export const EC2_DELETE_CONCURRENCY = 5;
 
 /**
  * Added by the request-contract work (request schema): EC2's default quota of inbound (and,

@@ -1,18 +1,39 @@
-/** What the steps depend on, passed in explicitly (tests build their own). */
+/**
+ * What the steps depend on, passed in explicitly: interfaces, not the concrete clients, so tests pass fakes
+ * without casts. `defaultDeps()` wires the real ones (clients.ts).
+ */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ConfluentClient } from './confluent/index.js';
 import type { Config } from './config.js';
-import type { StateStore } from './state.js';
-import type { EventPublisher } from './publisher.js';
+import type { EmittedEvent } from './events.js';
+import type { RequestStore } from './state.js';
 import { config } from './config.js';
 import { confluent, ec2, eventPublisher, executionStatus, stateStore } from './clients.js';
 
+/** The Confluent networking calls the steps make (ConfluentClient implements them). */
+export type ConfluentApi = Pick<
+  ConfluentClient,
+  | 'listGateways'
+  | 'getGateway'
+  | 'createGateway'
+  | 'deleteGateway'
+  | 'listAccessPoints'
+  | 'getAccessPoint'
+  | 'createAccessPoint'
+  | 'deleteAccessPoint'
+>;
+
+/** Where the workflow's events go (EventPublisher puts them on EventBridge). */
+export interface EventSink {
+  publish(...events: EmittedEvent[]): Promise<void>;
+}
+
 export interface Deps {
   config: Config;
-  store: StateStore;
-  publisher: EventPublisher;
+  store: RequestStore;
+  publisher: EventSink;
   ec2: (region: string) => EC2Client;
-  confluent: ConfluentClient;
+  confluent: ConfluentApi;
   /** Step Functions execution status (to tell a stale record from a running one). */
   executionStatus: (executionArn: string) => Promise<string | undefined>;
   now: () => Date;

@@ -22,7 +22,9 @@ import {
   type IpPermission,
   type NetworkInterface,
   type SecurityGroup,
+  type Subnet,
   type Tag,
+  type Vpc,
 } from '@aws-sdk/client-ec2';
 import {
   Ec2NotYetVisible,
@@ -31,6 +33,7 @@ import {
   Ec2Unavailable,
   ResourceInUse,
   isRetryableAwsError,
+  present,
 } from './errors.js';
 import { ENI_PERMISSION, PNI_INGRESS_PORTS, TAG_REQUEST_ID } from './constants.js';
 import type { EgressRule, SubnetFact } from './types.js';
@@ -74,7 +77,11 @@ async function call<T>(
   }
 }
 async function must<T>(what: string, fn: () => Promise<T>, opts?: { visibilityWindow?: boolean }): Promise<T> {
-  return (await call(what, fn, opts))!;
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapEc2Error(err, what, opts);
+  }
 }
 
 export function toTags(tags: Record<string, string>): Tag[] {
@@ -90,20 +97,26 @@ export async function describeVpc(
   ec2: EC2Client,
   vpcId: string,
 ): Promise<{ vpcId: string; cidr: string; ownerId: string } | undefined> {
+  let v: Vpc | undefined;
   try {
-    const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    const v = out.Vpcs?.[0];
-    return v ? { vpcId: v.VpcId!, cidr: v.CidrBlock!, ownerId: v.OwnerId! } : undefined;
+    v = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0];
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw mapEc2Error(err, `describing VPC ${vpcId}`);
   }
+  return v
+    ? {
+        vpcId: present(v.VpcId, `VPC ${vpcId}: VpcId`),
+        cidr: present(v.CidrBlock, `VPC ${vpcId}: CidrBlock`),
+        ownerId: present(v.OwnerId, `VPC ${vpcId}: OwnerId`),
+      }
+    : undefined;
 }
 
 /** The subnets that exist among `subnetIds` (a whole-call NotFound is narrowed with a filter). */
 export async function describeSubnets(ec2: EC2Client, subnetIds: string[]): Promise<SubnetFact[]> {
   if (subnetIds.length === 0) return [];
-  let subnets;
+  let subnets: Subnet[];
   try {
     subnets = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? [];
   } catch (err) {
@@ -116,11 +129,11 @@ export async function describeSubnets(ec2: EC2Client, subnetIds: string[]): Prom
       ).Subnets ?? [];
   }
   return subnets.map((s) => ({
-    subnetId: s.SubnetId!,
-    vpcId: s.VpcId!,
-    cidr: s.CidrBlock!,
-    zoneId: s.AvailabilityZoneId!,
-    zoneName: s.AvailabilityZone!,
+    subnetId: present(s.SubnetId, 'a subnet: SubnetId'),
+    vpcId: present(s.VpcId, `subnet ${s.SubnetId}: VpcId`),
+    cidr: present(s.CidrBlock, `subnet ${s.SubnetId}: CidrBlock`),
+    zoneId: present(s.AvailabilityZoneId, `subnet ${s.SubnetId}: AvailabilityZoneId`),
+    zoneName: present(s.AvailabilityZone, `subnet ${s.SubnetId}: AvailabilityZone`),
     availableIps: s.AvailableIpAddressCount ?? 0,
   }));
 }
@@ -143,7 +156,8 @@ export async function usedIps(ec2: EC2Client, subnetIds: string[]): Promise<Reco
   const out: Record<string, string[]> = Object.fromEntries(subnetIds.map((s) => [s, []]));
   if (subnetIds.length === 0) return out;
   for (const eni of await describeAllEnis(ec2, [{ Name: 'subnet-id', Values: subnetIds }])) {
-    for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) out[eni.SubnetId!]?.push(a.PrivateIpAddress);
+    const inSubnet = eni.SubnetId === undefined ? undefined : out[eni.SubnetId];
+    for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) inSubnet?.push(a.PrivateIpAddress);
   }
   return out;
 }
@@ -152,13 +166,19 @@ export async function describeSecurityGroup(
   ec2: EC2Client,
   groupId: string,
 ): Promise<{ groupId: string; vpcId: string } | null> {
+  let g: SecurityGroup | undefined;
   try {
-    const g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
-    return g ? { groupId: g.GroupId!, vpcId: g.VpcId! } : null;
+    g = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
   } catch (err) {
     if (isNotFound(err)) return null;
     throw mapEc2Error(err, `describing security group ${groupId}`);
   }
+  return g
+    ? {
+        groupId: present(g.GroupId, `security group ${groupId}: GroupId`),
+        vpcId: present(g.VpcId, `security group ${groupId}: VpcId`),
+      }
+    : null;
 }
 
 /** The security group with its tags, or null when EC2 does not show it. */
@@ -192,6 +212,7 @@ export async function createSecurityGroup(
   ec2: EC2Client,
   input: { vpcId: string; name: string; description: string; tags: Record<string, string> },
 ): Promise<string> {
+  let groupId: string | undefined;
   try {
     const out = await ec2.send(
       new CreateSecurityGroupCommand({
@@ -201,7 +222,7 @@ export async function createSecurityGroup(
         TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(input.tags) }],
       }),
     );
-    return out.GroupId!;
+    groupId = out.GroupId;
   } catch (err) {
     // We looked the name up just before: a duplicate we could not see is most likely our own group from a retried
     // invocation that EC2 does not list yet. Retry (briefly); once visible, the lookup decides whose it is.
@@ -209,6 +230,7 @@ export async function createSecurityGroup(
       throw new Ec2NotYetVisible(`creating security group ${input.name}: ${(err as Error).message}`, { cause: err });
     throw mapEc2Error(err, `creating security group ${input.name}`);
   }
+  return present(groupId, `creating security group ${input.name}: GroupId`);
 }
 
 function sameRange(
@@ -344,8 +366,11 @@ export async function createNetworkInterface(
       ),
     { visibilityWindow: true },
   );
-  const ni = out.NetworkInterface!;
-  return { eniId: ni.NetworkInterfaceId!, privateIp: ni.PrivateIpAddress! };
+  const ni = present(out.NetworkInterface, 'CreateNetworkInterface: NetworkInterface');
+  return {
+    eniId: present(ni.NetworkInterfaceId, 'CreateNetworkInterface: NetworkInterfaceId'),
+    privateIp: present(ni.PrivateIpAddress, 'CreateNetworkInterface: PrivateIpAddress'),
+  };
 }
 
 /** Every ENI tagged with this request id (teardown's second source besides the record). */
@@ -406,8 +431,8 @@ export async function describePermissions(
     );
     for (const p of out.NetworkInterfacePermissions ?? []) {
       all.push({
-        permissionId: p.NetworkInterfacePermissionId!,
-        eniId: p.NetworkInterfaceId!,
+        permissionId: present(p.NetworkInterfacePermissionId, 'an ENI permission: NetworkInterfacePermissionId'),
+        eniId: present(p.NetworkInterfaceId, 'an ENI permission: NetworkInterfaceId'),
         account: p.AwsAccountId ?? '',
         permission: p.Permission ?? '',
         state: p.PermissionState?.State ?? '',
@@ -460,7 +485,13 @@ export async function grantAttachPermission(
       ),
     { visibilityWindow: true },
   );
-  return { permissionId: out.InterfacePermission!.NetworkInterfacePermissionId!, created: true };
+  return {
+    permissionId: present(
+      out.InterfacePermission?.NetworkInterfacePermissionId,
+      `granting ${ENI_PERMISSION} on ${eniId}: NetworkInterfacePermissionId`,
+    ),
+    created: true,
+  };
 }
 
 export async function deletePermission(ec2: EC2Client, permissionId: string): Promise<'deleted' | 'gone'> {

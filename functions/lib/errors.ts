@@ -188,6 +188,25 @@ export class ConfluentSecretInvalid extends ConfigError {
     this.name = 'ConfluentSecretInvalid';
   }
 }
+/** A state record lacks what the step needs (e.g. a step after validation meets a record validation never claimed). */
+export class RecordIncomplete extends PniError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordIncomplete';
+  }
+}
+/** An AWS or Confluent answer lacks a field it always carries (an id, an address): permanent, never retried. */
+export class UnexpectedResponse extends PniError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnexpectedResponse';
+  }
+}
+/** `value`, or UnexpectedResponse naming `what` when an answer lacks it. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new UnexpectedResponse(`${what} is missing from the answer`);
+  return value;
+}
 
 export const TRANSIENT_ERROR_NAMES = [
   'Ec2Throttled',

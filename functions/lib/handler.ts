@@ -7,6 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.js';
 import { AwsServiceUnavailable, PniError, isRetryableAwsError } from './errors.js';
+import { withStepPrefix } from './stepErrors.js';
 
 export function namedError(functionKey: string, err: unknown): Error {
   let e: Error;
@@ -16,8 +17,7 @@ export function namedError(functionKey: string, err: unknown): Error {
   else if (err instanceof Error) e = err;
   else e = new Error(String(err));
   if (!e.name || e.name === 'Error') e.name = 'UnexpectedError';
-  const prefix = `[${functionKey}] `;
-  if (!/^\[[A-Za-z0-9]+\] /.test(e.message)) e.message = prefix + e.message;
+  e.message = withStepPrefix(functionKey, e.message);
   return e;
 }
 

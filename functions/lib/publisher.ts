@@ -1,9 +1,10 @@
 /** Publishes the workflow's events to EventBridge (one PutEvents per call, at most 10 entries). */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { AwsServiceUnavailable, isRetryableAwsError } from './errors.js';
 import type { EmittedEvent } from './events.js';
+import type { EventSink } from './deps.js';
 
-export class EventPublisher {
+export class EventPublisher implements EventSink {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly busName: string,
@@ -13,7 +14,7 @@ export class EventPublisher {
   async publish(...events: EmittedEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
       const batch = events.slice(i, i + 10);
-      let out;
+      let out: PutEventsCommandOutput;
       try {
         out = await this.client.send(
           new PutEventsCommand({

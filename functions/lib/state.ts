@@ -1,9 +1,7 @@
 /**
  * The state record (ARCHITECTURE section 5): one DynamoDB table, conditional Put/Update, Get and Query only
- * (dynalite has no transactions).
- *   REQUEST#<id> / META      the request: status, ids, error, leftovers, version
- *   REQUEST#<id> / ENI#<nnn> one planned ENI: subnet, zone, ip, eni id, permission id, status
- *   LOCK#<env>#<vpc> / LOCK  which request holds the (environment, VPC) pair
+ * (dynalite has no transactions). The keys (REQUEST#<id> / META, REQUEST#<id> / ENI#<nnn>, LOCK#<env>#<vpc> / LOCK)
+ * come from tableKeys.ts. Steps depend on the `RequestStore` interface; `StateStore` is its DynamoDB implementation.
  */
 import {
   GetCommand,
@@ -12,7 +10,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { AwsServiceUnavailable, RecordConflict, isRetryableAwsError } from './errors.js';
+import { AwsServiceUnavailable, RecordConflict, RecordIncomplete, isRetryableAwsError } from './errors.js';
+import { ENI_SK_PREFIX, eniKey, lockKey, requestKey, requestPk } from './tableKeys.js';
 import type { CanonicalRequest, Leftover, Phase, RequestSource, Status } from './types.js';
 
 export interface RequestRecord {
@@ -82,15 +81,52 @@ export interface LockRecord {
   updatedAt: string;
 }
 
-export const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'META' as const });
-export const eniKey = (requestId: string, slot: number) => ({
-  pk: `REQUEST#${requestId}`,
-  sk: `ENI#${String(slot).padStart(3, '0')}`,
-});
-export const lockKey = (environmentId: string, vpcId: string) => ({
-  pk: `LOCK#${environmentId}#${vpcId}`,
-  sk: 'LOCK' as const,
-});
+/**
+ * A record that validation claimed: created (or restarted) by ValidateRequest with the canonical request and
+ * its environment, VPC and region. Only a request rejected by the schema before any claim lacks them (status
+ * REJECTED, `rawRequest` instead of `request`). Everything after validation works on claimed records.
+ */
+export type ClaimedRecord = RequestRecord &
+  Required<Pick<RequestRecord, 'request' | 'environmentId' | 'vpcId' | 'region'>>;
+
+export function isClaimed(rec: RequestRecord): rec is ClaimedRecord {
+  return !!rec.request && !!rec.environmentId && !!rec.vpcId && !!rec.region;
+}
+
+/** Narrow to a claimed record, or fail with RecordIncomplete (a record no step after validation can work on). */
+export function claimed(rec: RequestRecord): ClaimedRecord {
+  if (!isClaimed(rec))
+    throw new RecordIncomplete(
+      `request ${rec.requestId} (status ${rec.status}) was never claimed by validation: it has no request, environment, VPC or region`,
+    );
+  return rec;
+}
+
+/** What the steps need from the state table (StateStore implements it over DynamoDB; tests may pass their own). */
+export interface RequestStore {
+  get(requestId: string): Promise<RequestRecord | undefined>;
+  create(rec: Omit<RequestRecord, 'pk' | 'sk' | 'createdAt' | 'updatedAt' | 'version'>): Promise<RequestRecord>;
+  update(
+    requestId: string,
+    fields: Partial<Omit<RequestRecord, 'pk' | 'sk' | 'version' | 'updatedAt'>>,
+    expect?: { version?: number; status?: Status[]; executionArn?: string },
+  ): Promise<RequestRecord>;
+  putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<void>;
+  updateEni(
+    requestId: string,
+    slot: number,
+    fields: Partial<Pick<EniRecord, 'permissionId' | 'status' | 'eniId'>>,
+  ): Promise<void>;
+  listEnis(requestId: string): Promise<EniRecord[]>;
+  acquireLock(
+    environmentId: string,
+    vpcId: string,
+    requestId: string,
+  ): Promise<{ acquired: true } | { acquired: false; holder: string }>;
+  releaseLock(environmentId: string, vpcId: string, requestId: string): Promise<boolean>;
+  lockHolder(environmentId: string, vpcId: string): Promise<string | undefined>;
+  byStatus(status: Status, limit?: number): Promise<RequestRecord[]>;
+}
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -119,7 +155,7 @@ function updateParts(fields: Record<string, unknown>, now: string) {
   return { expr: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`, names, values };
 }
 
-export class StateStore {
+export class StateStore implements RequestStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -261,7 +297,7 @@ export class StateStore {
           new QueryCommand({
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eni)',
-            ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}`, ':eni': 'ENI#' },
+            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':eni': ENI_SK_PREFIX },
             ExclusiveStartKey: start,
             ConsistentRead: true,
           }),

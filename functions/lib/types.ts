@@ -1,4 +1,4 @@
-/** Shapes shared by the handlers, the state machines and the sandbox. */
+/** Domain shapes: the canonical request, subnet facts, ENI slots, leftovers. The step payloads are in contracts.ts. */
 import type { Phase, Status } from './constants.js';
 
 export type IpAssignment = { mode: 'auto' } | { mode: 'sequential'; startOffset: number };
@@ -62,38 +62,6 @@ export interface Limits {
   accessPointMaxPolls: number;
   deletionMaxPolls: number;
   eniMaxConcurrency: number;
-}
-
-/** Output of ValidateRequest, the payload every later provision state carries. */
-export interface ProvisionContext {
-  requestId: string;
-  attempt: number;
-  executionArn: string;
-  source: RequestSource;
-  request: CanonicalRequest;
-  /** The customer's AWS account (owner of the VPC), which owns the ENIs. */
-  customerAccount: string;
-  vpcCidr: string;
-  subnets: SubnetFact[];
-  /** AZ ids, in subnet order: what the Confluent gateway gets. */
-  zones: string[];
-  plan: { slots: EniSlot[] };
-  limits: Limits;
-  warnings: string[];
-  /** Set when the same request already SUCCEEDED: the workflow returns the stored result. */
-  alreadySucceeded?: boolean;
-  result?: ProvisionResult;
-}
-
-export interface ProvisionResult {
-  requestId: string;
-  status: Status;
-  gatewayId?: string;
-  gatewayCreatedByUs?: boolean;
-  confluentAccount?: string;
-  securityGroupId?: string;
-  accessPointId?: string;
-  eniIds: string[];
 }
 
 export interface ResourceRef {

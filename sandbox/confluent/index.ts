@@ -3,7 +3,8 @@
  * See ./README.md for the behaviour and "Where the Confluent sandbox guesses".
  */
 export { ConfluentEmulator } from './emulator.js';
-export type { ConfluentEmulatorOptions, Ec2View } from './emulator.js';
+export type { ConfluentEmulatorOptions } from './emulator.js';
+export type { Ec2View } from './models.js';
 export {
   FORBIDDEN_ROUTE_CIDRS,
   MAX_EGRESS_ROUTES,

@@ -2,64 +2,28 @@
  * The sandbox's EC2 emulator: the EC2 Query protocol (POST / with a form body, XML answers) for the actions
  * the PNI workflow uses, faithful enough for the real `@aws-sdk/client-ec2` v3 and the AWS CLI.
  * See sandbox/ec2/README.md, and "Where the EC2 sandbox guesses" there.
+ *
+ * This file is the router: fault rules, latency, token buckets, then the action's handler (actions.ts) on
+ * the Region's state (backend.ts); answers and errors in the Query protocol's XML (xml.ts, errors.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { FaultRegistry } from '../faults.js';
 import { SEED } from '../seed.js';
 import { systemClock, type Clock, type Profile, type SandboxRequest, type SandboxResponse } from '../types.js';
-import type { Ctx, Handler } from './context.js';
+import { HANDLERS } from './actions.js';
+import { Ec2Backend, type Ec2NetworkInterfaceInfo, type Ec2PermissionInfo, type Ec2Snapshot } from './backend.js';
+import type { Ctx } from './context.js';
 import { defaultMessage, Ec2Error, statusFor } from './errors.js';
-import { describeAvailabilityZones, describeSubnets, describeVpcs } from './network.js';
-import {
-  createNetworkInterface,
-  createNetworkInterfacePermission,
-  createTags,
-  DEFAULT_ENI_QUOTA,
-  deleteNetworkInterface,
-  deleteNetworkInterfacePermission,
-  describeNetworkInterfacePermissions,
-  describeNetworkInterfaces,
-} from './network-interfaces.js';
+import { DEFAULT_ENI_QUOTA } from './network-interfaces.js';
 import { Params } from './params.js';
-import {
-  authorizeSecurityGroupEgress,
-  authorizeSecurityGroupIngress,
-  createSecurityGroup,
-  deleteSecurityGroup,
-  describeSecurityGroups,
-  revokeSecurityGroupEgress,
-  revokeSecurityGroupIngress,
-} from './security-groups.js';
-import { addVpc, emptyRegion, newId, seedRegion, type RegionState, type SeedSubnet, type SeedVpc } from './state.js';
+import type { SeedSubnet, SeedVpc } from './state.js';
 import { TokenBuckets } from './throttle.js';
-import { eniView, permView, sgView, subnetView, vpcView } from './views.js';
-import { errorXml, structJson, successXml } from './xml.js';
+import { errorXml, successXml } from './xml.js';
 
+export { EC2_ACTIONS } from './actions.js';
 export { regionFromAuthorization } from './region.js';
 export { DEFAULT_ENI_QUOTA } from './network-interfaces.js';
-
-const HANDLERS: Record<string, Handler> = {
-  DescribeVpcs: describeVpcs,
-  DescribeSubnets: describeSubnets,
-  DescribeAvailabilityZones: describeAvailabilityZones,
-  CreateSecurityGroup: createSecurityGroup,
-  DescribeSecurityGroups: describeSecurityGroups,
-  AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
-  AuthorizeSecurityGroupEgress: authorizeSecurityGroupEgress,
-  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
-  RevokeSecurityGroupEgress: revokeSecurityGroupEgress,
-  DeleteSecurityGroup: deleteSecurityGroup,
-  CreateNetworkInterface: createNetworkInterface,
-  DescribeNetworkInterfaces: describeNetworkInterfaces,
-  DeleteNetworkInterface: deleteNetworkInterface,
-  CreateNetworkInterfacePermission: createNetworkInterfacePermission,
-  DescribeNetworkInterfacePermissions: describeNetworkInterfacePermissions,
-  DeleteNetworkInterfacePermission: deleteNetworkInterfacePermission,
-  CreateTags: createTags,
-};
-
-/** The actions the emulator implements. */
-export const EC2_ACTIONS: readonly string[] = Object.keys(HANDLERS);
+export type { Ec2NetworkInterfaceInfo, Ec2PermissionInfo, Ec2Snapshot } from './backend.js';
 
 export interface Ec2EmulatorOptions {
   faults: FaultRegistry;
@@ -67,30 +31,6 @@ export interface Ec2EmulatorOptions {
   clock?: Clock;
   /** The Regional ENI quota (default 5000); CreateNetworkInterface answers NetworkInterfaceLimitExceeded beyond it. */
   eniQuota?: number;
-}
-
-export interface Ec2NetworkInterfaceInfo {
-  networkInterfaceId: string;
-  subnetId: string;
-  vpcId: string;
-  availabilityZoneId: string;
-  ownerId: string;
-  status: string;
-  attachedBy?: string;
-}
-export interface Ec2PermissionInfo {
-  networkInterfacePermissionId: string;
-  awsAccountId: string;
-  permission: string;
-  state: string;
-}
-
-export interface Ec2Snapshot {
-  vpcs: unknown[];
-  subnets: unknown[];
-  securityGroups: unknown[];
-  networkInterfaces: unknown[];
-  networkInterfacePermissions: unknown[];
 }
 
 /** The bucket an action's call draws from: unfiltered, unpaginated Describe{NetworkInterfaces,SecurityGroups} use the 50/10 one. */
@@ -107,9 +47,8 @@ export class Ec2Emulator {
   private readonly profile: () => Profile;
   private readonly clock: Clock;
   private readonly eniQuota: number;
-  private regions = new Map<string, RegionState>();
+  private readonly backend: Ec2Backend;
   private buckets = new Map<string, TokenBuckets>();
-  private seq = 0;
   private answered = new Map<string, { calls: number; errors: Map<string, number> }>();
 
   constructor(opts: Ec2EmulatorOptions) {
@@ -117,13 +56,12 @@ export class Ec2Emulator {
     this.profile = opts.profile;
     this.clock = opts.clock ?? systemClock;
     this.eniQuota = opts.eniQuota ?? DEFAULT_ENI_QUOTA;
-    this.reset();
+    this.backend = new Ec2Backend(this.clock);
   }
 
   /** Back to the seed: only SEED.region is seeded; other Regions start empty. */
   reset(): void {
-    this.seq = 0;
-    this.regions = new Map([[SEED.region, seedRegion(() => ++this.seq)]]);
+    this.backend.reset();
     this.buckets = new Map();
     this.answered = new Map();
   }
@@ -149,17 +87,8 @@ export class Ec2Emulator {
   }
 
   /** Add a VPC with its default security group and subnets (POST /_sandbox/seed). Only the seeded Region has AZs. */
-  addVpc(region: string, vpc: SeedVpc, subnets: readonly SeedSubnet[], ownerId = SEED.accountId): void {
-    addVpc(this.region(region), () => ++this.seq, ownerId, vpc, subnets);
-  }
-
-  private region(name: string): RegionState {
-    let r = this.regions.get(name);
-    if (!r) {
-      r = emptyRegion(name);
-      this.regions.set(name, r);
-    }
-    return r;
+  addVpc(region: string, vpc: SeedVpc, subnets: readonly SeedSubnet[], ownerId: string = SEED.accountId): void {
+    this.backend.addVpc(region, vpc, subnets, ownerId);
   }
 
   /** One EC2 Query call. `region` comes from the SigV4 credential scope. */
@@ -195,10 +124,10 @@ export class Ec2Emulator {
       }
       const ctx: Ctx = {
         p,
-        r: this.region(region),
+        r: this.backend.region(region),
         action,
         now,
-        nextSeq: () => ++this.seq,
+        nextSeq: () => this.backend.nextSeq(),
         eniQuota: this.eniQuota,
         notFoundWindowMs: (a) => this.faults.notFoundWindowMs(a),
       };
@@ -230,71 +159,23 @@ export class Ec2Emulator {
 
   /** Every resource of every Region, in the shape the AWS CLI prints (SDK v3 output members). */
   snapshot(): Ec2Snapshot {
-    const out: Ec2Snapshot = {
-      vpcs: [],
-      subnets: [],
-      securityGroups: [],
-      networkInterfaces: [],
-      networkInterfacePermissions: [],
-    };
-    for (const r of this.regions.values()) {
-      for (const v of r.vpcs.values()) out.vpcs.push(structJson(vpcView(v)));
-      for (const s of r.subnets.values()) out.subnets.push(structJson(subnetView(r.name, s)));
-      for (const g of r.sgs.values()) out.securityGroups.push(structJson(sgView(r.name, g)));
-      for (const e of r.enis.values()) out.networkInterfaces.push(structJson(eniView(r.name, e)));
-      for (const p of r.perms.values()) out.networkInterfacePermissions.push(structJson(permView(p)));
-    }
-    return out;
+    return this.backend.snapshot();
   }
 
   getNetworkInterface(region: string, eniId: string): Ec2NetworkInterfaceInfo | undefined {
-    const e = this.regions.get(region)?.enis.get(eniId);
-    if (!e) return undefined;
-    return {
-      networkInterfaceId: e.id,
-      subnetId: e.subnetId,
-      vpcId: e.vpcId,
-      availabilityZoneId: e.azId,
-      ownerId: e.ownerId,
-      status: e.status,
-      attachedBy: e.attachment?.instanceOwnerId,
-    };
+    return this.backend.getNetworkInterface(region, eniId);
   }
 
   permissionsFor(region: string, eniId: string): Ec2PermissionInfo[] {
-    const r = this.regions.get(region);
-    if (!r) return [];
-    return [...r.perms.values()]
-      .filter((p) => p.eniId === eniId)
-      .map((p) => ({
-        networkInterfacePermissionId: p.id,
-        awsAccountId: p.accountId,
-        permission: p.permission,
-        state: p.state,
-      }));
+    return this.backend.permissionsFor(region, eniId);
   }
 
   /** Simulates Confluent attaching the ENI to one of its instances (status in-use, attachment owned by `accountId`). */
   attach(region: string, eniId: string, accountId: string): void {
-    const e = this.regions.get(region)?.enis.get(eniId);
-    if (!e) throw new Error(`EC2 sandbox: no network interface ${eniId} in ${region}`);
-    e.status = 'in-use';
-    e.attachment = {
-      attachmentId: newId('eni-attach'),
-      instanceId: newId('i'),
-      instanceOwnerId: accountId,
-      deviceIndex: 1,
-      networkCardIndex: 0,
-      status: 'attached',
-      attachTime: new Date(this.clock.now()).toISOString(),
-      deleteOnTermination: false,
-    };
+    this.backend.attach(region, eniId, accountId);
   }
 
   detach(region: string, eniId: string): void {
-    const e = this.regions.get(region)?.enis.get(eniId);
-    if (!e) throw new Error(`EC2 sandbox: no network interface ${eniId} in ${region}`);
-    e.status = 'available';
-    e.attachment = undefined;
+    this.backend.detach(region, eniId);
   }
 }

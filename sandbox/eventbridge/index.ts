@@ -7,7 +7,7 @@ import { awsJsonResponder, readAwsJsonBody } from '../awsJson.js';
 import { randomUUID } from 'node:crypto';
 import type { ServerlessConfig } from '../serverlessConfig.js';
 import type { StepFunctionsService } from '../stepfunctions/index.js';
-import { readPath } from '../stepfunctions/definition.js';
+import { readPath } from '../jsonpath.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
 import { matchesPattern } from './pattern.js';
 import { applyInputTransformer, type InputTransformerSpec } from './transform.js';

@@ -102,7 +102,7 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
       if (!spec.some((alt) => matchesPattern(alt, ev))) return false;
       continue;
     }
-    const present = Object.prototype.hasOwnProperty.call(ev, key);
+    const present = Object.hasOwn(ev, key);
     const value = ev[key];
     if (Array.isArray(spec)) {
       if (!matchLeaf(spec, present, value)) return false;

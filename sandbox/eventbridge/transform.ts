@@ -13,7 +13,7 @@
  * usable as a JSON field value). <aws.events.rule-arn>, <aws.events.rule-name> and
  * <aws.events.event.ingestion-time> are supported.
  */
-import { readPath } from '../stepfunctions/definition.js';
+import { readPath } from '../jsonpath.js';
 
 export interface InputTransformerSpec {
   inputPathsMap: Record<string, string>;
@@ -53,7 +53,7 @@ export function applyInputTransformer(
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
     if (ch === '<') {
-      const m = /^<([A-Za-z0-9_.\-]+)>/.exec(template.slice(i));
+      const m = /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i));
       if (m && vars.has(m[1])) {
         const name = m[1];
         const v = vars.get(name);

@@ -6,7 +6,7 @@
  *   scaled wait, gives Tasks without TimeoutSeconds AWS's (practically unbounded) default and drops the
  *   top-level TimeoutSeconds (the service enforces it itself).
  */
-import type { ServerlessConfig } from '../serverlessConfig.js';
+import type { LooseJson, ServerlessConfig } from '../serverlessConfig.js';
 
 export type TaskKind =
   | { kind: 'lambda'; functionKey: string; resource: string }
@@ -15,11 +15,14 @@ export type TaskKind =
   | { kind: 'scaledWait'; resource: string }
   | { kind: 'unsupported'; resource: string };
 
+/** A node of an ASL definition (see LooseJson): States, Branches, Retry, Seconds... are read and rewritten field by field. */
+export type AslNode = LooseJson;
+
 export interface StateInfo {
   name: string;
   /** The state's type in the ORIGINAL definition (a rewritten Wait stays "Wait"). */
   type: string;
-  def: any;
+  def: AslNode;
   task?: TaskKind;
   /** Inside a Map processor (several instances may run at once). */
   inMap: boolean;
@@ -89,7 +92,7 @@ function isCfnObject(node: unknown): node is Record<string, unknown> {
 }
 
 /** A deep copy of `def` with every Ref / Fn::GetAtt replaced by a plain string. */
-export function resolveCloudFormation(ctx: ArnContext, def: unknown): any {
+export function resolveCloudFormation(ctx: ArnContext, def: unknown): AslNode {
   if (Array.isArray(def)) return def.map((d) => resolveCloudFormation(ctx, d));
   if (isCfnObject(def)) return resolveCfnObject(ctx, def);
   if (def && typeof def === 'object') {
@@ -116,12 +119,16 @@ export function cloneJson<T>(v: T): T {
 }
 
 /** Visits every state of a definition, nested ones included. */
-export function forEachState(def: any, fn: (name: string, state: any, inMap: boolean) => void, inMap = false): void {
+export function forEachState(
+  def: AslNode,
+  fn: (name: string, state: AslNode, inMap: boolean) => void,
+  inMap = false,
+): void {
   const states = def?.States ?? {};
-  for (const [name, state] of Object.entries<any>(states)) {
+  for (const [name, state] of Object.entries<AslNode>(states)) {
     fn(name, state, inMap);
     if (state?.Type === 'Parallel' && Array.isArray(state.Branches))
-      state.Branches.forEach((b: any) => forEachState(b, fn, inMap));
+      for (const b of state.Branches) forEachState(b, fn, inMap);
     if (state?.Type === 'Map') {
       const proc = state.ItemProcessor ?? state.Iterator;
       if (proc) forEachState(proc, fn, true);
@@ -156,7 +163,7 @@ export function functionKeyFromRef(ctx: ArnContext, ref: string): string | undef
 }
 
 /** Index of every state by name; throws on a duplicate name (ASL requires unique names). */
-export function indexStates(ctx: ArnContext, machineKey: string, def: any): Map<string, StateInfo> {
+export function indexStates(ctx: ArnContext, machineKey: string, def: AslNode): Map<string, StateInfo> {
   const index = new Map<string, StateInfo>();
   forEachState(def, (name, state, inMap) => {
     if (index.has(name)) {
@@ -175,7 +182,7 @@ export function indexStates(ctx: ArnContext, machineKey: string, def: any): Map<
  * The definition actually handed to aws-local-stepfunctions for a given time factor.
  * Wait states with `Seconds` are scaled through `waitTimeOverrides` (see waitOverrides below).
  */
-export function buildRunDefinition(resolved: any, timeFactor: number): any {
+export function buildRunDefinition(resolved: AslNode, timeFactor: number): AslNode {
   const def = cloneJson(resolved);
   delete def.TimeoutSeconds;
   const scale = timeFactor !== 1;
@@ -188,7 +195,7 @@ export function buildRunDefinition(resolved: any, timeFactor: number): any {
       state.TimeoutSeconds = MAX_TIMER_SECONDS;
     }
     if (scale && Array.isArray(state.Retry)) {
-      state.Retry = state.Retry.map((r: any) => ({
+      state.Retry = state.Retry.map((r: AslNode) => ({
         ...r,
         IntervalSeconds: (r.IntervalSeconds ?? 1) * timeFactor,
         ...(r.MaxDelaySeconds !== undefined ? { MaxDelaySeconds: r.MaxDelaySeconds * timeFactor } : {}),
@@ -219,32 +226,4 @@ export function waitOverrides(index: Map<string, StateInfo>, timeFactor: number)
       out[s.name] = Math.max(0, Math.round(s.def.Seconds * 1000 * timeFactor));
   }
   return out;
-}
-
-/** A minimal JSONPath reader for `$.a.b[0]['c']` style paths (what SecondsPath / InputPathsMap use). */
-export function readPath(root: unknown, path: string): { found: boolean; value?: unknown } {
-  if (path === '$') return { found: true, value: root };
-  if (!path.startsWith('$')) return { found: false };
-  const tokens: (string | number)[] = [];
-  const re = /\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/gy;
-  re.lastIndex = 1;
-  while (re.lastIndex < path.length) {
-    const m = re.exec(path);
-    if (!m) return { found: false };
-    if (m[1] !== undefined) tokens.push(m[1]);
-    else if (m[2] !== undefined) tokens.push(Number(m[2]));
-    else tokens.push(m[3] ?? m[4]);
-  }
-  let cur: unknown = root;
-  for (const t of tokens) {
-    if (cur === null || typeof cur !== 'object') return { found: false };
-    if (typeof t === 'number') {
-      if (!Array.isArray(cur) || t >= cur.length) return { found: false };
-      cur = cur[t];
-    } else {
-      if (!Object.prototype.hasOwnProperty.call(cur, t)) return { found: false };
-      cur = (cur as Record<string, unknown>)[t];
-    }
-  }
-  return { found: true, value: cur };
 }

@@ -61,22 +61,22 @@ export class TaskIO {
   private readonly params = new Map<string, unknown[]>();
   private readonly results = new Map<string, unknown[]>();
   pushParams(name: string, v: unknown): void {
-    let q = this.params.get(name);
-    if (!q) this.params.set(name, (q = []));
+    const q = this.params.get(name) ?? [];
+    this.params.set(name, q);
     q.push(v);
   }
   pushResult(name: string, v: unknown): void {
-    let q = this.results.get(name);
-    if (!q) this.results.set(name, (q = []));
+    const q = this.results.get(name) ?? [];
+    this.results.set(name, q);
     q.push(v);
   }
   takeParams(name: string): { found: boolean; value?: unknown } {
     const q = this.params.get(name);
-    return q && q.length ? { found: true, value: q.shift() } : { found: false };
+    return q?.length ? { found: true, value: q.shift() } : { found: false };
   }
   takeResult(name: string): { found: boolean; value?: unknown } {
     const q = this.results.get(name);
-    return q && q.length ? { found: true, value: q.shift() } : { found: false };
+    return q?.length ? { found: true, value: q.shift() } : { found: false };
   }
 }
 
@@ -137,6 +137,7 @@ export class HistoryRecorder {
   }
 
   /** Records one library event. `terminal` says how to report an abort (stop versus timeout). */
+  // biome-ignore lint/suspicious/noExplicitAny: aws-local-stepfunctions does not export its EventLog union; every field is read defensively (?. and typeof checks)
   record(ev: any, terminal: TerminalInfo): void {
     const ts: number = typeof ev?.timestamp === 'number' ? ev.timestamp : Date.now();
     const name: string | undefined = ev?.state?.name;

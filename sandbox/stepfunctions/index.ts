@@ -7,7 +7,7 @@
 import { awsJsonResponder, readAwsJsonBody } from '../awsJson.js';
 import '../polyfills.js';
 import { randomUUID } from 'node:crypto';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import type { FaultRegistry } from '../faults.js';
 import type { ServerlessConfig } from '../serverlessConfig.js';
 import type { Profile, SandboxRequest, SandboxResponse } from '../types.js';
@@ -18,13 +18,14 @@ import {
   indexStates,
   lambdaArn,
   MAX_TIMER_SECONDS,
-  readPath,
   resolveCloudFormation,
   stateMachineArnOf,
   waitOverrides,
   type ArnContext,
+  type AslNode,
   type StateInfo,
 } from './definition.js';
+import { readPath } from '../jsonpath.js';
 import { HistoryRecorder, type HistoryEventLike } from './history.js';
 import { createLambdaInvoker, type LambdaInvoker } from './lambda.js';
 
@@ -85,16 +86,23 @@ export interface StepFunctionsServiceOptions {
   invoke?: LambdaInvoker;
 }
 
+/** The run's input as aws-local-stepfunctions types it (its JSONValue is not exported). */
+type RunInput = Parameters<StateMachine['run']>[0];
+/** The library's Task handler table (its type is not exported either). */
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+/** One event of aws-local-stepfunctions' event log, as onEvent() listeners receive it (fields read defensively). */
+export type ExecutionEvent = { type?: string; [field: string]: unknown };
+
 interface Machine {
   key: string;
   arn: string;
   name: string;
   /** Definition with CloudFormation objects replaced by ARNs (what DescribeStateMachine shows). */
-  resolved: any;
+  resolved: AslNode;
   index: Map<string, StateInfo>;
   timeoutSeconds?: number;
   creationDate: Date;
-  runDefs: Map<number, any>;
+  runDefs: Map<number, AslNode>;
 }
 
 interface Execution {
@@ -120,6 +128,7 @@ interface Execution {
   isFinished: boolean;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS forbids control characters in execution names; matching them is the point
 const NAME_RE = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const MAX_INPUT_BYTES = 262_144;
 const EXEC_ARN_RE = /^arn:aws:states:([^:]+):(\d{12}):execution:([^:]+):([^:]+)$/;
@@ -210,7 +219,7 @@ export class StepFunctionsService {
   private readonly ctx: ArnContext;
   private readonly machines = new Map<string, Machine>(); // by ARN
   private executions = new Map<string, Execution>(); // by ARN, insertion = start order
-  private readonly listeners = new Set<(executionArn: string, event: any) => void>();
+  private readonly listeners = new Set<(executionArn: string, event: ExecutionEvent) => void>();
   /** Runs a function in-process (also usable by other sandbox parts, e.g. a Lambda Invoke endpoint). */
   readonly invokeLambda: LambdaInvoker;
 
@@ -252,7 +261,7 @@ export class StepFunctionsService {
     return lambdaArn(this.ctx, key);
   }
 
-  onEvent(listener: (executionArn: string, event: any) => void): () => void {
+  onEvent(listener: (executionArn: string, event: ExecutionEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -588,7 +597,7 @@ export class StepFunctionsService {
     }
   }
 
-  private runDefinition(m: Machine, timeFactor: number): any {
+  private runDefinition(m: Machine, timeFactor: number): AslNode {
     let def = m.runDefs.get(timeFactor);
     if (!def) {
       def = buildRunDefinition(m.resolved, timeFactor);
@@ -597,7 +606,7 @@ export class StepFunctionsService {
     return def;
   }
 
-  private emit(arn: string, ev: unknown): void {
+  private emit(arn: string, ev: ExecutionEvent): void {
     for (const l of this.listeners) {
       try {
         l(arn, ev);
@@ -611,9 +620,9 @@ export class StepFunctionsService {
     const m = exec.machine;
     const timeFactor = this.opts.profile().timeFactor;
     const sm = new StateMachine(this.runDefinition(m, timeFactor), { validationOptions: { noValidate: true } });
-    const run = sm.run(input as any, {
+    const run = sm.run(input as RunInput, {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(exec, timeFactor) as any,
+        taskResourceLocalHandlers: this.taskHandlers(exec, timeFactor) as LocalHandlers,
         waitTimeOverrides: waitOverrides(m.index, timeFactor),
       },
       context: {
@@ -621,7 +630,7 @@ export class StepFunctionsService {
           Id: exec.arn,
           Name: exec.name,
           StartTime: exec.startDate.toISOString(),
-          Input: input as any,
+          Input: input as RunInput,
           RoleArn: this.roleArn(m),
           RedriveCount: 0,
         },
@@ -643,7 +652,7 @@ export class StepFunctionsService {
     let failure: { error: string; cause: string } | undefined;
     const pump = (async () => {
       for await (const ev of run.eventLogs) {
-        const e = ev as any;
+        const e = ev as unknown as ExecutionEvent;
         if (e?.type === 'ExecutionFailed')
           failure = { error: String(e.Error), cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause) };
         exec.history.record(e, exec.terminal);

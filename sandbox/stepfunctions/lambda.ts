@@ -8,9 +8,7 @@ import type { FaultRegistry } from '../faults.js';
 import type { ServerlessConfig } from '../serverlessConfig.js';
 import type { Profile } from '../types.js';
 
-export interface LambdaInvoker {
-  (functionKey: string, payload: unknown): Promise<unknown>;
-}
+export type LambdaInvoker = (functionKey: string, payload: unknown) => Promise<unknown>;
 
 export interface LambdaRuntimeOptions {
   config: ServerlessConfig;

@@ -67,6 +67,9 @@ describe('pni sandbox + the AWS CLI', () => {
       AWS_SECRET_ACCESS_KEY: expect.any(String),
     });
     expect(Number(new URL(env.AWS_ENDPOINT_URL).port)).toBeGreaterThan(0);
+    const [, consoleUrl] = await sb.waitFor(/^# console: (http:\/\/127\.0\.0\.1:\d+\/_sandbox\/ui\/)$/m, 10_000);
+    expect(consoleUrl.startsWith(env.AWS_ENDPOINT_URL)).toBe(true);
+    expect((await fetch(consoleUrl)).status).toBe(200);
   }, 70_000);
 
   test('aws stepfunctions start-execution with the console sample; describe-execution reaches SUCCEEDED', async () => {

@@ -5,7 +5,7 @@
  */
 import { Harness, eventsFor, expectSandboxEmpty, sampleRequest } from './harness.js';
 import { SEED } from '#sandbox/seed.js';
-import { causeMessage } from '#lib/steps/common.js';
+import { causeMessage } from '#lib/stepErrors.js';
 
 interface Row {
   name: string;

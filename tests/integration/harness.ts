@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { Sandbox, SANDBOX_STATE_TABLE } from '#sandbox/server.js';
 import { SEED } from '#sandbox/seed.js';
 import type { ProfileName } from '#sandbox/types.js';
+import { ENI_SK_PREFIX, lockKey, requestKey, requestPk } from '#lib/tableKeys.js';
 
 export const credentials = { accessKeyId: SEED.awsAccessKeyId, secretAccessKey: SEED.awsSecretAccessKey };
 
@@ -123,11 +124,7 @@ export class Harness {
   }
 
   async record(requestId: string): Promise<Record<string, any> | undefined> {
-    return (
-      await this.doc.send(
-        new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: { pk: `REQUEST#${requestId}`, sk: 'META' } }),
-      )
-    ).Item;
+    return (await this.doc.send(new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: requestKey(requestId) }))).Item;
   }
   async eniRecords(requestId: string): Promise<Record<string, any>[]> {
     return (
@@ -136,18 +133,15 @@ export class Harness {
           new QueryCommand({
             TableName: SANDBOX_STATE_TABLE,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-            ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}`, ':e': 'ENI#' },
+            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':e': ENI_SK_PREFIX },
           }),
         )
       ).Items ?? []
     );
   }
   async lockHolder(environmentId: string, vpcId: string): Promise<string | undefined> {
-    return (
-      await this.doc.send(
-        new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: { pk: `LOCK#${environmentId}#${vpcId}`, sk: 'LOCK' } }),
-      )
-    ).Item?.holder;
+    return (await this.doc.send(new GetCommand({ TableName: SANDBOX_STATE_TABLE, Key: lockKey(environmentId, vpcId) })))
+      .Item?.holder;
   }
 }
 

@@ -77,7 +77,7 @@ function reachable(m: Machine, from: string): Set<string> {
 describe.each([
   ['provision', provision],
   ['teardown', teardown],
-] as const)('%s.asl.json', (name, machine) => {
+] as const)('%s.asl.json', (_name, machine) => {
   test('is valid ASL (asl-validator, ARNs and paths checked)', () => {
     const result = aslValidator(structuredClone(resolveCfn(machine)), { checkPaths: true, checkArn: true });
     expect(result.errorsText?.('\n') ?? '').toBe('');

@@ -4,14 +4,9 @@
  * VPC, subnets (exist, in the VPC), AZ ids, free addresses, sequential addresses,
  * existing security group, existing gateway / gateway quota.
  */
-import {
-  GATEWAY_SPEC_KIND,
-  GATEWAY_STATUS_KIND,
-  MAX_PNI_GATEWAYS_PER_ENVIRONMENT,
-  REQUIRED_SUBNETS,
-  UNUSABLE_GATEWAY_PHASES,
-} from '../constants.js';
+import { MAX_PNI_GATEWAYS_PER_ENVIRONMENT, REQUIRED_SUBNETS, UNUSABLE_GATEWAY_PHASES } from '../constants.js';
 import { RequestInvalid } from '../errors.js';
+import { PNI_GATEWAY_SPEC_KIND, PNI_GATEWAY_STATUS_KIND } from '../confluent/types.js';
 import { sequentialAddresses } from '../eniPlan.js';
 import type { Gateway } from '../confluent/index.js';
 import type { CanonicalRequest, SubnetFact } from '../types.js';
@@ -72,9 +67,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * Throws RequestInvalid for the first violated rule (field + rule); returns the subnets in
  * req.subnetIds order and the warnings for the record and the Started event.
  */
-export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subnets: SubnetFact[]; warnings: string[] } {
+export function checkLiveFacts(
+  req: CanonicalRequest,
+  facts: LiveFacts,
+): { vpc: NonNullable<LiveFacts['vpc']>; subnets: SubnetFact[]; warnings: string[] } {
   // 1. The VPC exists (in the request's region: the facts come from a client for that region).
-  if (!facts.vpc || facts.vpc.vpcId !== req.vpcId) {
+  const vpc = facts.vpc;
+  if (!vpc || vpc.vpcId !== req.vpcId) {
     throw new RequestInvalid('vpcId', `VPC ${req.vpcId} was not found in region ${req.region}`);
   }
 
@@ -160,7 +159,7 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
     if (!found || found.id !== gw.existingId) {
       throw new RequestInvalid(field, `gateway ${gw.existingId} was not found in environment ${req.environmentId}`);
     }
-    if (found.kind !== undefined && found.kind !== GATEWAY_SPEC_KIND && found.kind !== GATEWAY_STATUS_KIND) {
+    if (found.kind !== undefined && found.kind !== PNI_GATEWAY_SPEC_KIND && found.kind !== PNI_GATEWAY_STATUS_KIND) {
       throw new RequestInvalid(field, `gateway ${gw.existingId} is not a PNI gateway (its kind is ${found.kind})`);
     }
     if (found.region !== req.region) {
@@ -186,5 +185,5 @@ export function checkLiveFacts(req: CanonicalRequest, facts: LiveFacts): { subne
     }
   }
 
-  return { subnets, warnings: egressWarnings(req) };
+  return { vpc, subnets, warnings: egressWarnings(req) };
 }

@@ -258,3 +258,17 @@ export function egressWarnings(req: CanonicalRequest): string[] {
         `egress route ${route} has no security group egress rule: fully managed connectors cannot reach it while the security group blocks egress`,
     );
 }
+
+/** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
+export function requestIdOf(
+  input: unknown,
+  executionName: string,
+): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
+  const norm = normalizeInput(input, executionName);
+  const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
+  return {
+    requestId:
+      typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint),
+    norm,
+  };
+}

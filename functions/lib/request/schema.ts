@@ -158,8 +158,8 @@ const securityGroupSchema = z
           ctx.addIssue({ code: 'custom', path: ['egressRules', i, 'cidr'], message: `${rule.cidr} ${PUBLIC_CONSENT}` });
       });
     }
-    sg.ingressCidrs?.forEach((c, j) => {
-      const first = sg.ingressCidrs!.indexOf(c);
+    sg.ingressCidrs?.forEach((c, j, all) => {
+      const first = all.indexOf(c);
       if (first !== j)
         ctx.addIssue({
           code: 'custom',

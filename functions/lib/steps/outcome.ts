@@ -1,34 +1,15 @@
 /** RecordSucceeded / RecordFailed: the final status, the lock released, the outcome event. */
 import { events } from '../events.js';
 import type { Deps } from '../deps.js';
-import type { Leftover, ProvisionResult } from '../types.js';
-import { causeMessage, eventBase, stepOf } from './common.js';
-import { resultOf } from './provision.js';
-import { requestIdOf } from './validate.js';
+import type { Leftover } from '../types.js';
+import type { FailureContext, OutcomeInput, OutcomeOutput, ProvisionResult, RejectionContext } from '../contracts.js';
+import { claimed } from '../state.js';
+import { requestIdOf } from '../request/parse.js';
+import { causeMessage, stepOf } from '../stepErrors.js';
+import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
+import { present } from '../errors.js';
 
-interface FailureContext {
-  requestId: string;
-  executionArn: string;
-  error?: { Error?: string; Cause?: string };
-  rollback?: { outcome?: 'ROLLED_BACK' | 'ROLLBACK_FAILED'; leftovers?: Leftover[] };
-  rollbackError?: { Error?: string; Cause?: string };
-}
-interface RejectionContext {
-  input: unknown;
-  error?: { Error?: string; Cause?: string };
-  executionArn: string;
-  executionName: string;
-}
-export type OutcomeInput =
-  | { outcome: 'SUCCEEDED'; context: { requestId: string; executionArn: string } }
-  | { outcome: 'ROLLING_BACK'; context: { requestId: string; executionArn: string } }
-  | { outcome: 'FAILED'; context: FailureContext }
-  | { outcome: 'REJECTED'; context: RejectionContext };
-
-export async function recordOutcome(
-  input: OutcomeInput,
-  deps: Deps,
-): Promise<ProvisionResult | { error: { Error: string; Cause: string } } | { rejected: boolean } | { claimed: true }> {
+export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<OutcomeOutput> {
   switch (input.outcome) {
     case 'SUCCEEDED':
       return recordSucceeded(input.context, deps);
@@ -86,19 +67,20 @@ async function recordSucceeded(ctx: { requestId: string; executionArn: string },
     { status: 'SUCCEEDED', phase: 'ACCESS_POINT_READY', error: undefined },
     { executionArn: ctx.executionArn, status: ['PROVISIONING', 'SUCCEEDED'] },
   );
-  await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
-  const enis = (await deps.store.listEnis(rec.requestId)).filter((e) => e.attempt === rec.attempt && e.eniId);
-  const eniIds = enis.map((e) => e.eniId!);
+  const { environmentId, vpcId } = claimed(rec);
+  await deps.store.releaseLock(environmentId, vpcId, rec.requestId);
+  const eniIds = currentEniIds(rec, await deps.store.listEnis(rec.requestId));
   const base = eventBase(rec);
+  const recorded = (field: string) => `the record's ${field} of succeeded request ${rec.requestId}`;
   await deps.publisher.publish(
     events.phaseChanged({ ...base, phase: 'ACCESS_POINT_READY' }),
     events.succeeded({
       ...base,
-      gatewayId: rec.gatewayId!,
+      gatewayId: present(rec.gatewayId, recorded('gatewayId')),
       gatewayCreatedByUs: rec.gatewayCreatedByUs ?? false,
-      confluentAccount: rec.confluentAccount!,
-      securityGroupId: rec.securityGroupId!,
-      accessPointId: rec.accessPointId!,
+      confluentAccount: present(rec.confluentAccount, recorded('confluentAccount')),
+      securityGroupId: present(rec.securityGroupId, recorded('securityGroupId')),
+      accessPointId: present(rec.accessPointId, recorded('accessPointId')),
       eniIds,
     }),
   );
@@ -129,9 +111,11 @@ async function recordFailed(ctx: FailureContext, deps: Deps): Promise<{ error: {
           ...(current?.gatewayId && current.gatewayCreatedByUs
             ? [{ type: 'gateway' as const, id: current.gatewayId, reason }]
             : []),
-          ...(await deps.store.listEnis(ctx.requestId))
-            .filter((e) => e.eniId && e.status !== 'DELETED' && e.attempt === current?.attempt)
-            .map((e) => ({ type: 'networkInterface' as const, id: e.eniId!, reason })),
+          ...(await deps.store.listEnis(ctx.requestId)).flatMap((e) =>
+            e.eniId && e.status !== 'DELETED' && e.attempt === current?.attempt
+              ? [{ type: 'networkInterface' as const, id: e.eniId, reason }]
+              : [],
+          ),
         ];
   }
   const rec = await deps.store.update(
@@ -139,7 +123,8 @@ async function recordFailed(ctx: FailureContext, deps: Deps): Promise<{ error: {
     { status: outcome, error: { name, message }, failedStep, leftovers },
     { executionArn: ctx.executionArn },
   );
-  await deps.store.releaseLock(rec.environmentId!, rec.vpcId!, rec.requestId);
+  const { environmentId, vpcId } = claimed(rec);
+  await deps.store.releaseLock(environmentId, vpcId, rec.requestId);
   await deps.publisher.publish(
     events.failed({ ...eventBase(rec), error: { name, message }, failedStep, rollback: { outcome, leftovers } }),
   );

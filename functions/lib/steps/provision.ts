@@ -1,5 +1,5 @@
 /** The forward steps of provisioning after validation. Each is idempotent and records ids the moment they exist. */
-import { ENI_PERMISSION, PERMISSION_GRANT_CONCURRENCY, TAG_REQUEST_ID, TAG_SLOT, type Phase } from '../constants.js';
+import { ENI_PERMISSION, PERMISSION_GRANT_CONCURRENCY, TAG_REQUEST_ID, TAG_SLOT } from '../constants.js';
 import {
   AccessPointFailed,
   Ec2RequestFailed,
@@ -7,12 +7,13 @@ import {
   ProvisioningStopped,
   RequestConflict,
   errorMessage,
+  present,
 } from '../errors.js';
 import { events } from '../events.js';
 import {
   applySecurityGroupRules,
   createNetworkInterface,
-  createSecurityGroup,
+  createSecurityGroup as createEc2SecurityGroup,
   findSecurityGroupByName,
   grantAttachPermission,
   tagValue,
@@ -20,8 +21,25 @@ import {
 import { gatewayAccount, isPniGateway } from '../confluent/index.js';
 import type { Deps } from '../deps.js';
 import type { RequestRecord } from '../state.js';
-import type { EniSlot, ProvisionContext, ProvisionResult } from '../types.js';
-import { createdDuringAttempt, eventBase, mapLimit, names, resourceTags, withThrottleRetry } from './common.js';
+import type {
+  AccessPointStatusInput,
+  CreateAccessPointInput,
+  CreateAccessPointOutput,
+  CreateEniInput,
+  CreateGatewayOutput,
+  CreateSecurityGroupOutput,
+  EniResult,
+  GatewayStatusInput,
+  GatewayStatusOutput,
+  GrantPermissionsInput,
+  GrantPermissionsOutput,
+  PollOutput,
+  ProvisionContext,
+  RecordPhaseInput,
+} from '../contracts.js';
+import { mapLimit, withThrottleRetry } from '../concurrency.js';
+import { createdDuringAttempt, names, resourceTags } from '../naming.js';
+import { eventBase } from '../recordViews.js';
 
 async function ownRecord(deps: Deps, requestId: string): Promise<RequestRecord> {
   const rec = await deps.store.get(requestId);
@@ -46,10 +64,7 @@ async function fence(deps: Deps, requestId: string, executionArn: string): Promi
 
 // ------------------------------------------------------------------ gateway
 
-export async function createGateway(
-  ctx: ProvisionContext,
-  deps: Deps,
-): Promise<{ gatewayId: string; createdByUs: boolean }> {
+export async function createGateway(ctx: ProvisionContext, deps: Deps): Promise<CreateGatewayOutput> {
   const req = ctx.request;
   if ('existingId' in req.gateway) {
     await deps.store.update(
@@ -74,29 +89,12 @@ export async function createGateway(
       region: req.region,
       zones: ctx.zones,
     }));
-  await deps.store.update(
-    ctx.requestId,
-    { gatewayId: gw.id!, gatewayCreatedByUs: true },
-    { executionArn: ctx.executionArn },
-  );
-  return { gatewayId: gw.id!, createdByUs: true };
+  const gatewayId = present(gw.id, 'the gateway id');
+  await deps.store.update(ctx.requestId, { gatewayId, gatewayCreatedByUs: true }, { executionArn: ctx.executionArn });
+  return { gatewayId, createdByUs: true };
 }
 
-export interface PollInput {
-  requestId: string;
-  environmentId: string;
-  attempt: number;
-}
-export interface PollOutput {
-  attempt: number;
-  ready: boolean;
-  phase: string;
-}
-
-export async function getGatewayStatus(
-  input: PollInput & { gatewayId: string },
-  deps: Deps,
-): Promise<PollOutput & { account?: string }> {
+export async function getGatewayStatus(input: GatewayStatusInput, deps: Deps): Promise<GatewayStatusOutput> {
   const gw = await deps.confluent.getGateway(input.environmentId, input.gatewayId);
   if (!gw) throw new GatewayFailed(`gateway ${input.gatewayId} no longer exists`);
   const phase = String(gw.status?.phase ?? 'UNKNOWN');
@@ -122,10 +120,7 @@ export async function getGatewayStatus(
 
 // ------------------------------------------------------------------ security group
 
-export async function createSecurityGroupStep(
-  ctx: ProvisionContext,
-  deps: Deps,
-): Promise<{ groupId: string; createdByUs: boolean }> {
+export async function createSecurityGroup(ctx: ProvisionContext, deps: Deps): Promise<CreateSecurityGroupOutput> {
   const req = ctx.request;
   if ('existingId' in req.securityGroup) {
     await deps.store.update(
@@ -153,9 +148,9 @@ export async function createSecurityGroupStep(
         `a security group named ${name} already exists in ${req.vpcId} and was not created by request ${ctx.requestId}`,
       );
     }
-    groupId = existing.GroupId!;
+    groupId = present(existing.GroupId, `the id of security group ${name}`);
   } else {
-    groupId = await createSecurityGroup(ec2, {
+    groupId = await createEc2SecurityGroup(ec2, {
       vpcId: req.vpcId,
       name,
       description: `Confluent PNI ENIs of request ${ctx.requestId} (managed by pni-provisioner)`,
@@ -180,22 +175,6 @@ export async function createSecurityGroupStep(
 }
 
 // ------------------------------------------------------------------ ENIs
-
-export interface CreateEniInput {
-  requestId: string;
-  executionArn: string;
-  attempt: number;
-  region: string;
-  securityGroupId: string;
-  tags: Record<string, string>;
-  slot: EniSlot;
-}
-export interface EniResult {
-  slot: number;
-  eniId: string;
-  privateIp: string;
-  subnetId: string;
-}
 
 export async function createEni(input: CreateEniInput, deps: Deps): Promise<EniResult> {
   const s = input.slot;
@@ -223,19 +202,6 @@ export async function createEni(input: CreateEniInput, deps: Deps): Promise<EniR
 
 // ------------------------------------------------------------------ phases
 
-export interface RecordPhaseInput {
-  requestId: string;
-  executionArn: string;
-  phase: Phase;
-  details?: {
-    gatewayId?: string;
-    confluentAccount?: string;
-    securityGroupId?: string;
-    eniCount?: number;
-    permissionCount?: number;
-  };
-}
-
 export async function recordPhase(input: RecordPhaseInput, deps: Deps): Promise<void> {
   const d = input.details ?? {};
   await fence(deps, input.requestId, input.executionArn);
@@ -252,15 +218,8 @@ export async function recordPhase(input: RecordPhaseInput, deps: Deps): Promise<
 
 // ------------------------------------------------------------------ permissions
 
-export interface GrantInput {
-  requestId: string;
-  region: string;
-  account: string;
-  enis: EniResult[];
-}
-
 /** INSTANCE-ATTACH for the gateway's account on every ENI, at most PERMISSION_GRANT_CONCURRENCY in flight. */
-export async function grantPermissions(input: GrantInput, deps: Deps): Promise<{ granted: number; created: number }> {
+export async function grantPermissions(input: GrantPermissionsInput, deps: Deps): Promise<GrantPermissionsOutput> {
   if (!/^\d{12}$/.test(input.account ?? ''))
     throw new GatewayFailed(`the gateway reported no valid Confluent AWS account (got "${input.account}")`);
   const ec2 = deps.ec2(input.region);
@@ -284,10 +243,7 @@ export async function grantPermissions(input: GrantInput, deps: Deps): Promise<{
 
 // ------------------------------------------------------------------ access point
 
-export async function createAccessPoint(
-  ctx: ProvisionContext & { resources: { gateway: { gatewayId: string }; enis: EniResult[] } },
-  deps: Deps,
-): Promise<{ accessPointId: string }> {
+export async function createAccessPoint(ctx: CreateAccessPointInput, deps: Deps): Promise<CreateAccessPointOutput> {
   const req = ctx.request;
   const rec = await fence(deps, ctx.requestId, ctx.executionArn);
   if (rec.accessPointId) return { accessPointId: rec.accessPointId };
@@ -307,14 +263,12 @@ export async function createAccessPoint(
       account: ctx.customerAccount,
       egressRoutes: req.egressRoutes,
     }));
-  await deps.store.update(ctx.requestId, { accessPointId: ap.id! }, { executionArn: ctx.executionArn });
-  return { accessPointId: ap.id! };
+  const accessPointId = present(ap.id, 'the access point id');
+  await deps.store.update(ctx.requestId, { accessPointId }, { executionArn: ctx.executionArn });
+  return { accessPointId };
 }
 
-export async function getAccessPointStatus(
-  input: PollInput & { accessPointId: string },
-  deps: Deps,
-): Promise<PollOutput> {
+export async function getAccessPointStatus(input: AccessPointStatusInput, deps: Deps): Promise<PollOutput> {
   const ap = await deps.confluent.getAccessPoint(input.environmentId, input.accessPointId);
   if (!ap) throw new AccessPointFailed(`access point ${input.accessPointId} no longer exists`);
   const phase = String(ap.status?.phase ?? 'UNKNOWN');
@@ -322,17 +276,4 @@ export async function getAccessPointStatus(
   if (phase === 'PROVISIONING') return { attempt: input.attempt + 1, ready: false, phase };
   const detail = [ap.status?.error_code, ap.status?.error_message].filter(Boolean).join(': ');
   throw new AccessPointFailed(`access point ${input.accessPointId} is ${phase}${detail ? `: ${detail}` : ''}`);
-}
-
-export function resultOf(rec: RequestRecord, eniIds: string[]): ProvisionResult {
-  return {
-    requestId: rec.requestId,
-    status: rec.status,
-    gatewayId: rec.gatewayId,
-    gatewayCreatedByUs: rec.gatewayCreatedByUs,
-    confluentAccount: rec.confluentAccount,
-    securityGroupId: rec.securityGroupId,
-    accessPointId: rec.accessPointId,
-    eniIds,
-  };
 }

@@ -3,50 +3,53 @@
  * ENIs deleted -> security group deleted -> gateway deleted (only if this request created it).
  * Every step is idempotent: NotFound is done. Resources are found by the record and by tag.
  */
-import { DeletionUnconfirmed, RequestInProgress, RequestInvalid, ResourceInUse, errorMessage } from '../errors.js';
+import type { NetworkInterface } from '@aws-sdk/client-ec2';
+import {
+  DeletionUnconfirmed,
+  RequestInProgress,
+  RequestInvalid,
+  ResourceInUse,
+  errorMessage,
+  present,
+} from '../errors.js';
 import { events } from '../events.js';
 import {
   deleteNetworkInterface,
   deletePermission,
-  deleteSecurityGroup,
+  deleteSecurityGroup as deleteEc2SecurityGroup,
+  describeSecurityGroupFull,
   existingEnis,
   findRequestEnis,
   permissionsOn,
-  describeSecurityGroupFull,
   findSecurityGroupByName,
   securityGroupExists,
   tagValue,
 } from '../ec2ops.js';
-import { MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '../constants.js';
+import {
+  EC2_DELETE_CONCURRENCY,
+  MANAGED_BY_VALUE,
+  NOTHING_LEFT_STATUSES,
+  PROVISIONING_STATUSES,
+  TAG_MANAGED_BY,
+  TAG_REQUEST_ID,
+} from '../constants.js';
 import type { Deps } from '../deps.js';
-import type { EniRecord, RequestRecord } from '../state.js';
-import type { Leftover, Limits } from '../types.js';
-import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import { causeMessage, createdDuringAttempt, eventBase, mapLimit, names, withThrottleRetry } from './common.js';
-
-export type TeardownMode = 'teardown' | 'rollback';
-
-const errorName = (err: unknown): string => (err instanceof Error ? err.name : 'Error');
-
-export interface TeardownContext {
-  requestId: string;
-  mode: TeardownMode;
-  executionArn: string;
-  noop: boolean;
-  outcome?: 'NOOP';
-  reason?: string;
-  leftovers: Leftover[];
-  environmentId: string;
-  region: string;
-  vpcId: string;
-  limits: Limits;
-  errors: Record<string, { Error?: string; Cause?: string }>;
-}
-
-interface BeginInput {
-  input: unknown;
-  execution: { arn: string; name: string };
-}
+import { type ClaimedRecord, type EniRecord, claimed } from '../state.js';
+import type { Leftover } from '../types.js';
+import type {
+  BeginTeardownInput,
+  DeletionPoll,
+  DeletionStatusInput,
+  FinishTeardownInput,
+  FinishTeardownOutput,
+  GatewayDeletion,
+  TeardownContext,
+  TeardownMode,
+} from '../contracts.js';
+import { mapLimit, withThrottleRetry } from '../concurrency.js';
+import { createdDuringAttempt, names } from '../naming.js';
+import { eventBase } from '../recordViews.js';
+import { causeMessage } from '../stepErrors.js';
 
 function parseTeardownInput(input: unknown): { requestId: string; mode: TeardownMode; startedBy?: string } {
   const i = (input ?? {}) as {
@@ -70,7 +73,7 @@ function parseTeardownInput(input: unknown): { requestId: string; mode: Teardown
   return { requestId, mode: i.mode === 'rollback' ? 'rollback' : 'teardown', startedBy };
 }
 
-export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<TeardownContext> {
+export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise<TeardownContext> {
   const { requestId, mode, startedBy } = parseTeardownInput(ev.input);
   const rec = await deps.store.get(requestId);
   const noop = (reason: string): TeardownContext => ({
@@ -89,7 +92,7 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
   });
   if (!rec) return noop(`no request with id ${requestId} is known: nothing to tear down`);
   if (mode === 'teardown') {
-    if (['TORN_DOWN', 'ROLLED_BACK', 'REJECTED'].includes(rec.status))
+    if (NOTHING_LEFT_STATUSES.includes(rec.status))
       return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);
     if (
       rec.status === 'TEARING_DOWN' &&
@@ -98,7 +101,7 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
     ) {
       throw new RequestInProgress(`request ${requestId} is already being torn down by ${rec.teardownExecutionArn}`);
     }
-    if (['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'].includes(rec.status)) {
+    if (PROVISIONING_STATUSES.includes(rec.status)) {
       // Only a stopped, timed-out or failed-without-record execution leaves such a status behind: then tearing down is safe.
       const owner = rec.status === 'ROLLING_BACK' ? (rec.teardownExecutionArn ?? rec.executionArn) : rec.executionArn;
       const ownerStatus = await deps.executionStatus(owner);
@@ -129,40 +132,36 @@ export async function beginTeardown(ev: BeginInput, deps: Deps): Promise<Teardow
       { status: ['ROLLING_BACK'], executionArn: startedBy },
     );
   }
+  const { environmentId, region, vpcId } = claimed(rec);
   return {
     requestId,
     mode,
     executionArn: ev.execution.arn,
     noop: false,
     leftovers: [],
-    environmentId: rec.environmentId!,
-    region: rec.region!,
-    vpcId: rec.vpcId!,
+    environmentId,
+    region,
+    vpcId,
     limits: deps.config.limits,
     errors: {},
   };
 }
 
-async function record(deps: Deps, requestId: string): Promise<RequestRecord> {
+/** The record of the request being torn down: BeginTeardown let only a claimed one through. */
+async function record(deps: Deps, requestId: string): Promise<ClaimedRecord> {
   const rec = await deps.store.get(requestId);
   if (!rec) throw new RequestInvalid('requestId', `no request with id ${requestId} is known`);
-  return rec;
-}
-
-export interface DeletionPoll {
-  gone: boolean;
-  id?: string;
-  attempt: number;
+  return claimed(rec);
 }
 
 // ------------------------------------------------------------------ access point
 
 /** Our access point: the recorded id, else one of our name created during this attempt (a crash before the record). */
-async function findAccessPointId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+async function findAccessPointId(deps: Deps, rec: ClaimedRecord): Promise<string | undefined> {
   if (rec.accessPointId) return rec.accessPointId;
-  if (!rec.request || !rec.gatewayId) return undefined;
+  if (!rec.gatewayId) return undefined;
   const found = (
-    await deps.confluent.listAccessPoints(rec.environmentId!, {
+    await deps.confluent.listAccessPoints(rec.environmentId, {
       gatewayId: rec.gatewayId,
       displayName: names.accessPoint(rec.request),
     })
@@ -170,18 +169,15 @@ async function findAccessPointId(deps: Deps, rec: RequestRecord): Promise<string
   return found?.id;
 }
 
-export async function deleteAccessPointStep(ctx: TeardownContext, deps: Deps): Promise<DeletionPoll> {
+export async function deleteAccessPoint(ctx: TeardownContext, deps: Deps): Promise<DeletionPoll> {
   const rec = await record(deps, ctx.requestId);
   const id = await findAccessPointId(deps, rec);
   if (!id) return { gone: true, attempt: 0 };
-  const r = await deps.confluent.deleteAccessPoint(rec.environmentId!, id);
+  const r = await deps.confluent.deleteAccessPoint(rec.environmentId, id);
   return { gone: r === 'gone', id, attempt: 0 };
 }
 
-export async function getDeletionStatus(
-  input: { kind: 'accessPoint' | 'gateway'; environmentId: string; id: string; attempt: number },
-  deps: Deps,
-): Promise<DeletionPoll> {
+export async function getDeletionStatus(input: DeletionStatusInput, deps: Deps): Promise<DeletionPoll> {
   const obj =
     input.kind === 'accessPoint'
       ? await deps.confluent.getAccessPoint(input.environmentId, input.id)
@@ -191,49 +187,45 @@ export async function getDeletionStatus(
 
 // ------------------------------------------------------------------ ENIs and permissions
 
+const eniIdOf = (e: { NetworkInterfaceId?: string }): string => present(e.NetworkInterfaceId, 'a network interface id');
+
 /**
  * Ownership before every delete: an ENI is ours only when it carries our tags (request id and managed-by) and sits in
  * the request's VPC, in one of its subnets, in its security group. Anything else found by our tag is reported
  * (`notOwned`), never deleted. Undefined = ours.
  */
-export function eniNotOursBecause(e: NetworkInterface, rec: RequestRecord): string | undefined {
+export function eniNotOursBecause(e: NetworkInterface, rec: ClaimedRecord): string | undefined {
   if (tagValue(e.TagSet, TAG_REQUEST_ID) !== rec.requestId) return `its ${TAG_REQUEST_ID} tag is not ${rec.requestId}`;
   if (tagValue(e.TagSet, TAG_MANAGED_BY) !== MANAGED_BY_VALUE)
     return `it has no ${TAG_MANAGED_BY}=${MANAGED_BY_VALUE} tag`;
   if (e.VpcId !== rec.vpcId) return `it is in ${e.VpcId}, not in the request's VPC ${rec.vpcId}`;
-  const subnets = rec.request?.subnetIds;
-  if (subnets && !subnets.includes(e.SubnetId ?? ''))
+  if (!rec.request.subnetIds.includes(e.SubnetId ?? ''))
     return `it is in subnet ${e.SubnetId}, not in the request's subnets`;
   if (rec.securityGroupId && !(e.Groups ?? []).some((g) => g.GroupId === rec.securityGroupId))
     return `it is not in the request's security group ${rec.securityGroupId}`;
   return undefined;
 }
+const isOurs = (rec: ClaimedRecord) => (e: NetworkInterface) => eniNotOursBecause(e, rec) === undefined;
 
 /**
  * Our ENI ids: the record's (our own creates, not yet known deleted) plus those found by our tag that pass the
  * ownership check; the others found by tag come back as `notOwned`.
  */
-async function ourEnis(deps: Deps, rec: RequestRecord): Promise<{ ids: string[]; notOwned: Leftover[] }> {
-  const recorded = (await deps.store.listEnis(rec.requestId))
-    .filter((e) => e.eniId && e.status !== 'DELETED')
-    .flatMap((e) => (e.eniId ? [e.eniId] : []));
+async function ourEnis(deps: Deps, rec: ClaimedRecord): Promise<{ ids: string[]; notOwned: Leftover[] }> {
+  const recorded = (await deps.store.listEnis(rec.requestId)).flatMap((e) =>
+    e.eniId && e.status !== 'DELETED' ? [e.eniId] : [],
+  );
   const tagged: string[] = [];
   const notOwned: Leftover[] = [];
-  for (const e of await findRequestEnis(deps.ec2(rec.region ?? ''), rec.requestId)) {
-    if (!e.NetworkInterfaceId) continue;
+  for (const e of await findRequestEnis(deps.ec2(rec.region), rec.requestId)) {
     const why = eniNotOursBecause(e, rec);
-    if (why === undefined) tagged.push(e.NetworkInterfaceId);
-    else
-      notOwned.push({
-        type: 'networkInterface',
-        id: e.NetworkInterfaceId,
-        reason: `not deleted: carries our tag but ${why}`,
-      });
+    if (why === undefined) tagged.push(eniIdOf(e));
+    else notOwned.push({ type: 'networkInterface', id: eniIdOf(e), reason: `not deleted: carries our tag but ${why}` });
   }
-  const notOwnedIds = new Set(notOwned.map((n) => n.id));
-  return { ids: [...new Set([...recorded.filter((id) => !notOwnedIds.has(id)), ...tagged])], notOwned };
+  const foreign = new Set(notOwned.map((n) => n.id));
+  return { ids: [...new Set([...recorded.filter((id) => !foreign.has(id)), ...tagged])], notOwned };
 }
-async function ourEniIds(deps: Deps, rec: RequestRecord): Promise<string[]> {
+async function ourEniIds(deps: Deps, rec: ClaimedRecord): Promise<string[]> {
   return (await ourEnis(deps, rec)).ids;
 }
 
@@ -249,13 +241,13 @@ function withinGrace(createdAt: string | undefined, deps: Deps): boolean {
 function eniNotFoundIsUnconfirmed(e: EniRecord, deps: Deps): boolean {
   return e.status !== 'PERMITTED' && e.status !== 'REVOKED' && withinGrace(e.createdAt ?? e.updatedAt, deps);
 }
-const UNCONFIRMED_REASON = (deps: Deps) =>
+const unconfirmedReason = (deps: Deps) =>
   `may still exist: EC2 answers NotFound, but it was created less than the deletion grace period (${Math.round(
     deps.config.deletionGraceMs / 1000,
   )} s on this clock) ago, when a NotFound is no proof (eventual consistency); run the teardown again later`;
 
 /** Recorded ENIs (not DELETED) that EC2 does not show but that may still exist. */
-async function unconfirmedEnis(deps: Deps, rec: RequestRecord, visible: Set<string>): Promise<EniRecord[]> {
+async function unconfirmedEnis(deps: Deps, rec: ClaimedRecord, visible: Set<string>): Promise<EniRecord[]> {
   return (await deps.store.listEnis(rec.requestId)).filter(
     (e) => e.eniId && e.status !== 'DELETED' && !visible.has(e.eniId) && eniNotFoundIsUnconfirmed(e, deps),
   );
@@ -269,19 +261,16 @@ function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): v
   const inUse = rejected.filter((e) => e instanceof ResourceInUse);
   if (inUse.length === rejected.length)
     throw new ResourceInUse(`${inUse.length} ${what} still in use; first: ${inUse[0].message}`);
-  const other = rejected.find((e) => !(e instanceof ResourceInUse));
-  if (other) throw other;
+  throw rejected.find((e) => !(e instanceof ResourceInUse)) ?? rejected[0];
 }
 
 export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promise<{ revoked: number }> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region ?? '');
-  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec)))
-    .filter((e) => eniNotOursBecause(e, rec) === undefined)
-    .flatMap((e) => (e.NetworkInterfaceId ? [e.NetworkInterfaceId] : []));
+  const ec2 = deps.ec2(rec.region);
+  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).filter(isOurs(rec)).map(eniIdOf);
   const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(perms, 5, (p) =>
+  const results = await mapLimit(perms, EC2_DELETE_CONCURRENCY, (p) =>
     withThrottleRetry(() => deletePermission(ec2, p.permissionId), backoff),
   );
   throwIfInUse(results, 'ENI permissions are');
@@ -290,39 +279,28 @@ export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promi
 
 export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ deleted: number }> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region ?? '');
+  const ec2 = deps.ec2(rec.region);
   const ids = await ourEniIds(deps, rec);
-  // What EC2 shows now: a NotFound on deleting one of these is a real "gone" (we just saw it).
+  // What EC2 shows now: a NotFound on deleting one of these is a real "gone" (we just saw it). Never what is not ours.
   const shown = await existingEnis(ec2, ids);
-  const visible = new Set(shown.flatMap((e) => (e.NetworkInterfaceId ? [e.NetworkInterfaceId] : [])));
-  // Never delete what is not ours (a recorded id is our own create; this also guards the tag-found ones).
-  for (const e of shown)
-    if (eniNotOursBecause(e, rec) !== undefined && e.NetworkInterfaceId) visible.delete(e.NetworkInterfaceId);
-  const toDelete = ids.filter((id) => visible.has(id));
+  const visible = new Set(shown.map(eniIdOf));
+  const toDelete = shown.filter(isOurs(rec)).map(eniIdOf);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(toDelete, 5, (id) =>
+  const results = await mapLimit(toDelete, EC2_DELETE_CONCURRENCY, (id) =>
     withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff),
   );
   const deletedIds = new Set(toDelete.filter((_, i) => results[i]?.status === 'fulfilled'));
-  const enis = await deps.store.listEnis(rec.requestId);
-  const unconfirmed = new Set(
-    enis
-      .filter((e) => e.eniId && !visible.has(e.eniId) && e.status !== 'DELETED' && eniNotFoundIsUnconfirmed(e, deps))
-      .flatMap((e) => (e.eniId ? [e.eniId] : [])),
-  );
+  const enis = (await deps.store.listEnis(rec.requestId)).filter((e) => e.eniId && e.status !== 'DELETED');
+  const unconfirmed = enis.filter((e) => e.eniId && !visible.has(e.eniId) && eniNotFoundIsUnconfirmed(e, deps));
+  const unconfirmedIds = new Set(unconfirmed.flatMap((e) => (e.eniId ? [e.eniId] : [])));
   await Promise.all(
     enis
-      .filter(
-        (e) =>
-          e.eniId &&
-          e.status !== 'DELETED' &&
-          (deletedIds.has(e.eniId) || (!visible.has(e.eniId) && !unconfirmed.has(e.eniId))),
-      )
+      .filter((e) => e.eniId && (deletedIds.has(e.eniId) || (!visible.has(e.eniId) && !unconfirmedIds.has(e.eniId))))
       .map((e) => deps.store.updateEni(rec.requestId, e.slot, { status: 'DELETED' })),
   );
   throwIfInUse(results, 'ENIs are');
-  if (unconfirmed.size) {
-    const list = [...unconfirmed];
+  if (unconfirmedIds.size) {
+    const list = [...unconfirmedIds];
     throw new DeletionUnconfirmed(
       list,
       `${list.length} ENI(s) not confirmed deleted (NotFound within the grace period after creation): ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''}`,
@@ -337,15 +315,15 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
  * Our security group: the recorded one we created, else one of our deterministic name in the request's VPC. Deleted
  * only when it carries our tags and sits in the request's VPC; otherwise it is reported (`notOwned`), not deleted.
  */
-async function ourSecurityGroup(deps: Deps, rec: RequestRecord): Promise<{ id?: string; notOwned?: Leftover }> {
-  const ec2 = deps.ec2(rec.region ?? '');
+async function ourSecurityGroup(deps: Deps, rec: ClaimedRecord): Promise<{ id?: string; notOwned?: Leftover }> {
+  const ec2 = deps.ec2(rec.region);
   let id: string | undefined;
   if (rec.securityGroupId) {
     if (!rec.securityGroupCreatedByUs) return {};
     id = rec.securityGroupId;
   } else {
-    if (rec.request && 'existingId' in rec.request.securityGroup) return {};
-    id = (await findSecurityGroupByName(ec2, rec.vpcId ?? '', names.securityGroup(rec.requestId)))?.GroupId;
+    if ('existingId' in rec.request.securityGroup) return {};
+    id = (await findSecurityGroupByName(ec2, rec.vpcId, names.securityGroup(rec.requestId)))?.GroupId;
     if (!id) return {};
   }
   const g = await describeSecurityGroupFull(ec2, id);
@@ -361,11 +339,20 @@ async function ourSecurityGroup(deps: Deps, rec: RequestRecord): Promise<{ id?: 
   return why ? { notOwned: { type: 'securityGroup', id, reason: `not deleted: ${why}` } } : { id };
 }
 
-export async function deleteSecurityGroupStep(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
+function sgNotFoundIsUnconfirmed(rec: ClaimedRecord, id: string, deps: Deps): boolean {
+  return (
+    !rec.securityGroupDeletedAt &&
+    rec.securityGroupId === id &&
+    rec.securityGroupCreatedByUs === true &&
+    withinGrace(rec.securityGroupCreatedAt, deps)
+  );
+}
+
+export async function deleteSecurityGroup(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
   const rec = await record(deps, ctx.requestId);
   const { id } = await ourSecurityGroup(deps, rec);
   if (!id) return { deleted: false };
-  const r = await deleteSecurityGroup(deps.ec2(rec.region ?? ''), id);
+  const r = await deleteEc2SecurityGroup(deps.ec2(rec.region), id);
   if (r === 'deleted') await deps.store.update(rec.requestId, { securityGroupDeletedAt: deps.now().toISOString() });
   if (r === 'gone' && sgNotFoundIsUnconfirmed(rec, id, deps))
     throw new DeletionUnconfirmed(
@@ -375,34 +362,22 @@ export async function deleteSecurityGroupStep(ctx: TeardownContext, deps: Deps):
   return { deleted: r === 'deleted' };
 }
 
-function sgNotFoundIsUnconfirmed(rec: RequestRecord, id: string, deps: Deps): boolean {
-  return (
-    !rec.securityGroupDeletedAt &&
-    rec.securityGroupId === id &&
-    rec.securityGroupCreatedByUs === true &&
-    withinGrace(rec.securityGroupCreatedAt, deps)
-  );
-}
-
 // ------------------------------------------------------------------ gateway
 
-async function ourGatewayId(deps: Deps, rec: RequestRecord): Promise<string | undefined> {
+async function ourGatewayId(deps: Deps, rec: ClaimedRecord): Promise<string | undefined> {
   if (rec.gatewayId) return rec.gatewayCreatedByUs ? rec.gatewayId : undefined;
-  if (!rec.request || 'existingId' in rec.request.gateway) return undefined;
+  if ('existingId' in rec.request.gateway) return undefined;
   const found = (
-    await deps.confluent.listGateways(rec.environmentId!, { displayName: names.gateway(rec.request) })
+    await deps.confluent.listGateways(rec.environmentId, { displayName: names.gateway(rec.request) })
   ).find((g) => createdDuringAttempt(g.metadata?.created_at, rec));
   return found?.id;
 }
 
-export async function deleteGatewayStep(
-  ctx: TeardownContext,
-  deps: Deps,
-): Promise<DeletionPoll & { skipped?: string }> {
+export async function deleteGateway(ctx: TeardownContext, deps: Deps): Promise<GatewayDeletion> {
   const rec = await record(deps, ctx.requestId);
   const id = await ourGatewayId(deps, rec);
   if (!id) return { gone: true, attempt: 0 };
-  const others = (await deps.confluent.listAccessPoints(rec.environmentId!, { gatewayId: id })).filter(
+  const others = (await deps.confluent.listAccessPoints(rec.environmentId, { gatewayId: id })).filter(
     (ap) => ap.status?.phase !== 'DEPROVISIONING',
   );
   if (others.length) {
@@ -413,23 +388,16 @@ export async function deleteGatewayStep(
       skipped: `gateway ${id} still serves access point(s) ${others.map((a) => a.id).join(', ')}`,
     };
   }
-  const r = await deps.confluent.deleteGateway(rec.environmentId!, id);
+  const r = await deps.confluent.deleteGateway(rec.environmentId, id);
   return { gone: r === 'gone', id, attempt: 0 };
 }
 
 // ------------------------------------------------------------------ finish
 
-interface FinishInput extends TeardownContext {
-  gatewayDeletion?: DeletionPoll & { skipped?: string };
-}
-
 /** Inventory what is really left (record + tags), write the final status, release the lock, emit the teardown event. */
-export async function finishTeardown(
-  ctx: FinishInput,
-  deps: Deps,
-): Promise<{ requestId: string; mode: TeardownMode; outcome: string; leftovers: Leftover[]; notOwned?: Leftover[] }> {
+export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Promise<FinishTeardownOutput> {
   const rec = await record(deps, ctx.requestId);
-  const ec2 = deps.ec2(rec.region!);
+  const ec2 = deps.ec2(rec.region);
   const why = (key: string, fallback: string) => {
     const e = ctx.errors?.[key];
     return e ? `${e.Error ?? 'Error'}: ${causeMessage(e.Cause)}` : fallback;
@@ -437,14 +405,14 @@ export async function finishTeardown(
   const leftovers: Leftover[] = [];
 
   // A Confluent answer that is neither the object nor 404 (403 access denied, an outage) proves nothing: the object
-  // may still exist, so it is a leftover, with the reason.
+  // may still exist, so it is a leftover, with the reason. With nothing recorded, a failed list throws: the
+  // inventory cannot be complete, so it does not pretend.
   const unchecked = (err: unknown) =>
-    `may still exist: it could not be checked (${errorName(err)}: ${errorMessage(err)})`;
-  // With nothing recorded, a failed list throws: the inventory cannot be complete, so it does not pretend.
+    `may still exist: it could not be checked (${err instanceof Error ? err.name : 'Error'}: ${errorMessage(err)})`;
   const apId = await findAccessPointId(deps, rec);
   if (apId) {
     try {
-      const ap = await deps.confluent.getAccessPoint(rec.environmentId ?? '', apId);
+      const ap = await deps.confluent.getAccessPoint(rec.environmentId, apId);
       if (ap)
         leftovers.push({
           type: 'accessPoint',
@@ -460,15 +428,14 @@ export async function finishTeardown(
     }
   }
   const { ids, notOwned } = await ourEnis(deps, rec);
-  const enis = (await existingEnis(ec2, ids)).filter((e) => eniNotOursBecause(e, rec) === undefined);
-  // ENIs EC2 does not show but whose NotFound is not yet proof: leftovers by id, never silently gone.
+  const enis = (await existingEnis(ec2, ids)).filter(isOurs(rec));
   const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
-  const visibleIds = enis.flatMap((x) => (x.NetworkInterfaceId ? [x.NetworkInterfaceId] : []));
-  for (const e of await unconfirmedEnis(deps, rec, new Set(visibleIds))) {
-    leftovers.push({ type: 'networkInterface', id: e.eniId ?? '', reason: `${UNCONFIRMED_REASON(deps)}${stepError}` });
+  // ENIs EC2 does not show but whose NotFound is not yet proof: leftovers by id, never silently gone.
+  for (const e of await unconfirmedEnis(deps, rec, new Set(enis.map(eniIdOf)))) {
+    leftovers.push({ type: 'networkInterface', id: e.eniId ?? '', reason: `${unconfirmedReason(deps)}${stepError}` });
   }
   if (enis.length) {
-    const perms = await permissionsOn(ec2, visibleIds);
+    const perms = await permissionsOn(ec2, enis.map(eniIdOf));
     const permError = ctx.errors?.permissions
       ? ` (revokePermissions ended with ${ctx.errors.permissions.Error ?? 'an error'})`
       : '';
@@ -482,7 +449,7 @@ export async function finishTeardown(
       const state = e.Attachment?.InstanceOwnerId
         ? `attached by account ${e.Attachment.InstanceOwnerId}`
         : `still exists (status ${e.Status})`;
-      leftovers.push({ type: 'networkInterface', id: e.NetworkInterfaceId ?? '', reason: `${state}${stepError}` });
+      leftovers.push({ type: 'networkInterface', id: eniIdOf(e), reason: `${state}${stepError}` });
     }
   }
   const sg = await ourSecurityGroup(deps, rec);
@@ -490,13 +457,13 @@ export async function finishTeardown(
   if (sg.id && (await securityGroupExists(ec2, sg.id)))
     leftovers.push({ type: 'securityGroup', id: sg.id, reason: why('securityGroup', 'still exists') });
   else if (sg.id && sgNotFoundIsUnconfirmed(rec, sg.id, deps))
-    leftovers.push({ type: 'securityGroup', id: sg.id, reason: UNCONFIRMED_REASON(deps) });
+    leftovers.push({ type: 'securityGroup', id: sg.id, reason: unconfirmedReason(deps) });
   const gwId = await ourGatewayId(deps, rec);
   if (gwId) {
     // A gateway we created but another request's access point still uses is left, and said so: run this
     // teardown again once that request is torn down, and the gateway goes too.
     try {
-      const gw = await deps.confluent.getGateway(rec.environmentId ?? '', gwId);
+      const gw = await deps.confluent.getGateway(rec.environmentId, gwId);
       if (gw)
         leftovers.push({
           type: 'gateway',
@@ -524,7 +491,7 @@ export async function finishTeardown(
     ...(outcome === 'TORN_DOWN' ? { phase: undefined } : {}),
   });
   if (ctx.mode === 'teardown') {
-    await deps.store.releaseLock(updated.environmentId!, updated.vpcId!, updated.requestId);
+    await deps.store.releaseLock(rec.environmentId, rec.vpcId, updated.requestId);
     const base = {
       ...eventBase(updated, ctx.executionArn),
       mode: 'teardown' as const,

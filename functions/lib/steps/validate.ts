@@ -4,46 +4,25 @@
  * emit "PNI Provisioning Started". Nothing is created in the customer's account or in Confluent here.
  */
 import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage } from '../errors.js';
+import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage, present } from '../errors.js';
 import { events } from '../events.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
 import { isPniGateway } from '../confluent/index.js';
 import {
   FORBIDDEN_KEYS,
   MAX_REQUEST_DEPTH,
-  normalizeInput,
   parseRequest,
   requestHash,
   egressWarnings,
-  requestIdFromHint,
+  requestIdOf,
 } from '../request/parse.js';
 import { checkLiveFacts, existingGatewayFact, withDefaults, type LiveFacts } from '../request/live.js';
-import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
-import type { RequestRecord } from '../state.js';
-import type { CanonicalRequest, ProvisionContext, RequestSource } from '../types.js';
-import { eventBase } from './common.js';
-import { resultOf } from './provision.js';
-
-export interface ValidateInput {
-  input: unknown;
-  execution: { arn: string; name: string; startTime?: string };
-}
-
-/** The request id an input stands for, even when the rest of it is invalid (the id given, else the entry point's). */
-export function requestIdOf(
-  input: unknown,
-  executionName: string,
-): { requestId: string; norm: ReturnType<typeof normalizeInput> } {
-  const norm = normalizeInput(input, executionName);
-  const rawId = (norm.request as { requestId?: unknown } | null)?.requestId;
-  return {
-    requestId:
-      typeof rawId === 'string' && REQUEST_ID_PATTERN.test(rawId) ? rawId : requestIdFromHint(norm.requestIdHint),
-    norm,
-  };
-}
+import { type RequestRecord, claimed } from '../state.js';
+import type { CanonicalRequest, RequestSource } from '../types.js';
+import type { ProvisionContext, ValidateInput } from '../contracts.js';
+import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
 
 export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<ProvisionContext> {
   const { requestId: knownId, norm } = requestIdOf(ev.input, ev.execution.name);
@@ -69,7 +48,8 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     if (err instanceof RequestInvalid) await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
-  const request = withDefaults(parsed, facts.vpc!.cidr);
+  const { vpc } = checked;
+  const request = withDefaults(parsed, vpc.cidr);
 
   const lock = await deps.store.acquireLock(request.environmentId, request.vpcId, request.requestId);
   if (!lock.acquired) {
@@ -92,7 +72,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
       environmentId: request.environmentId,
       vpcId: request.vpcId,
       region: request.region,
-      customerAccount: facts.vpc!.ownerId,
+      customerAccount: vpc.ownerId,
       warnings,
       eniCount: slots.length,
     },
@@ -107,8 +87,8 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     executionArn: ev.execution.arn,
     source: norm.source,
     request,
-    customerAccount: facts.vpc!.ownerId,
-    vpcCidr: facts.vpc!.cidr,
+    customerAccount: vpc.ownerId,
+    vpcCidr: vpc.cidr,
     subnets: checked.subnets,
     zones: checked.subnets.map((s) => s.zoneId),
     plan: { slots },
@@ -206,16 +186,13 @@ async function claimRecord(
 
 async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string): Promise<ProvisionContext> {
   const enis = await deps.store.listEnis(rec.requestId);
-  const result = resultOf(
-    rec,
-    enis.filter((e) => e.attempt === rec.attempt && e.eniId).map((e) => e.eniId!),
-  );
+  const result = resultOf(rec, currentEniIds(rec, enis));
   return {
     requestId: rec.requestId,
     attempt: rec.attempt,
     executionArn,
     source: rec.source,
-    request: rec.request!,
+    request: claimed(rec).request,
     customerAccount: rec.customerAccount ?? '',
     vpcCidr: '',
     subnets: [],
@@ -245,7 +222,11 @@ async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: str
   const pniGateways = gateways
     .filter(isPniGateway)
     .filter((g) => g.status?.phase !== 'DEPROVISIONING')
-    .map((g) => ({ id: g.id!, displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }));
+    .map((g) => ({
+      id: present(g.id, 'a gateway id'),
+      displayName: g.spec?.display_name,
+      phase: String(g.status?.phase ?? 'UNKNOWN'),
+    }));
   const existing = 'existingId' in req.gateway ? existingGatewayFact(existingGateway) : undefined;
   return {
     vpc,

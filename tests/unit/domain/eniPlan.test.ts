@@ -141,7 +141,7 @@ describe('planEnis', () => {
     const again = planEnis(canonical(), subnetFacts(), 1);
     const next = planEnis(canonical(), subnetFacts(), 2);
     expect(again.map((s) => s.clientToken)).toEqual(a.map((s) => s.clientToken));
-    next.forEach((s, i) => expect(s.clientToken).not.toBe(a[i].clientToken));
+    for (const [i, s] of next.entries()) expect(s.clientToken).not.toBe(a[i].clientToken);
     expect(a.every((s) => s.clientToken.length <= 64)).toBe(true);
   });
 

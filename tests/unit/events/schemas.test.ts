@@ -286,6 +286,7 @@ describe('events/ samples', () => {
       .flatMap((m) => m.events.map((e: any) => e.eventBridge.event))
       .filter((p) => p['detail-type'].includes(detailType));
     expect(rules).toHaveLength(1);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not a template literal
     expect(rules[0].source.map((s: string) => s.replace('${self:custom.triggerSource}', triggerSource))).toContain(
       ev.source,
     );

@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { clientConfig, startHarness, until, type Harness } from './helpers.js';
+import { clientConfig, startHarness, type Harness } from './helpers.js';
 
 let h: Harness;
 let eb: EventBridgeClient;

@@ -69,6 +69,7 @@ describe('loadServerlessConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sls-'));
     writeFileSync(
       join(dir, 'serverless.yml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not a template literal
       'service: x\ncustom:\n  a: ${self:custom.nope}\nprovider:\n  name: aws\n',
     );
     expect(() => loadServerlessConfig(dir)).toThrow(/custom\.a.*self:custom\.nope/);

@@ -1,6 +1,7 @@
 /** CreateAccessPoint (ENIs by slot, customer account, routes, find-before-create) and GetAccessPointStatus. */
 import 'aws-sdk-client-mock-jest';
-import { createAccessPoint, getAccessPointStatus, type EniResult } from '#lib/steps/provision.js';
+import { createAccessPoint, getAccessPointStatus } from '#lib/steps/provision.js';
+import type { EniResult } from '#lib/contracts.js';
 import {
   CUSTOMER_ACCOUNT,
   ENV,

@@ -14,9 +14,10 @@ import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { StateStore, STATE_TABLE_DEFINITION, type RequestRecord } from '#lib/state.js';
 import { EventPublisher } from '#lib/publisher.js';
 import { readConfig } from '#lib/config.js';
-import type { Deps } from '#lib/deps.js';
-import type { AccessPoint, ConfluentClient, Gateway } from '#lib/confluent/index.js';
-import type { CanonicalRequest, ProvisionContext, SubnetFact } from '#lib/types.js';
+import type { ConfluentApi, Deps } from '#lib/deps.js';
+import type { AccessPoint, Gateway } from '#lib/confluent/index.js';
+import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
+import type { ProvisionContext } from '#lib/contracts.js';
 import { planEnis } from '#lib/eniPlan.js';
 
 // ------------------------------------------------------------------ constants of the scenario
@@ -192,7 +193,7 @@ type GwEntry = Gateway & { env: string };
 type ApEntry = AccessPoint & { env: string };
 
 /** In-memory stand-in for ConfluentClient with the methods the steps use; records every call. */
-export class FakeConfluent {
+export class FakeConfluent implements ConfluentApi {
   gateways = new Map<string, GwEntry>();
   accessPoints = new Map<string, ApEntry>();
   calls: Call[] = [];
@@ -451,7 +452,7 @@ export async function makeHarness(d: Dynamo, env: Record<string, string> = {}): 
       ec2Regions.push(region);
       return ec2Client;
     },
-    confluent: confluent as unknown as ConfluentClient,
+    confluent,
     executionStatus: async (arn: string) => executions.get(arn),
     now,
     sleep: async (ms: number) => {

@@ -6,7 +6,8 @@ import {
   DescribeNetworkInterfacePermissionsCommand,
   type NetworkInterfacePermission,
 } from '@aws-sdk/client-ec2';
-import { createEni, grantPermissions, type CreateEniInput, type EniResult } from '#lib/steps/provision.js';
+import { createEni, grantPermissions } from '#lib/steps/provision.js';
+import type { CreateEniInput, EniResult } from '#lib/contracts.js';
 import { planEnis } from '#lib/eniPlan.js';
 import {
   CONFLUENT_ACCOUNT,

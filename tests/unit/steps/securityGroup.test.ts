@@ -9,7 +9,7 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { createSecurityGroupStep } from '#lib/steps/provision.js';
+import { createSecurityGroup } from '#lib/steps/provision.js';
 import {
   SG_ID,
   VPC,
@@ -100,11 +100,11 @@ function stubGroups(groups: SecurityGroup[]) {
 /** The request as ValidateRequest leaves it: ingress defaults to the VPC CIDR. */
 const ctxFor = () => provisionContext(h);
 
-describe('createSecurityGroupStep', () => {
+describe('createSecurityGroup', () => {
   test('creates the group with our tags, ingress 443/9092 from the VPC CIDR, revokes default egress, adds explicit egress', async () => {
     await seedRecord(h);
     stubGroups([]);
-    const out = await createSecurityGroupStep(ctxFor(), h.deps);
+    const out = await createSecurityGroup(ctxFor(), h.deps);
     expect(out).toEqual({ groupId: SG_ID, createdByUs: true });
 
     expect(ec2Mock).toHaveReceivedCommandTimes(CreateSecurityGroupCommand, 1);
@@ -160,7 +160,7 @@ describe('createSecurityGroupStep', () => {
   test('explicit ingressCidrs are used instead of the VPC CIDR', async () => {
     await seedRecord(h);
     stubGroups([]);
-    await createSecurityGroupStep(
+    await createSecurityGroup(
       provisionContext(h, {}, { securityGroup: { ingressCidrs: ['10.1.0.0/16', '10.2.0.0/16'], egressRules: [] } }),
       h.deps,
     );
@@ -175,7 +175,7 @@ describe('createSecurityGroupStep', () => {
   test('re-invocation uses the recorded group id (EC2 may not list a new group yet): no lookup by name, no second create, no duplicate rule calls', async () => {
     await seedRecord(h);
     stubGroups([]);
-    await createSecurityGroupStep(ctxFor(), h.deps);
+    await createSecurityGroup(ctxFor(), h.deps);
     // EC2 now holds the rules the first invocation added.
     ec2Mock.reset();
     stubGroups([
@@ -188,7 +188,7 @@ describe('createSecurityGroupStep', () => {
         IpPermissionsEgress: [egress(5432, '10.10.1.0/24')],
       },
     ]);
-    const out = await createSecurityGroupStep(ctxFor(), h.deps);
+    const out = await createSecurityGroup(ctxFor(), h.deps);
     expect(out).toEqual({ groupId: SG_ID, createdByUs: true });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: [SG_ID] });
     expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).filter((c) => c.args[0].input.Filters)).toEqual([]);
@@ -203,7 +203,7 @@ describe('createSecurityGroupStep', () => {
       .rejects(
         awsError('InvalidGroup.Duplicate', { message: `The security group '${NAME}' already exists for VPC '${VPC}'` }),
       );
-    await expect(createSecurityGroupStep(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'Ec2NotYetVisible' });
+    await expect(createSecurityGroup(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'Ec2NotYetVisible' });
   });
 
   test('re-invocation after a partial first run adds only the missing rules', async () => {
@@ -218,7 +218,7 @@ describe('createSecurityGroupStep', () => {
         IpPermissionsEgress: [DEFAULT_EGRESS],
       },
     ]);
-    await createSecurityGroupStep(ctxFor(), h.deps);
+    await createSecurityGroup(ctxFor(), h.deps);
     expect(ec2Mock).toHaveReceivedCommandTimes(CreateSecurityGroupCommand, 0);
     expect(
       ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)[0].args[0].input.IpPermissions!.map((p) => p.FromPort),
@@ -238,7 +238,7 @@ describe('createSecurityGroupStep', () => {
         IpPermissionsEgress: [DEFAULT_EGRESS],
       },
     ]);
-    const err = await createSecurityGroupStep(ctxFor(), h.deps).catch((e: Error) => e);
+    const err = await createSecurityGroup(ctxFor(), h.deps).catch((e: Error) => e);
     expect(err).toMatchObject({ name: 'Ec2RequestFailed' });
     expect((err as Error).message).toContain(NAME);
     expect(mutatingEc2Calls()).toEqual([]);
@@ -247,7 +247,7 @@ describe('createSecurityGroupStep', () => {
 
   test('securityGroup.existingId: recorded as not ours, no EC2 call at all', async () => {
     await seedRecord(h, {}, { securityGroup: { existingId: 'sg-0aaaaaaaaaaaaaaa1' } });
-    const out = await createSecurityGroupStep(
+    const out = await createSecurityGroup(
       provisionContext(h, {}, { securityGroup: { existingId: 'sg-0aaaaaaaaaaaaaaa1' } }),
       h.deps,
     );
@@ -277,7 +277,7 @@ describe('createSecurityGroupStep', () => {
         message: 'The specified rule does not exist in this security group.',
       }),
     );
-    await expect(createSecurityGroupStep(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
+    await expect(createSecurityGroup(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
   });
 
   test('a concurrent authorize (InvalidPermission.Duplicate on AuthorizeSecurityGroupIngress) counts as done', async () => {
@@ -297,13 +297,13 @@ describe('createSecurityGroupStep', () => {
         message: 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 443, to port: 443, ALLOW" already exists',
       }),
     );
-    await expect(createSecurityGroupStep(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
+    await expect(createSecurityGroup(ctxFor(), h.deps)).resolves.toEqual({ groupId: SG_ID, createdByUs: true });
   });
 
   test('fenced: once a rollback began -> ProvisioningStopped before any EC2 call', async () => {
     await seedRecord(h, { status: 'ROLLING_BACK' });
     stubGroups([]);
-    await expect(createSecurityGroupStep(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'ProvisioningStopped' });
+    await expect(createSecurityGroup(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'ProvisioningStopped' });
     expect(ec2CommandNames()).toEqual([]);
   });
 
@@ -311,7 +311,7 @@ describe('createSecurityGroupStep', () => {
     await seedRecord(h);
     stubGroups([]);
     ec2Mock.on(CreateSecurityGroupCommand).resolves({ GroupId: SG_ID }); // created, but Describe by id does not see it yet
-    await expect(createSecurityGroupStep(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'Ec2NotYetVisible' });
+    await expect(createSecurityGroup(ctxFor(), h.deps)).rejects.toMatchObject({ name: 'Ec2NotYetVisible' });
     expect((await h.store.get(RID))?.securityGroupId).toBe(SG_ID);
   });
 });

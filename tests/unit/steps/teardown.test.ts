@@ -13,15 +13,15 @@ import {
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   beginTeardown,
-  deleteAccessPointStep,
+  deleteAccessPoint,
   deleteEnis,
-  deleteGatewayStep,
-  deleteSecurityGroupStep,
+  deleteGateway,
+  deleteSecurityGroup,
   finishTeardown,
   getDeletionStatus,
   revokePermissions,
-  type TeardownContext,
 } from '#lib/steps/teardown.js';
+import type { TeardownContext } from '#lib/contracts.js';
 import type { RequestRecord } from '#lib/state.js';
 import {
   CONFLUENT_ACCOUNT,
@@ -318,18 +318,18 @@ describe('beginTeardown', () => {
 
 // ------------------------------------------------------------------ access point
 
-describe('deleteAccessPointStep / getDeletionStatus', () => {
+describe('deleteAccessPoint / getDeletionStatus', () => {
   test('no access point (none recorded, none of our name) -> gone, no delete', async () => {
     await seedRecord(h, { status: 'TEARING_DOWN', gatewayId: GW, gatewayCreatedByUs: true });
     h.confluent.addAccessPoint({ gatewayId: GW, displayName: 'someone-else' });
-    expect(await deleteAccessPointStep(ctxOf(), h.deps)).toEqual({ gone: true, attempt: 0 });
+    expect(await deleteAccessPoint(ctxOf(), h.deps)).toEqual({ gone: true, attempt: 0 });
     expect(h.confluent.callsOf('deleteAccessPoint')).toHaveLength(0);
   });
 
   test('the recorded access point is deleted; then polled until gone', async () => {
     await seedRecord(h, { status: 'TEARING_DOWN', gatewayId: GW, gatewayCreatedByUs: true, accessPointId: AP });
     h.confluent.addAccessPoint({ id: AP, gatewayId: GW });
-    expect(await deleteAccessPointStep(ctxOf(), h.deps)).toEqual({ gone: false, id: AP, attempt: 0 });
+    expect(await deleteAccessPoint(ctxOf(), h.deps)).toEqual({ gone: false, id: AP, attempt: 0 });
     expect(h.confluent.callsOf('deleteAccessPoint')[0].args).toEqual([ENV, AP]);
     expect(await getDeletionStatus({ kind: 'accessPoint', environmentId: ENV, id: AP, attempt: 0 }, h.deps)).toEqual({
       gone: false,
@@ -348,7 +348,7 @@ describe('deleteAccessPointStep / getDeletionStatus', () => {
     await seedRecord(h, { status: 'ROLLING_BACK', gatewayId: GW, gatewayCreatedByUs: true });
     h.clock.advance(1000);
     const orphan = h.confluent.addAccessPoint({ gatewayId: GW, displayName: 'payments-usw2', phase: 'PROVISIONING' });
-    expect(await deleteAccessPointStep(ctxOf('rollback'), h.deps)).toMatchObject({ gone: false, id: orphan.id });
+    expect(await deleteAccessPoint(ctxOf('rollback'), h.deps)).toMatchObject({ gone: false, id: orphan.id });
   });
 });
 
@@ -441,7 +441,7 @@ describe('deleteEnis', () => {
       securityGroupCreatedAt: new Date(h.clock.t).toISOString(),
     });
     w.groups.clear();
-    await expect(deleteSecurityGroupStep(ctxOf('rollback'), h.deps)).rejects.toMatchObject({
+    await expect(deleteSecurityGroup(ctxOf('rollback'), h.deps)).rejects.toMatchObject({
       name: 'DeletionUnconfirmed',
       ids: [SG_ID],
     });
@@ -451,7 +451,7 @@ describe('deleteEnis', () => {
       reason: /may still exist/,
     });
     h.clock.advance(h.deps.config.deletionGraceMs);
-    await expect(deleteSecurityGroupStep(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: false });
+    await expect(deleteSecurityGroup(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: false });
   });
 
   test('ownership before every delete: an ENI carrying our tag in another VPC, subnet or security group, or without our managed-by tag, is reported, not deleted (issue 8)', async () => {
@@ -488,10 +488,10 @@ describe('deleteEnis', () => {
 
 // ------------------------------------------------------------------ security group
 
-describe('deleteSecurityGroupStep', () => {
+describe('deleteSecurityGroup', () => {
   test('deletes our group', async () => {
     const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
-    expect(await deleteSecurityGroupStep(ctxOf(), h.deps)).toEqual({ deleted: true });
+    expect(await deleteSecurityGroup(ctxOf(), h.deps)).toEqual({ deleted: true });
     expect(ec2Mock).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: SG_ID });
     expect(w.groups.size).toBe(0);
   });
@@ -499,44 +499,44 @@ describe('deleteSecurityGroupStep', () => {
   test('DependencyViolation -> ResourceInUse', async () => {
     const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
     w.deleteErrors.set(SG_ID, awsError('DependencyViolation', { message: `resource ${SG_ID} has a dependent object` }));
-    await expect(deleteSecurityGroupStep(ctxOf(), h.deps)).rejects.toMatchObject({ name: 'ResourceInUse' });
+    await expect(deleteSecurityGroup(ctxOf(), h.deps)).rejects.toMatchObject({ name: 'ResourceInUse' });
   });
 
   test('already gone -> deleted false, no error', async () => {
     const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
     w.groups.clear();
-    await expect(deleteSecurityGroupStep(ctxOf(), h.deps)).resolves.toEqual({ deleted: false });
+    await expect(deleteSecurityGroup(ctxOf(), h.deps)).resolves.toEqual({ deleted: false });
   });
 
   test('a group not created by us -> no EC2 call', async () => {
     await provisionedWorld({ status: 'TEARING_DOWN', securityGroupCreatedByUs: false });
     ec2Mock.resetHistory();
-    expect(await deleteSecurityGroupStep(ctxOf(), h.deps)).toEqual({ deleted: false });
+    expect(await deleteSecurityGroup(ctxOf(), h.deps)).toEqual({ deleted: false });
     expect(ec2CommandNames()).toEqual([]);
   });
 
   test('an existingId request with no id recorded -> no EC2 call', async () => {
     await seedRecord(h, { status: 'ROLLING_BACK' }, { securityGroup: { existingId: 'sg-0aaaaaaaaaaaaaaa1' } });
     new World().install();
-    expect(await deleteSecurityGroupStep(ctxOf('rollback'), h.deps)).toEqual({ deleted: false });
+    expect(await deleteSecurityGroup(ctxOf('rollback'), h.deps)).toEqual({ deleted: false });
     expect(ec2CommandNames()).toEqual([]);
   });
 });
 
 // ------------------------------------------------------------------ gateway
 
-describe('deleteGatewayStep', () => {
+describe('deleteGateway', () => {
   test('deletes the gateway we created once our access point is gone', async () => {
     await provisionedWorld({ status: 'TEARING_DOWN' });
     h.confluent.accessPoints.delete(AP);
-    expect(await deleteGatewayStep(ctxOf(), h.deps)).toEqual({ gone: false, id: GW, attempt: 0 });
+    expect(await deleteGateway(ctxOf(), h.deps)).toEqual({ gone: false, id: GW, attempt: 0 });
     expect(h.confluent.callsOf('deleteGateway')[0].args).toEqual([ENV, GW]);
   });
 
   test('a gateway we did not create is never deleted', async () => {
     await provisionedWorld({ status: 'TEARING_DOWN', gatewayCreatedByUs: false });
     h.confluent.accessPoints.delete(AP);
-    expect(await deleteGatewayStep(ctxOf(), h.deps)).toEqual({ gone: true, attempt: 0 });
+    expect(await deleteGateway(ctxOf(), h.deps)).toEqual({ gone: true, attempt: 0 });
     expect(h.confluent.callsOf('deleteGateway')).toHaveLength(0);
   });
 
@@ -544,7 +544,7 @@ describe('deleteGatewayStep', () => {
     await provisionedWorld({ status: 'TEARING_DOWN' });
     h.confluent.accessPoints.delete(AP);
     h.confluent.addAccessPoint({ id: 'ap-theirs', gatewayId: GW, displayName: 'other-request' });
-    const out = await deleteGatewayStep(ctxOf(), h.deps);
+    const out = await deleteGateway(ctxOf(), h.deps);
     expect(out).toMatchObject({ gone: true, skipped: expect.stringContaining('ap-theirs') });
     expect(h.confluent.callsOf('deleteGateway')).toHaveLength(0);
   });
@@ -552,7 +552,7 @@ describe('deleteGatewayStep', () => {
   test('our own access point still DEPROVISIONING does not keep the gateway', async () => {
     await provisionedWorld({ status: 'TEARING_DOWN' });
     await h.confluent.deleteAccessPoint(ENV, AP);
-    expect(await deleteGatewayStep(ctxOf(), h.deps)).toMatchObject({ id: GW });
+    expect(await deleteGateway(ctxOf(), h.deps)).toMatchObject({ id: GW });
     expect(h.confluent.callsOf('deleteGateway')).toHaveLength(1);
   });
 });
