@@ -33,6 +33,9 @@ export const ENV_VARS = {
   deletionDeadlineSeconds: 'DELETION_DEADLINE_SECONDS',
   /** NotFound on deleting an ENI / security group we created proves nothing for this long after its creation. */
   deletionGraceSeconds: 'DELETION_GRACE_SECONDS',
+  /** Comma-separated allowlists (deploy parameters); empty = any. */
+  allowedEnvironmentIds: 'ALLOWED_ENVIRONMENT_IDS',
+  allowedVpcIds: 'ALLOWED_VPC_IDS',
   /** How fast the state machine's clock runs: 1 on AWS; the sandbox sets its profile's time factor. */
   clockScale: 'CLOCK_SCALE',
   eniMaxConcurrency: 'ENI_MAX_CONCURRENCY',
@@ -55,6 +58,9 @@ export interface Config {
   /** Base of the in-step backoff for EC2 throttling (full jitter, doubling). */
   throttleBaseDelayMs: number;
   limits: Limits;
+  /** Confluent environments and VPCs this deployment serves; empty = any (ValidateRequest enforces them). */
+  allowedEnvironmentIds: string[];
+  allowedVpcIds: string[];
   /**
    * A NotFound on the delete of an ENI or security group we created counts as "deleted" only this long (ms, on the
    * scaled clock) after its creation: DELETION_GRACE_SECONDS x CLOCK_SCALE.
@@ -84,6 +90,14 @@ function clockScale(env: NodeJS.ProcessEnv): number {
   if (!Number.isFinite(n) || n <= 0 || n > 1)
     throw new ConfigError(`environment variable ${ENV_VARS.clockScale} must be a number in (0, 1], got "${raw}"`);
   return n;
+}
+
+/** "a, b,,c" -> ["a", "b", "c"]; unset or blank -> []. */
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
@@ -151,6 +165,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
       eniMaxConcurrency: positiveInt(env, ENV_VARS.eniMaxConcurrency, DEFAULT_ENI_MAX_CONCURRENCY),
     },
+    allowedEnvironmentIds: list(env, ENV_VARS.allowedEnvironmentIds),
+    allowedVpcIds: list(env, ENV_VARS.allowedVpcIds),
     deletionGraceMs: Math.round(
       nonNegativeInt(env, ENV_VARS.deletionGraceSeconds, DEFAULT_DELETION_GRACE_SECONDS) * 1000 * clockScale(env),
     ),

@@ -22,6 +22,19 @@ export class RequestInvalid extends PniError {
     this.name = 'RequestInvalid';
   }
 }
+/**
+ * The request is valid but this deployment does not serve it: its Confluent environment or VPC is not on the
+ * stack's allowlist (ALLOWED_ENVIRONMENT_IDS / ALLOWED_VPC_IDS). Nothing was created.
+ */
+export class RequestNotAllowed extends PniError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'RequestNotAllowed';
+  }
+}
 /** Another execution is working on this request id. */
 export class RequestInProgress extends PniError {
   constructor(message: string) {

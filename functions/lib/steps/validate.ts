@@ -4,7 +4,15 @@
  * emit "PNI Provisioning Started". Nothing is created in the customer's account or in Confluent here.
  */
 import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage, present } from '../errors.js';
+import {
+  RequestConflict,
+  RequestInProgress,
+  RequestInvalid,
+  RequestLocked,
+  RequestNotAllowed,
+  errorMessage,
+  present,
+} from '../errors.js';
 import { events } from '../events.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
 import { isPniGateway } from '../confluent/index.js';
@@ -34,6 +42,24 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     if (err instanceof RequestInvalid)
       await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
     throw err;
+  }
+  // Who may ask: the stack's allowlists (deploy parameters; empty = any), checked before anything is claimed.
+  const { allowedEnvironmentIds, allowedVpcIds } = deps.config;
+  const notAllowed =
+    allowedEnvironmentIds.length && !allowedEnvironmentIds.includes(parsed.environmentId)
+      ? new RequestNotAllowed(
+          'environmentId',
+          `environment ${parsed.environmentId} is not served by this deployment (allowed: ${allowedEnvironmentIds.join(', ')})`,
+        )
+      : allowedVpcIds.length && !allowedVpcIds.includes(parsed.vpcId)
+        ? new RequestNotAllowed(
+            'vpcId',
+            `VPC ${parsed.vpcId} is not served by this deployment (allowed: ${allowedVpcIds.join(', ')})`,
+          )
+        : undefined;
+  if (notAllowed) {
+    await recordRejection(deps, knownId, norm.source, ev.execution.arn, notAllowed, norm.request);
+    throw notAllowed;
   }
   const hash = requestHash(parsed);
   const { record, resumed } = await claimRecord(deps, parsed, hash, norm.source, ev.execution.arn);
@@ -245,7 +271,7 @@ async function recordRejection(
   requestId: string,
   source: RequestSource,
   executionArn: string,
-  err: RequestInvalid,
+  err: RequestInvalid | RequestNotAllowed,
   raw: unknown,
 ) {
   const error = { name: err.name, message: err.message };
