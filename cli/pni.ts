@@ -5,19 +5,25 @@
  *       execution live and print a summary (exit 0 on SUCCEEDED). `npm start` runs this.
  *   pni sandbox [--port N] [--profile fast|realistic]
  *       Run the sandbox in the foreground; prints the endpoint and `export NAME=value` lines.
- *   pni provision FILE | pni teardown REQUEST_ID | pni status REQUEST_ID   [--json]
- *       Against a running sandbox (export its AWS_ENDPOINT_URL) or a deployed stack (PNI_* variables).
+ *   pni [--stack NAME] provision FILE | teardown REQUEST_ID | status REQUEST_ID   [--json] [--no-wait]
+ *       Against a deployed stack (--stack / PNI_STACK: its outputs, or the PNI_* variables) or a running
+ *       sandbox (export its AWS_ENDPOINT_URL).
+ * Every command answers --help. Human output by default; --json prints JSON only, on stdout.
+ * The sandbox (and its devDependencies) is loaded only by `start` and `sandbox`.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { Sandbox, PROJECT_ROOT } from '#sandbox/server.js';
+import type { Sandbox } from '#sandbox/server.js';
 import { isProfileName } from '#sandbox/profiles.js';
 import { DEFAULT_PORT, SEED } from '#sandbox/seed.js';
 import type { ProfileName } from '#sandbox/types.js';
 import { ProgressDisplay } from './progress.js';
 import { causeMessage } from '#lib/public.js';
-import { provisionCommand, statusCommand, teardownCommand } from './remote.js';
+import { EXIT, provisionCommand, statusCommand, teardownCommand } from './remote.js';
+import { readJsonFile } from './json.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -68,25 +74,78 @@ function portFlag(v: unknown, dflt: number): number {
   return n;
 }
 
+const REMOTE_NOTE = `  Where: --stack NAME (or PNI_STACK) reads the state machines and the table from the stack's outputs
+  (CloudFormation DescribeStacks; the stack osls deployed, e.g. pni-provisioner-prod). Otherwise the
+  PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN and PNI_STATE_TABLE variables; against
+  a running sandbox (AWS_ENDPOINT_URL exported from \`pni sandbox\`) the sandbox's own names.
+  Exit codes: 0 done, 1 failed, 2 usage, 3 nothing to do (unknown request id, nothing left to tear down).
+`;
+
+const COMMAND_HELP: Record<string, string> = {
+  start: `pni start [--json] [--profile fast|realistic] [--event FILE] [--keep] [--port N]
+  Start the sandbox in-process (any free port unless --port), send the sample "PNI Provisioning Requested"
+  event (or the EventBridge event in FILE), follow the execution live and print a summary.
+  --json     print only the summary, as JSON, on stdout (npm: npm start --silent -- --json)
+  --keep     leave the sandbox running afterwards (Ctrl-C stops it)
+  Exit: 0 when the connection was provisioned, 1 otherwise.
+`,
+  sandbox: `pni sandbox [--port N] [--profile fast|realistic]
+  Run the sandbox in the foreground (default port ${DEFAULT_PORT}) and print the export lines a client needs.
+  Ctrl-C stops it. A port in use is an error at once (exit 1): pick another with --port.
+`,
+  provision: `pni [--stack NAME] provision FILE [--json] [--no-wait] [--state-machine ARN]
+  Start (or follow) the provisioning of the request in FILE; the execution is named after its requestId.
+  Prints progress and a summary; --json prints the execution's result as JSON on stdout only.
+  --no-wait  start it and return at once (the access point alone can take hours); follow with pni status.
+${REMOTE_NOTE}`,
+  teardown: `pni [--stack NAME] teardown REQUEST_ID [--json] [--no-wait] [--teardown-state-machine ARN]
+  Tear a provisioned connection down in the safe order, or finish a failed teardown. Prints what has been
+  removed as it goes, then what (if anything) is left. An unknown request id changes nothing (exit 3).
+${REMOTE_NOTE}`,
+  status: `pni [--stack NAME] status REQUEST_ID [--json] [--table NAME]
+  The state record: status, phase, ids, error, failed step, leftovers. An unknown id is an error (exit 1).
+${REMOTE_NOTE}`,
+};
+
 const HELP = `pni — Confluent PNI provisioning on AWS, with a local sandbox
 
   pni start [--json] [--profile fast|realistic] [--event FILE] [--keep] [--port N]
       provision the sample connection end to end on the embedded sandbox (npm start)
   pni sandbox [--port N] [--profile fast|realistic]
       run the sandbox in the foreground (default port ${DEFAULT_PORT}); Ctrl-C stops it
-  pni provision FILE [--json] [--state-machine ARN]
+  pni [--stack NAME] provision FILE [--json] [--no-wait] [--state-machine ARN]
       start (or follow) the provisioning of the request in FILE; the execution is named after its requestId
-  pni teardown REQUEST_ID [--json] [--teardown-state-machine ARN]
+  pni [--stack NAME] teardown REQUEST_ID [--json] [--no-wait] [--teardown-state-machine ARN]
       tear a provisioned connection down (safe order), or finish a failed teardown
-  pni status REQUEST_ID [--json] [--table NAME]
+  pni [--stack NAME] status REQUEST_ID [--json] [--table NAME]
       the state record: status, ids, error, leftovers
-  (provision/teardown/status use the AWS SDK's configuration: AWS_ENDPOINT_URL for a running sandbox;
-   PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN, PNI_STATE_TABLE for a deployed stack)
+  pni COMMAND --help   more about one command
+  (provision/teardown/status: --stack NAME or PNI_STACK for a deployed stack (its CloudFormation outputs), or
+   PNI_PROVISION_STATE_MACHINE_ARN, PNI_TEARDOWN_STATE_MACHINE_ARN, PNI_STATE_TABLE; AWS_ENDPOINT_URL for a
+   running sandbox)
 `;
 
+/** `--stack NAME` / `--stack=NAME` before the command. */
+function globalFlags(argv: string[]): { stack?: string; rest: string[] } {
+  const rest = [...argv];
+  let stack: string | undefined;
+  while (rest[0]?.startsWith('--stack')) {
+    const a = rest.shift() ?? '';
+    const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest.shift();
+    if (!value || value.startsWith('--')) throw new UsageError('--stack needs a stack name');
+    stack = value;
+  }
+  return { stack, rest };
+}
+
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const [command, ...rest] = argv;
   try {
+    const { stack, rest: args } = globalFlags(argv);
+    const [command, ...rest] = args;
+    if (command && COMMAND_HELP[command] && (rest.includes('--help') || rest.includes('-h'))) {
+      io.out.write(COMMAND_HELP[command]);
+      return EXIT.ok;
+    }
     switch (command) {
       case 'start':
         return await start(rest, io);
@@ -97,10 +156,14 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       case 'status': {
         const { flags, positionals } = parseFlags(rest, {
           json: 'bool',
+          'no-wait': 'bool',
+          stack: 'string',
           'state-machine': 'string',
           'teardown-state-machine': 'string',
           table: 'string',
         });
+        if (stack !== undefined && flags.stack === undefined) flags.stack = stack;
+        if (flags['no-wait'] === true) flags.wait = false;
         if (positionals.length !== 1)
           throw new UsageError(`${command} needs exactly one ${command === 'provision' ? 'FILE' : 'REQUEST_ID'}`);
         if (command === 'provision') return await provisionCommand(positionals[0], flags, io);
@@ -119,7 +182,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   } catch (err) {
     if (err instanceof UsageError) {
       io.err.write(`pni: ${err.message}\n\n${HELP}`);
-      return 2;
+      return EXIT.usage;
     }
     io.err.write(`pni: ${(err as Error).message}\n`);
     return 1;
@@ -127,13 +190,14 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
 }
 
 function exportLines(env: Record<string, string>): string {
-  return Object.entries(env)
-    .map(([k, v]) => `export ${k}=${v}\n`)
-    .join('');
+  return `${Object.entries(env)
+    .map(([k, v]) => `export ${k}=${v}`)
+    .join('\n')}\n`;
 }
 
 async function sandbox(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): Promise<number> {
   const { flags } = parseFlags(args, { port: 'string', profile: 'string' });
+  const { Sandbox } = await import('#sandbox/server.js');
   const sb = await Sandbox.start({ port: portFlag(flags.port, DEFAULT_PORT), profile: profileFlag(flags.profile) });
   io.out.write(
     `pni sandbox listening on ${sb.url} (profile ${sb.profile.name}, region ${SEED.region}, account ${SEED.accountId})\n`,
@@ -183,15 +247,16 @@ async function start(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.
       ? flags.event
       : path.join(PROJECT_ROOT, 'events/eventbridge-provisioning-requested.json'),
   );
-  const envelope = JSON.parse(fs.readFileSync(eventFile, 'utf8')) as {
+  const envelope = readJsonFile(eventFile) as {
     source: string;
     'detail-type': string;
     detail: { requestId?: string; subnetIds?: unknown[]; enisPerSubnet?: number };
   };
-  if (!envelope['detail-type'] || !envelope.detail)
+  if (!envelope || typeof envelope !== 'object' || !envelope['detail-type'] || !envelope.detail)
     throw new UsageError(`${eventFile} is not an EventBridge event (needs "detail-type" and "detail")`);
   const asJson = flags.json === true;
   const t0 = Date.now();
+  const { Sandbox } = await import('#sandbox/server.js');
   const sb = await Sandbox.start({ port: portFlag(flags.port, 0), profile: profileFlag(flags.profile) });
   try {
     if (!asJson)

@@ -4,7 +4,6 @@
  * `<id>-teardown`, `<id>-teardown-2`, ...), so starting the same thing twice while it runs is harmless:
  * Step Functions answers the running execution again.
  */
-import fs from 'node:fs';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -15,11 +14,11 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ProgressDisplay } from './progress.js';
-import { causeMessage, REQUEST_ID_PATTERN, requestKey, type RequestRecord } from '#lib/public.js';
-import { SANDBOX_STATE_TABLE } from '#sandbox/server.js';
-import { SEED } from '#sandbox/seed.js';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ProgressDisplay, TeardownProgress, type Progress } from './progress.js';
+import { readJsonFile } from './json.js';
+import { causeMessage, ENI_SK_PREFIX, type Leftover, REQUEST_ID_PATTERN, requestKey, requestPk } from '#lib/public.js';
 
 export interface RemoteTarget {
   provisionArn: string;
@@ -27,7 +26,7 @@ export interface RemoteTarget {
   stateTable: string;
 }
 
-/** Where to send: flags, else PNI_* environment variables, else the local sandbox's names. */
+/** Where to send is unknown (or the stack named cannot be read): the message says what to set. */
 export class TargetUnknown extends Error {
   constructor(message: string) {
     super(message);
@@ -35,21 +34,100 @@ export class TargetUnknown extends Error {
   }
 }
 
-export function remoteTarget(flags: Record<string, unknown>, env = process.env): RemoteTarget {
+/** The stack outputs the CLI reads (serverless-step-functions adds the two ARNs; serverless.yml the table). */
+export const STACK_OUTPUTS = {
+  provisionArn: 'ProvisionStateMachineArn',
+  teardownArn: 'TeardownStateMachineArn',
+  stateTable: 'StateTableName',
+} as const;
+
+/** The stack a running `pni sandbox` serves (DescribeStacks): serverless.yml's service, as the sandbox's stage. */
+const SANDBOX_STACK = 'pni-provisioner-dev';
+
+/** DescribeStacks -> the outputs the CLI needs; every missing one is named. */
+export async function stackTarget(stackName: string, cfn = new CloudFormationClient({})): Promise<RemoteTarget> {
+  let outputs: Record<string, string>;
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = out.Stacks?.[0];
+    if (!stack) throw new TargetUnknown(`stack ${stackName} not found`);
+    outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  } catch (err) {
+    if (err instanceof TargetUnknown) throw err;
+    const e = err as Error;
+    throw new TargetUnknown(
+      /does not exist/.test(e.message)
+        ? `stack ${stackName} does not exist in ${await cfn.config.region()}: check --stack / PNI_STACK and AWS_REGION (the stack is <service>-<stage>, e.g. pni-provisioner-prod)`
+        : `cannot read stack ${stackName}: ${e.name}: ${e.message}`,
+    );
+  } finally {
+    cfn.destroy();
+  }
+  const missing = Object.values(STACK_OUTPUTS).filter((k) => !outputs[k]);
+  if (missing.length)
+    throw new TargetUnknown(`stack ${stackName} has no output ${missing.join(', ')}: is it a pni-provisioner stack?`);
+  return {
+    provisionArn: outputs[STACK_OUTPUTS.provisionArn],
+    teardownArn: outputs[STACK_OUTPUTS.teardownArn],
+    stateTable: outputs[STACK_OUTPUTS.stateTable],
+  };
+}
+
+/** Per target value: its flag and its variable. */
+const FLAGS: Record<keyof RemoteTarget, string> = {
+  provisionArn: 'state-machine',
+  teardownArn: 'teardown-state-machine',
+  stateTable: 'table',
+};
+const VARIABLES: Record<keyof RemoteTarget, string> = {
+  provisionArn: 'PNI_PROVISION_STATE_MACHINE_ARN',
+  teardownArn: 'PNI_TEARDOWN_STATE_MACHINE_ARN',
+  stateTable: 'PNI_STATE_TABLE',
+};
+
+/**
+ * Where to send, in order: the --state-machine / --teardown-state-machine / --table flags; the stack's outputs
+ * (--stack or PNI_STACK); the PNI_* variables; and, against a local endpoint (AWS_ENDPOINT_URL, the sandbox),
+ * the outputs of the sandbox's own stack. Against AWS with none of these, it refuses and says what to set.
+ */
+export async function resolveTarget(
+  flags: Record<string, unknown>,
+  needs: ReadonlyArray<keyof RemoteTarget>,
+  env = process.env,
+): Promise<RemoteTarget> {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new TargetUnknown(
       'no AWS region is configured: set AWS_REGION for a deployed stack, or run `pni sandbox` and paste the export lines it prints',
     );
   }
-  const sandboxArn = (m: string) => `arn:aws:states:${region}:${SEED.accountId}:stateMachine:pni-provisioner-dev-${m}`;
-  return {
-    provisionArn: String(flags['state-machine'] ?? env.PNI_PROVISION_STATE_MACHINE_ARN ?? sandboxArn('provision')),
-    teardownArn: String(
-      flags['teardown-state-machine'] ?? env.PNI_TEARDOWN_STATE_MACHINE_ARN ?? sandboxArn('teardown'),
-    ),
-    stateTable: String(flags.table ?? env.PNI_STATE_TABLE ?? SANDBOX_STATE_TABLE),
+  const stackName = typeof flags.stack === 'string' ? flags.stack : env.PNI_STACK || undefined;
+  const fromStack = stackName ? await stackTarget(stackName) : undefined;
+  const given = (flag: string, variable: string): string | undefined =>
+    (typeof flags[flag] === 'string' ? (flags[flag] as string) : undefined) ?? (env[variable] || undefined);
+  // Against a local endpoint (a running `pni sandbox`) with nothing given, the sandbox's own stack says where.
+  const sandbox =
+    !fromStack && env.AWS_ENDPOINT_URL && needs.some((k) => !given(FLAGS[k], VARIABLES[k]))
+      ? await stackTarget(SANDBOX_STACK)
+      : undefined;
+  const pick = (key: keyof RemoteTarget): string =>
+    (typeof flags[FLAGS[key]] === 'string' ? (flags[FLAGS[key]] as string) : undefined) ??
+    fromStack?.[key] ??
+    (env[VARIABLES[key]] || undefined) ??
+    sandbox?.[key] ??
+    '';
+  const target: RemoteTarget = {
+    provisionArn: pick('provisionArn'),
+    teardownArn: pick('teardownArn'),
+    stateTable: pick('stateTable'),
   };
+  const missing = needs.filter((k) => !target[k]);
+  if (missing.length) {
+    throw new TargetUnknown(
+      `which stack? Against AWS, pass --stack <stack name> or set PNI_STACK (the stack osls deployed, e.g. pni-provisioner-prod), or set ${missing.map((k) => VARIABLES[k]).join(' and ')}. For the local sandbox, export the AWS_ENDPOINT_URL that \`pni sandbox\` prints.`,
+    );
+  }
+  return target;
 }
 
 /** The next execution name for `base`: the running one with the same input, else the first free `base[-N]`. */
@@ -77,16 +155,10 @@ export async function executionName(
   for (let n = 2; ; n++) if (!names.has(`${base}-${n}`)) return { name: `${base}-${n}` };
 }
 
-async function startExecution(sfn: SFNClient, stateMachineArn: string, name: string, input: string): Promise<string> {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
-  if (!executionArn) throw new Error(`StartExecution of ${name} answered no executionArn`);
-  return executionArn;
-}
-
 async function follow(
   sfn: SFNClient,
   executionArn: string,
-  progress: ProgressDisplay,
+  progress: Progress,
 ): Promise<DescribeExecutionCommandOutput> {
   const seen = new Set<number>();
   for (let i = 0; i < 1_000_000; i++) {
@@ -117,8 +189,47 @@ export interface Io {
   err: NodeJS.WriteStream;
 }
 
+/**
+ * Exit codes of provision | teardown | status: 0 done, 1 failed (or an error), 2 usage, 3 nothing to do (the
+ * request id is unknown, or there is nothing left to tear down).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, nothingToDo: 3 } as const;
+
+/** Start an execution named `base` (or follow the running one with the same input). */
+async function startOrFollow(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  base: string,
+  input: string,
+): Promise<{ name: string; executionArn: string; running: boolean }> {
+  const { name, running } = await executionName(sfn, stateMachineArn, base, input);
+  if (running) return { name, executionArn: running, running: true };
+  const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+  if (!out.executionArn) throw new Error(`StartExecution of ${name} answered no executionArn`);
+  return { name, executionArn: out.executionArn, running: false };
+}
+
+/** --no-wait: say what was started and how to follow it, then return. */
+function startedOnly(
+  started: { name: string; executionArn: string; running: boolean },
+  requestId: string,
+  flags: Record<string, unknown>,
+  io: Io,
+): number {
+  if (flags.json === true)
+    io.out.write(
+      `${JSON.stringify({ executionArn: started.executionArn, name: started.name, status: 'RUNNING', alreadyRunning: started.running }, null, 2)}\n`,
+    );
+  else
+    io.out.write(
+      `${started.running ? 'already running' : 'started'}: execution ${started.name}\n  ${started.executionArn}\nnot waiting (--no-wait); follow it with: pni status ${requestId}\n`,
+    );
+  return EXIT.ok;
+}
+
 export async function provisionCommand(file: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  const request = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+  const parsed = readJsonFile(file);
+  const request = (parsed && typeof parsed === 'object' ? parsed : {}) as {
     requestId?: unknown;
     subnetIds?: unknown[];
     enisPerSubnet?: number;
@@ -127,23 +238,23 @@ export async function provisionCommand(file: string, flags: Record<string, unkno
     io.err.write(
       `pni: ${file}: requestId is required (a letter or digit, then up to 63 letters, digits, - and _): the execution is named after it\n`,
     );
-    return 2;
+    return EXIT.usage;
   }
-  const target = remoteTarget(flags);
+  const target = await resolveTarget(flags, ['provisionArn']);
   const sfn = new SFNClient({});
   try {
-    const input = JSON.stringify(request);
-    const { name, running } = await executionName(sfn, target.provisionArn, request.requestId, input);
-    const executionArn = running ?? (await startExecution(sfn, target.provisionArn, name, input));
+    const started = await startOrFollow(sfn, target.provisionArn, request.requestId, JSON.stringify(request));
+    if (flags.wait === false) return startedOnly(started, request.requestId, flags, io);
     const asJson = flags.json === true;
-    if (!asJson) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
-    return await finish(
-      sfn,
-      executionArn,
-      (Array.isArray(request.subnetIds) ? request.subnetIds.length : 3) * (request.enisPerSubnet ?? 17),
-      flags,
-      io,
-    );
+    if (!asJson) io.out.write(`${started.running ? 'following running' : 'started'} execution ${started.name}\n`);
+    const planned = (Array.isArray(request.subnetIds) ? request.subnetIds.length : 3) * (request.enisPerSubnet ?? 17);
+    const progress = new ProgressDisplay(io.out, planned, !asJson);
+    const d = await follow(sfn, started.executionArn, progress);
+    progress.stop();
+    const summary = summaryOf(started.executionArn, d);
+    if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.out.write(renderProvision(request.requestId, summary));
+    return d.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   } finally {
     sfn.destroy();
   }
@@ -152,59 +263,136 @@ export async function provisionCommand(file: string, flags: Record<string, unkno
 export async function teardownCommand(requestId: string, flags: Record<string, unknown>, io: Io): Promise<number> {
   if (!REQUEST_ID_PATTERN.test(requestId)) {
     io.err.write('pni: teardown needs a request id\n');
-    return 2;
+    return EXIT.usage;
   }
-  const target = remoteTarget(flags);
+  const target = await resolveTarget(flags, ['teardownArn']);
+  const asJson = flags.json === true;
+  const enis = target.stateTable ? await eniCount(target.stateTable, requestId) : undefined;
   const sfn = new SFNClient({});
   try {
-    const input = JSON.stringify({ requestId });
-    const { name, running } = await executionName(sfn, target.teardownArn, `${requestId}-teardown`, input);
-    const executionArn = running ?? (await startExecution(sfn, target.teardownArn, name, input));
-    if (flags.json !== true) io.out.write(`${running ? 'following running' : 'started'} execution ${name}\n`);
-    return await finish(sfn, executionArn, 0, flags, io);
+    const started = await startOrFollow(
+      sfn,
+      target.teardownArn,
+      `${requestId}-teardown`,
+      JSON.stringify({ requestId }),
+    );
+    if (flags.wait === false) return startedOnly(started, requestId, flags, io);
+    if (!asJson) io.out.write(`${started.running ? 'following running' : 'started'} execution ${started.name}\n`);
+    const progress = new TeardownProgress(io.out, enis, !asJson);
+    const d = await follow(sfn, started.executionArn, progress);
+    progress.stop();
+    const summary = summaryOf(started.executionArn, d);
+    const output = summary.output as { outcome?: string; reason?: string; leftovers?: Leftover[] } | undefined;
+    const nothingToDo = d.status === 'SUCCEEDED' && output?.outcome === 'NOOP';
+    if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.out.write(renderTeardown(requestId, summary, output));
+    if (nothingToDo) return EXIT.nothingToDo;
+    return d.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   } finally {
     sfn.destroy();
   }
 }
 
-async function finish(
-  sfn: SFNClient,
-  executionArn: string,
-  planned: number,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<number> {
-  const asJson = flags.json === true;
-  const progress = new ProgressDisplay(io.out, planned, !asJson && flags.wait !== false);
-  const d = await follow(sfn, executionArn, progress);
-  progress.stop();
-  const output = d.output ? JSON.parse(d.output) : undefined;
-  const summary = {
+interface ExecutionSummary {
+  executionArn: string;
+  status: string | undefined;
+  output: unknown;
+  error: string | undefined;
+  cause: string | undefined;
+}
+
+function summaryOf(executionArn: string, d: DescribeExecutionCommandOutput): ExecutionSummary {
+  return {
     executionArn,
     status: d.status,
-    output,
+    output: d.output ? JSON.parse(d.output) : undefined,
     error: d.error,
     cause: d.cause === undefined ? undefined : causeMessage(d.cause),
   };
-  if (asJson) io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else {
-    io.out.write(`${d.status}${d.error ? `: ${d.error}` : ''}\n`);
-    if (summary.cause) io.out.write(`  ${summary.cause}\n`);
-    if (output) io.out.write(`${JSON.stringify(output, null, 2)}\n`);
+}
+
+function renderProvision(requestId: string, s: ExecutionSummary): string {
+  const out = (s.output ?? {}) as {
+    gatewayId?: string;
+    accessPointId?: string;
+    securityGroupId?: string;
+    confluentAccount?: string;
+    eniIds?: string[];
+  };
+  const lines = [
+    s.status === 'SUCCEEDED' ? `PNI connection ${requestId} provisioned` : `PNI connection ${requestId}: ${s.status}`,
+  ];
+  if (s.status === 'SUCCEEDED')
+    lines.push(
+      `  gateway          ${out.gatewayId ?? '-'}`,
+      `  access point     ${out.accessPointId ?? '-'}`,
+      `  security group   ${out.securityGroupId ?? '-'}`,
+      `  ENIs             ${out.eniIds?.length ?? 0}`,
+      `  Confluent acct   ${out.confluentAccount ?? '-'}`,
+    );
+  if (s.error) lines.push(`  error            ${s.error}${s.cause ? `: ${s.cause}` : ''}`);
+  lines.push(`  execution        ${s.executionArn}`, '(--json prints all of it, ENI ids included)');
+  return `${lines.join('\n')}\n`;
+}
+
+function renderTeardown(
+  requestId: string,
+  s: ExecutionSummary,
+  output: { outcome?: string; reason?: string; leftovers?: Leftover[] } | undefined,
+): string {
+  if (s.status === 'SUCCEEDED' && output?.outcome === 'NOOP')
+    return `${output.reason ?? `request ${requestId}: nothing to tear down`} (nothing changed)\n`;
+  const lines = [
+    s.status === 'SUCCEEDED'
+      ? `PNI connection ${requestId} torn down: nothing is left`
+      : `PNI connection ${requestId}: teardown ${s.status}${s.error ? ` (${s.error})` : ''}`,
+  ];
+  const leftovers = output?.leftovers ?? [];
+  if (s.status !== 'SUCCEEDED' && s.cause) lines.push(`  ${s.cause}`);
+  for (const l of leftovers) lines.push(`  left: ${l.type} ${l.id}: ${l.reason}`);
+  if (s.status !== 'SUCCEEDED')
+    lines.push(`  fix what the reasons say (docs/operations.md), then run \`pni teardown ${requestId}\` again`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** How many ENIs the record lists for the request (teardown progress); undefined when the table cannot tell. */
+async function eniCount(table: string, requestId: string): Promise<number | undefined> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  try {
+    const rec = (await doc.send(new GetCommand({ TableName: table, Key: requestKey(requestId) }))).Item;
+    if (!rec) return undefined;
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eni)',
+          ExpressionAttributeValues: { ':pk': requestPk(requestId), ':eni': ENI_SK_PREFIX },
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += (out.Items ?? []).filter(
+        (e) => e.eniId && e.status !== 'DELETED' && (rec.attempt === undefined || e.attempt === rec.attempt),
+      ).length;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
+  } catch {
+    return undefined;
+  } finally {
+    doc.destroy();
   }
-  return d.status === 'SUCCEEDED' ? 0 : 1;
 }
 
 export async function statusCommand(requestId: string, flags: Record<string, unknown>, io: Io): Promise<number> {
-  const target = remoteTarget(flags);
+  const target = await resolveTarget(flags, ['stateTable']);
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    const rec = (await doc.send(new GetCommand({ TableName: target.stateTable, Key: requestKey(requestId) }))).Item as
-      | RequestRecord
-      | undefined;
+    const rec = (await doc.send(new GetCommand({ TableName: target.stateTable, Key: requestKey(requestId) }))).Item;
     if (!rec) {
       io.err.write(`pni: no request ${requestId} in ${target.stateTable}\n`);
-      return 1;
+      return EXIT.failed;
     }
     const view = {
       requestId: rec.requestId,
@@ -229,7 +417,7 @@ export async function statusCommand(requestId: string, flags: Record<string, unk
             .map(([k, v]) => `${k.padEnd(17)}${typeof v === 'object' ? JSON.stringify(v) : v}`)
             .join('\n')}\n`,
     );
-    return 0;
+    return EXIT.ok;
   } finally {
     doc.destroy();
   }

@@ -1,5 +1,5 @@
 /**
- * The sandbox's fault registry: the contract of ARCHITECTURE section 9 (`/_sandbox/faults`).
+ * The sandbox's fault registry: the contract of docs/architecture.md section 9 (`/_sandbox/faults`).
  * Emulators ask it, per call, whether to fail; it counts matching calls and firings.
  */
 export type FaultService = 'ec2' | 'confluent' | 'lambda';

@@ -1,4 +1,4 @@
-/** Latency profiles (ARCHITECTURE section 9): `fast` for tests, `realistic` for rehearsals and the soak benchmark. */
+/** Latency profiles (docs/architecture.md section 9): `fast` for tests, `realistic` for rehearsals and the soak benchmark. */
 import type { Profile, ProfileName } from './types.js';
 
 export const PROFILES: Record<ProfileName, Profile> = {

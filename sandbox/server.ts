@@ -1,6 +1,6 @@
 /**
  * The sandbox: one HTTP port on 127.0.0.1 for a small local cloud that speaks the real wire protocols
- * (ARCHITECTURE section 9). This file is the front door: routing, start/stop, the handlers' environment.
+ * (docs/architecture.md section 9). This file is the front door: routing, start/stop, the handlers' environment.
  * Routing:
  *   /_sandbox/...                      control API (./control.ts: state, records, reset, faults, profile, ENI attach)
  *   /_sandbox/ui/                      the console (sandbox/ui/): a page over the APIs above
@@ -9,6 +9,7 @@
  *   x-amz-target AWSEvents.*           EventBridge
  *   x-amz-target AWSStepFunctions.*    Step Functions (aws-local-stepfunctions, real handlers in-process)
  *   x-amz-target secretsmanager.*      Secrets Manager (./secretsmanager: Get/PutSecretValue of the seeded Confluent key)
+ *   POST / Version=2010-05-15          CloudFormation Query protocol (./cloudformation.ts: DescribeStacks of our stack)
  *   POST / Action=...                  EC2 Query protocol
  */
 import './polyfills.js';
@@ -23,6 +24,7 @@ import { Ec2Emulator, regionFromAuthorization } from './ec2/index.js';
 import { ConfluentEmulator } from './confluent/index.js';
 import { StepFunctionsService } from './stepfunctions/index.js';
 import { EventBridgeService } from './eventbridge/index.js';
+import { CloudFormationService, isCloudFormationRequest } from './cloudformation.js';
 import { SecretsManager, SECRETS_MANAGER_TARGET_PREFIX } from './secretsmanager/index.js';
 import { CONTROL_PREFIX, ControlApi, json } from './control.js';
 import { handlerEnvironment, sandboxTableName } from './handlerEnv.js';
@@ -46,6 +48,14 @@ export interface SandboxOptions {
   env?: Record<string, string>;
 }
 
+/** The sandbox's port is taken (by another sandbox, LocalStack, ...). */
+export class SandboxPortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use (try --port)`);
+    this.name = 'SandboxPortInUse';
+  }
+}
+
 export class Sandbox {
   readonly faults = new FaultRegistry();
   readonly secretsManager = new SecretsManager();
@@ -53,6 +63,10 @@ export class Sandbox {
   readonly confluent: ConfluentEmulator;
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: EventBridgeService;
+  /** DescribeStacks of the project's own stack (`pni --stack pni-provisioner-dev`). */
+  readonly cloudFormation: CloudFormationService;
+  /** The stack name `osls deploy` would give this service and stage. */
+  readonly stackName: string;
   readonly ui: SandboxConsole;
   /** The /_sandbox/ routes (a table: `control.add({ method, path, handle })` adds one). */
   readonly control: ControlApi;
@@ -80,6 +94,22 @@ export class Sandbox {
       region: SEED.region,
       profile,
       faults: this.faults,
+    });
+    this.stackName = `${config.service}-${config.stage}`;
+    this.cloudFormation = new CloudFormationService({
+      accountId: SEED.accountId,
+      region: SEED.region,
+      createdAt: new Date(),
+      stacks: () => [
+        {
+          name: this.stackName,
+          outputs: {
+            ProvisionStateMachineArn: this.stepFunctions.stateMachineArn('provision'),
+            TeardownStateMachineArn: this.stepFunctions.stateMachineArn('teardown'),
+            StateTableName: SANDBOX_STATE_TABLE,
+          },
+        },
+      ],
     });
     this.eventBridge = new EventBridgeService({
       config,
@@ -143,6 +173,10 @@ export class Sandbox {
       CLOCK_SCALE: String(this.profileValue.timeFactor),
       EC2_THROTTLE_BASE_DELAY_MS: fast ? '1' : '250',
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      // Powertools Metrics (EMF on stdout) are silenced like the logger (PNI_METRICS=on prints them); the tracer is
+      // off outside Lambda by itself, and off here explicitly.
+      POWERTOOLS_METRICS_DISABLED: process.env.PNI_METRICS === 'on' ? 'false' : 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       // serverless.yml's variables (names and the values the sandbox keeps); { Ref: StateTable } becomes the
       // sandbox's table name.
       ...handlerEnvironment(this.config, {
@@ -168,10 +202,18 @@ export class Sandbox {
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
     const port = this.opts.port ?? DEFAULT_PORT;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server!.once('error', reject);
+        this.server!.listen(port, '127.0.0.1', () => resolve());
+      });
+    } catch (err) {
+      // Leave nothing running (dynalite is already listening), and say what to do.
+      this.dynamo.closeAllConnections?.();
+      await new Promise<void>((resolve) => this.dynamo?.close(() => resolve()));
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SandboxPortInUse(port);
+      throw err;
+    }
     this.portValue = (this.server.address() as AddressInfo).port;
     Object.assign(process.env, this.handlerEnv());
     await this.createTables();
@@ -289,6 +331,7 @@ export class Sandbox {
       } else if (target.startsWith('AWSEvents.')) out = await this.eventBridge.handle(sreq);
       else if (target.startsWith('AWSStepFunctions.')) out = await this.stepFunctions.handle(sreq);
       else if (target.startsWith(SECRETS_MANAGER_TARGET_PREFIX)) out = this.secretsManager.handle(sreq, target);
+      else if (isCloudFormationRequest(sreq)) out = this.cloudFormation.handle(sreq);
       else if (sreq.method === 'POST' && /(^|&)Action=/.test(body.toString('utf8'))) {
         out = await this.ec2.handle(sreq, regionFromAuthorization(req.headers.authorization) ?? SEED.region);
       } else out = json(404, { message: `the sandbox has no route for ${sreq.method} ${reqPath}` });

@@ -22,13 +22,13 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** The sandbox's latency profile (ARCHITECTURE section 9). */
+/** The sandbox's latency profile (docs/architecture.md section 9). */
 export type ProfileName = 'fast' | 'realistic';
 export interface Profile {
   name: ProfileName;
   /** Multiplier applied to ASL Wait seconds and Retry intervals (e.g. 0.001: 30 s -> 30 ms). */
   timeFactor: number;
-  /** Per-action EC2 token buckets (reference/ec2-api.md section 5). */
+  /** Per-action EC2 token buckets (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html). */
   ec2TokenBuckets: boolean;
   /** Extra latency per EC2 call, ms (actions not in ec2ActionLatencyMs). */
   ec2LatencyMs: number;

@@ -13,6 +13,7 @@ import { config, sdkMaxAttempts } from './config.js';
 import { ConfluentClient, parseConfluentSecret } from './confluent/index.js';
 import { StateStore } from './state.js';
 import { EventPublisher } from './publisher.js';
+import { measure, tracer } from './observability.js';
 
 const maxAttempts = sdkMaxAttempts();
 const ec2Clients = new Map<string, EC2Client>();
@@ -20,7 +21,7 @@ const ec2Clients = new Map<string, EC2Client>();
 export function ec2(region: string): EC2Client {
   let c = ec2Clients.get(region);
   if (!c) {
-    c = new EC2Client({ region, maxAttempts });
+    c = tracer.captureAWSv3Client(new EC2Client({ region, maxAttempts }));
     ec2Clients.set(region, c);
   }
   return c;
@@ -29,7 +30,7 @@ export function ec2(region: string): EC2Client {
 let store: StateStore | undefined;
 export function stateStore(): StateStore {
   store ??= new StateStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+    DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts })), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     }),
     config().stateTable,
@@ -39,7 +40,11 @@ export function stateStore(): StateStore {
 
 let publisher: EventPublisher | undefined;
 export function eventPublisher(): EventPublisher {
-  publisher ??= new EventPublisher(new EventBridgeClient({ maxAttempts }), config().eventBusName, config().eventSource);
+  publisher ??= new EventPublisher(
+    tracer.captureAWSv3Client(new EventBridgeClient({ maxAttempts })),
+    config().eventBusName,
+    config().eventSource,
+  );
   return publisher;
 }
 
@@ -52,6 +57,10 @@ export function confluent(): ConfluentClient {
   confluentClient ??= new ConfluentClient({
     baseUrl: config().confluentApiUrl,
     maxRetryDelayMs: config().confluentMaxRetryDelayMs,
+    onRetry: (info) => {
+      measure.retried();
+      if (info.status === 429) measure.throttled();
+    },
     credentials: async () =>
       parseConfluentSecret(
         await getSecret(config().confluentSecretArn, { maxAge: config().confluentSecretMaxAgeSeconds }),
@@ -63,7 +72,7 @@ export function confluent(): ConfluentClient {
 let sfnClient: SFNClient | undefined;
 /** The status of a Step Functions execution (RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT), or undefined if unknown. */
 export async function executionStatus(executionArn: string): Promise<string | undefined> {
-  sfnClient ??= new SFNClient({ maxAttempts });
+  sfnClient ??= tracer.captureAWSv3Client(new SFNClient({ maxAttempts }));
   try {
     return (await sfnClient.send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (err) {

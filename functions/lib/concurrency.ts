@@ -1,4 +1,5 @@
 /** Concurrency helpers of the steps that make many calls: bounded parallelism and in-step throttling backoff. */
+import { measure } from './observability.js';
 
 /**
  * Absorb short EC2 throttling inside a step (full-jitter doubling backoff from `baseDelayMs`), and hand longer
@@ -15,6 +16,7 @@ export async function withThrottleRetry<T>(
       return await fn();
     } catch (err) {
       if ((err as Error).name !== 'Ec2Throttled' || attempt >= attempts) throw err;
+      measure.retried();
       await opts.sleep(Math.random() * opts.baseDelayMs * 2 ** attempt);
     }
   }

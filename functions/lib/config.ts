@@ -41,8 +41,12 @@ export const ENV_VARS = {
   eniMaxConcurrency: 'ENI_MAX_CONCURRENCY',
   /** The AWS SDK's own retry setting, read once here for the clients (clients.ts). */
   awsMaxAttempts: 'AWS_MAX_ATTEMPTS',
-  /** Powertools' service name, for the logger. */
+  /** Powertools' service name, for the logger, metrics and tracer. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Powertools Metrics' namespace (serverless.yml custom.metricsNamespace). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** The deployed stage: the metrics' stage dimension. */
+  stage: 'PNI_STAGE',
 } as const;
 
 export interface Config {
@@ -188,4 +192,9 @@ export function sdkMaxAttempts(env: NodeJS.ProcessEnv = process.env): number {
 /** The logger's service name (POWERTOOLS_SERVICE_NAME, default pni-provisioner). */
 export function serviceName(env: NodeJS.ProcessEnv = process.env): string {
   return env[ENV_VARS.serviceName] ?? 'pni-provisioner';
+}
+
+/** Metrics' namespace and stage dimension (POWERTOOLS_METRICS_NAMESPACE, PNI_STAGE; defaults for local runs). */
+export function metricsConfig(env: NodeJS.ProcessEnv = process.env): { namespace: string; stage: string } {
+  return { namespace: env[ENV_VARS.metricsNamespace] || 'PniProvisioner', stage: env[ENV_VARS.stage] || 'local' };
 }

@@ -47,7 +47,7 @@ export const ENI_PERMISSION = 'INSTANCE-ATTACH';
 
 /** Confluent kinds: PNI_GATEWAY_SPEC_KIND, PNI_GATEWAY_STATUS_KIND, PNI_ACCESS_POINT_KIND in confluent/types.ts. */
 
-/** Event bus contract (ARCHITECTURE section 6). */
+/** Event bus contract (docs/architecture.md section 6). */
 export const EVENT_DETAIL_VERSION = '1';
 export const DETAIL_TYPES = {
   provisioningRequested: 'PNI Provisioning Requested',
@@ -63,7 +63,7 @@ export const DETAIL_TYPES = {
 export const PHASES = ['GATEWAY_READY', 'ENIS_CREATED', 'PERMISSIONS_GRANTED', 'ACCESS_POINT_READY'] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** Record statuses (ARCHITECTURE section 5). */
+/** Record statuses (docs/architecture.md section 5). */
 export const STATUSES = [
   'VALIDATING',
   'PROVISIONING',
@@ -111,7 +111,7 @@ export const EC2_DELETE_CONCURRENCY = 5;
 export const MAX_RULES_PER_SECURITY_GROUP_DIRECTION = 60;
 /** The per-resource Name tag: the provisioner sets it (ENI slot names), so users may not. */
 export const TAG_NAME = 'Name';
-/** EC2 tag limits (ec2-api.md section 4). */
+/** EC2 tag limits (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions). */
 export const MAX_TAG_KEY_LENGTH = 127;
 export const MAX_TAG_VALUE_LENGTH = 256;
 /** Longest request id: it becomes part of resource names, tags and execution names. */
@@ -120,3 +120,15 @@ export const MAX_REQUEST_ID_LENGTH = 64;
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 /** Gateway phases in which an existing gateway cannot be reused by a request. */
 export const UNUSABLE_GATEWAY_PHASES = ['FAILED', 'EXPIRED', 'DEPROVISIONING'] as const;
+
+/**
+ * The service's own CloudWatch metrics (issue 12; Powertools Metrics, EMF): one namespace (serverless.yml
+ * custom.metricsNamespace), dimensions service + stage. The dashboard in serverless.yml shows each of them.
+ */
+export const METRIC_NAMES = {
+  provisioningDuration: 'ProvisioningDuration',
+  enisCreated: 'EnisCreated',
+  throttledCalls: 'ThrottledCalls',
+  retries: 'Retries',
+  leftovers: 'Leftovers',
+} as const;

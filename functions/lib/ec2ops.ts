@@ -26,6 +26,7 @@ import {
   type Tag,
   type Vpc,
 } from '@aws-sdk/client-ec2';
+import { measure } from './observability.js';
 import {
   Ec2NotYetVisible,
   Ec2RequestFailed,
@@ -57,8 +58,10 @@ function isResourceNotFound(err: unknown): boolean {
 export function mapEc2Error(err: unknown, what: string, opts: { visibilityWindow?: boolean } = {}): Error {
   const c = code(err);
   const msg = `${what}: ${(err as AwsErr)?.message ?? String(err)}`;
-  if (c === 'RequestLimitExceeded' || c === 'Throttling' || c === 'ThrottlingException')
+  if (c === 'RequestLimitExceeded' || c === 'Throttling' || c === 'ThrottlingException') {
+    measure.throttled();
     return new Ec2Throttled(msg, { cause: err });
+  }
   if (opts.visibilityWindow && isResourceNotFound(err)) return new Ec2NotYetVisible(msg, { cause: err });
   if (isRetryableAwsError(err)) return new Ec2Unavailable(msg, { cause: err });
   return new Ec2RequestFailed(c, msg, { cause: err });

@@ -1,5 +1,5 @@
 /**
- * The events this service emits (ARCHITECTURE section 6). One builder per detail-type; the JSON Schemas in
+ * The events this service emits (docs/architecture.md section 6). One builder per detail-type; the JSON Schemas in
  * events/schemas/ describe exactly these shapes (a unit test validates every builder's output against them).
  */
 import { DETAIL_TYPES, EVENT_DETAIL_VERSION, type Phase } from './constants.js';

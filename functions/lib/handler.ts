@@ -1,11 +1,13 @@
 /**
- * The thin-handler wrapper: middy + the Powertools logger around a plain step function; errors leave with
- * their explicit name (what Step Functions matches) and a `[functionKey]` prefix that tells which step failed.
+ * The thin-handler wrapper: middy + the Powertools logger, tracer and metrics around a plain step function; errors
+ * leave with their explicit name (what Step Functions matches) and a `[functionKey]` prefix that tells which step
+ * failed. Metrics a step recorded are published (EMF) when the invocation ends, whether it succeeded or not.
  */
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import { logger } from './logger.js';
+import { logger, metrics, tracer } from './observability.js';
 import { AwsServiceUnavailable, PniError, isRetryableAwsError } from './errors.js';
 import { withStepPrefix } from './stepErrors.js';
 
@@ -21,9 +23,19 @@ export function namedError(functionKey: string, err: unknown): Error {
   return e;
 }
 
+/** Publishes what the step recorded; nothing (not even Powertools' "no metrics" warning) when it recorded nothing. */
+function publishRecordedMetrics<I, O>(): MiddlewareObj<I, O, Error, Context> {
+  const publish = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+}
+
 export function makeHandler<I, O>(functionKey: string, step: (input: I) => Promise<O>) {
   return middy<I, O, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(publishRecordedMetrics<I, O>())
     .handler(async (input: I) => {
       try {
         return await step(input);

@@ -1,5 +1,5 @@
 /**
- * The state record (ARCHITECTURE section 5): one DynamoDB table, conditional Put/Update, Get and Query only
+ * The state record (docs/architecture.md section 5): one DynamoDB table, conditional Put/Update, Get and Query only
  * (dynalite has no transactions). The keys (REQUEST#<id> / META, REQUEST#<id> / ENI#<nnn>, LOCK#<env>#<vpc> / LOCK)
  * come from tableKeys.ts. Steps depend on the `RequestStore` interface; `StateStore` is its DynamoDB implementation.
  */

@@ -1,5 +1,5 @@
 /**
- * The keys of the state table (ARCHITECTURE section 5), built here and nowhere else (the CLI and the tests use
+ * The keys of the state table (docs/architecture.md section 5), built here and nowhere else (the CLI and the tests use
  * these too):
  *   REQUEST#<id> / META      the request: status, ids, error, leftovers, version
  *   REQUEST#<id> / ENI#<nnn> one planned ENI: subnet, zone, ip, eni id, permission id, status

@@ -18,7 +18,7 @@ export type SecurityGroupRequest =
 
 export type GatewayRequest = { existingId: string } | { displayName?: string };
 
-/** The canonical provisioning request (ARCHITECTURE section 3), after defaults. */
+/** The canonical provisioning request (docs/architecture.md section 3), after defaults. */
 export interface CanonicalRequest {
   requestId: string;
   environmentId: string;

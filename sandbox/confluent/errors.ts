@@ -84,7 +84,7 @@ export function quotaExceeded(detail: string): ApiError {
   return new ApiError(402, 'quota_exceeded', 'Gateways Per Region Per Environment Quota Exceeded', detail);
 }
 
-/** The body and extra headers for a fault-injected status (ARCHITECTURE section 9). */
+/** The body and extra headers for a fault-injected status (docs/architecture.md section 9). */
 export function injectedError(status: number, message: string | undefined): ApiError {
   const d = (fallback: string): string => message ?? fallback;
   switch (status) {

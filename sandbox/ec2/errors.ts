@@ -14,7 +14,7 @@ export class Ec2Error extends Error {
   }
 }
 
-/** HTTP status real EC2 uses for a code (reference ec2-api.md section 0.3); everything else is 400. */
+/** HTTP status real EC2 uses for a code (AWS: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); everything else is 400. */
 export function statusFor(code: string): number {
   switch (code) {
     case 'UnauthorizedOperation':

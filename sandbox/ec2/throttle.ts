@@ -1,5 +1,5 @@
 /**
- * EC2 request throttling: one token bucket per Region and per action (reference ec2-api.md section 5).
+ * EC2 request throttling: one token bucket per Region and per action (AWS: https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
  * Buckets refill continuously at `refill` tokens per second up to `max`, measured on the injected clock.
  */
 export interface BucketSpec {

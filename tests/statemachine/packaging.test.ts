@@ -15,10 +15,15 @@ import { inflateRawSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { DETAIL_TYPES, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_REQUEST_ID } from '#lib/constants.js';
 import { STATE_TABLE_DEFINITION } from '#lib/state.js';
+import { METRIC_NAMES } from '#lib/constants.js';
+import { SEED } from '#sandbox/seed.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STAGE = 'ci';
 const SERVICE = 'pni-provisioner';
+/** A real stage's deploy parameter (any account but the sandbox's). */
+const CI_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:pni/confluent-cloud-api-key-AbCdEf';
+const SANDBOX_ACCOUNT = SEED.accountId;
 
 type Json = any;
 const config: Json = parseYaml(readFileSync(join(root, 'serverless.yml'), 'utf8'));
@@ -57,7 +62,10 @@ let outDir = '';
 let template: Json;
 let resources: Record<string, Json>;
 
-function runPackage(dir: string): Promise<void> {
+function runPackage(
+  dir: string,
+  args: string[] = ['--stage', STAGE, '--param', `confluentSecretArn=${CI_SECRET_ARN}`],
+): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'NODE_OPTIONS'])
     delete env[k];
@@ -71,7 +79,7 @@ function runPackage(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [osls, 'package', '--stage', STAGE, '--package', dir],
+      [osls, 'package', ...args, '--package', dir],
       {
         cwd: root,
         env,
@@ -104,6 +112,11 @@ afterAll(() => {
 
 // ------------------------------------------------------------------ helpers
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The rules that start a state machine (the others alert the operator). */
+const triggerRules = () =>
+  ofType('AWS::Events::Rule').filter(([, r]) =>
+    (r.Properties.Targets ?? []).some((t: Json) => /StateMachine$/.test(t.Arn?.Ref ?? '')),
+  );
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const getAttTarget = (v: Json): string | undefined =>
   v && Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'][0] : undefined;
@@ -243,10 +256,11 @@ describe('osls package (offline)', () => {
   });
 
   test.each(['ProvisionStateMachine', 'TeardownStateMachine'] as const)(
-    '%s: execution logging at ERROR without data',
+    '%s: every transition logged (level ALL) but never execution data; X-Ray tracing on',
     (id) => {
       const lc = resources[id].Properties.LoggingConfiguration;
-      expect(lc).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+      expect(lc).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+      expect(resources[id].Properties.TracingConfiguration).toEqual({ Enabled: true });
       const lg = getAttTarget(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
       expect(resources[lg!]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
@@ -294,7 +308,7 @@ describe('osls package (offline)', () => {
   });
 
   test('two EventBridge trigger rules: pattern, event-id-keeping transformer, retry policy, DLQ', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = triggerRules();
     expect(rules).toHaveLength(2);
     const expected: Record<string, { detailType: string; machine: string; yamlKey: string }> = {
       [DETAIL_TYPES.provisioningRequested]: {
@@ -355,7 +369,7 @@ describe('osls package (offline)', () => {
     });
     const sources = s.Condition.ArnEquals['aws:SourceArn'].map(getAttTarget).sort();
     expect(sources).toEqual(
-      ofType('AWS::Events::Rule')
+      triggerRules()
         .map(([id]) => id)
         .sort(),
     );
@@ -540,7 +554,7 @@ describe('IAM least privilege', () => {
     }
     // the Confluent API key secret only
     for (const s of stmts.filter((x) => actionsOf(x).some((a) => a.startsWith('secretsmanager:')))) {
-      expect(s.Resource).toEqual(config.params.default.confluentSecretArn);
+      expect(s.Resource).toEqual(CI_SECRET_ARN);
     }
     // PutEvents: the default bus, our source only
     for (const s of stmts.filter((x) => actionsOf(x).some((a) => a.startsWith('events:')))) {
@@ -607,3 +621,211 @@ describe('IAM least privilege', () => {
     expect(revoke.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
   });
 });
+
+// ------------------------------------------------------------------ issue 12: deploy safety and operations
+/** `osls package` expected to fail: its combined output. */
+async function packageFails(args: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'pni-package-refused-'));
+  try {
+    await runPackage(dir, args);
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  throw new Error(`osls package ${args.join(' ')} succeeded; it should have refused`);
+}
+
+describe('deploy parameters: no sandbox value reaches a real stage', () => {
+  test('a real stage without confluentSecretArn is refused, naming the parameter', async () => {
+    const out = await packageFails(['--stage', 'prod', '--region', 'eu-central-1']);
+    expect(out).toMatch(/stage "prod" needs the deploy parameter confluentSecretArn/);
+    expect(out).toContain('--param confluentSecretArn=');
+  }, 300_000);
+
+  test("a real stage given the sandbox's secret is refused", async () => {
+    const out = await packageFails(['--stage', 'prod', '--param', `confluentSecretArn=${SEED.confluentSecretArn}`]);
+    expect(out).toMatch(/confluentSecretArn is the sandbox's secret \(account 111122223333\)/);
+  }, 300_000);
+
+  test('the plugin knows the sandbox account of sandbox/seed.ts', () => {
+    expect(readFileSync(join(root, 'scripts/osls-ops-plugin.cjs'), 'utf8')).toContain(
+      `const SANDBOX_ACCOUNT_ID = '${SANDBOX_ACCOUNT}';`,
+    );
+  });
+
+  test("the sandbox's account id appears nowhere in a real stage's template", () => {
+    expect(JSON.stringify(template)).not.toContain(SANDBOX_ACCOUNT);
+    expect(resources.CreateGatewayLambdaFunction.Properties.Environment.Variables.CONFLUENT_SECRET_ARN).toBe(
+      CI_SECRET_ARN,
+    );
+  });
+});
+
+describe('operations: alarms, alerts, metrics, tracing, dashboard', () => {
+  const alarm = (id: string) => {
+    expect(resources[id]?.Type).toBe('AWS::CloudWatch::Alarm');
+    const p = resources[id].Properties;
+    expect(p.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(p.TreatMissingData).toBe('notBreaching');
+    expect(p).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    return p;
+  };
+
+  test('an SNS topic; the e-mail subscription only with the alarmEmail parameter', () => {
+    expect(resources.AlarmTopic.Type).toBe('AWS::SNS::Topic');
+    expect(resources.AlarmEmailSubscription).toMatchObject({
+      Type: 'AWS::SNS::Subscription',
+      Condition: 'HasAlarmEmail',
+      Properties: { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' }, TopicArn: { Ref: 'AlarmTopic' } },
+    });
+    expect(template.Parameters.AlarmEmail).toMatchObject({ Type: 'String', Default: '' });
+    expect(template.Conditions.HasAlarmEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmEmail' }, ''] }] });
+    expect(template.Outputs.AlarmTopicArn.Value).toEqual({ Ref: 'AlarmTopic' });
+  });
+
+  test('the topic accepts alarms of this account and the two alert rules only', () => {
+    const [[, policy], ...more] = ofType('AWS::SNS::TopicPolicy');
+    expect(more).toHaveLength(0);
+    const [cw, ev] = policy.Properties.PolicyDocument.Statement;
+    expect(cw).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' });
+    expect(cw.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+    expect(ev).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' });
+    expect(ev.Condition.ArnEquals['aws:SourceArn'].map(getAttTarget).sort()).toEqual([
+      'RollbackFailedAlertRule',
+      'TeardownFailedAlertRule',
+    ]);
+  });
+
+  test.each([
+    ['ProvisionExecutionsFailedAlarm', 'ExecutionsFailed', 'ProvisionStateMachine'],
+    ['ProvisionExecutionsTimedOutAlarm', 'ExecutionsTimedOut', 'ProvisionStateMachine'],
+    ['TeardownExecutionsFailedAlarm', 'ExecutionsFailed', 'TeardownStateMachine'],
+    ['TeardownExecutionsTimedOutAlarm', 'ExecutionsTimedOut', 'TeardownStateMachine'],
+  ])('%s: AWS/States %s of %s', (id, metric, machine) => {
+    const p = alarm(id);
+    expect(p).toMatchObject({ Namespace: 'AWS/States', MetricName: metric, Statistic: 'Sum' });
+    expect(p.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machine } }]);
+  });
+
+  test('the trigger DLQ alarms as soon as it holds a message', () => {
+    const p = alarm('TriggerDeadLetterQueueAlarm');
+    expect(p).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' });
+    expect(p.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'QueueName'] } },
+    ]);
+  });
+
+  test('every function has an errors-or-throttles alarm', () => {
+    for (const key of functionKeys) {
+      const p = alarm(logicalFn(key).replace(/LambdaFunction$/, 'ErrorsAlarm'));
+      const stats = p.Metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Metric);
+      expect(stats.map((m: Json) => `${m.Namespace} ${m.MetricName}`).sort()).toEqual([
+        'AWS/Lambda Errors',
+        'AWS/Lambda Throttles',
+      ]);
+      for (const m of stats) expect(m.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: logicalFn(key) } }]);
+      expect(p.Metrics.filter((m: Json) => m.ReturnData)).toHaveLength(1);
+    }
+  });
+
+  test.each([
+    [
+      'RollbackFailedAlertRule',
+      DETAIL_TYPES.failed,
+      { rollback: { outcome: ['ROLLBACK_FAILED'] } },
+      '$.detail.rollback.leftovers',
+    ],
+    ['TeardownFailedAlertRule', DETAIL_TYPES.teardownFailed, undefined, '$.detail.leftovers'],
+  ])(
+    '%s: %s -> the topic, a readable message with the request and the leftovers',
+    (id, detailType, detail, leftovers) => {
+      const p = resources[id].Properties;
+      expect(p.EventPattern).toEqual({
+        source: [config.custom.eventSource],
+        'detail-type': [detailType],
+        ...(detail ? { detail } : {}),
+      });
+      expect(p.EventBusName).toBe(config.provider.environment.EVENT_BUS_NAME);
+      const [t] = p.Targets;
+      expect(t.Arn).toEqual({ Ref: 'AlarmTopic' });
+      expect(t.InputTransformer.InputPathsMap).toMatchObject({ requestId: '$.detail.requestId', leftovers });
+      // the template is JSON once the placeholders are filled (strings quoted, the leftovers array not)
+      const filled = t.InputTransformer.InputTemplate.replace(
+        '<leftovers>',
+        '[{"type":"networkInterface","id":"eni-1","reason":"x"}]',
+      ).replace(/<[a-zA-Z]+>/g, 'value');
+      const message = JSON.parse(filled);
+      expect(message.alert).toMatch(/left resources in VPC value/);
+      expect(message.leftovers).toHaveLength(1);
+      expect(message.next).toContain(`npx pni --stack ${SERVICE}-${STAGE} teardown value`);
+    },
+  );
+
+  test('X-Ray: active tracing on every function; every function role may write traces', () => {
+    const roles = functionKeys.map(roleOfFunction).sort();
+    for (const key of functionKeys)
+      expect(resources[logicalFn(key)].Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const policy = resources.LambdaTracingPolicy;
+    expect(policy.Type).toBe('AWS::IAM::Policy');
+    expect(policy.Properties.Roles.map((r: Json) => r.Ref).sort()).toEqual(roles);
+    expect(policy.Properties.PolicyDocument.Statement.flatMap(actionsOf).sort()).toEqual([
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  test('metrics: one namespace, the stage as a dimension', () => {
+    for (const key of functionKeys) {
+      const vars = resources[logicalFn(key)].Properties.Environment.Variables;
+      expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(config.custom.metricsNamespace);
+      expect(vars.PNI_STAGE).toBe(STAGE);
+    }
+  });
+
+  test('the dashboard shows every metric of the service and the alarms', () => {
+    const [text, vars] = resources.OperationsDashboard.Properties.DashboardBody['Fn::Sub'];
+    const body = JSON.parse(text.replace(/\$\{[^}]+\}/g, 'X'));
+    expect(body.widgets.length).toBeGreaterThan(4);
+    for (const name of Object.values(METRIC_NAMES)) expect(text).toContain(`"\${Namespace}", "${name}"`);
+    expect(vars.Namespace).toBe(config.custom.metricsNamespace);
+    expect(vars.Stage).toBe(STAGE);
+    const alarms = body.widgets.find((w: Json) => w.type === 'alarm');
+    expect(alarms.properties.alarms).toHaveLength(5);
+  });
+});
+
+describe('bundles', () => {
+  test('no sandbox, CLI or test code, no sandbox-only packages, no source maps', () => {
+    for (const key of functionKeys) {
+      const zip = readZip(join(outDir, `${key}.zip`));
+      expect(zip.names).toEqual([`functions/${key}/handler.mjs`]);
+      const code = zip.read(`functions/${key}/handler.mjs`).toString('utf8');
+      // esbuild (unminified) heads every bundled module with a `// path` comment
+      const modules = [...code.matchAll(/^\/\/ (\S+\.[cm]?[jt]s)$/gm)].map((m) => m[1]);
+      expect(modules.length).toBeGreaterThan(5);
+      const foreign = modules.filter((m) =>
+        /^(sandbox|cli|tests|bench|scripts)\/|node_modules\/(dynalite|aws-local-stepfunctions|tsx|yaml)\//.test(m),
+      );
+      expect({ key, foreign }).toEqual({ key, foreign: [] });
+      expect(code).not.toMatch(/sourceMappingURL/);
+    }
+  });
+});
+
+const cfnLint = ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]
+  .map((d) => join(d, 'cfn-lint'))
+  .find((p) => existsSync(p));
+(cfnLint ? test : test.skip)(
+  'cfn-lint: the template is clean (.cfnlintrc.yaml)',
+  async () => {
+    const file = join(outDir, 'cloudformation-template-update-stack.json');
+    const result = await new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(cfnLint ?? 'cfn-lint', [file], { cwd: root, timeout: 240_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+      );
+    });
+    expect(result).toEqual({ code: 0, out: '' });
+  },
+  300_000,
+);

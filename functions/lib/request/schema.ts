@@ -1,5 +1,5 @@
 /**
- * THE provisioning request contract (ARCHITECTURE section 3, v1), as users send it.
+ * THE provisioning request contract (docs/architecture.md section 3, v1), as users send it.
  *
  * Every object is strict: an unknown key is an error naming the key (a typo such as "subnetId"
  * must not be silently ignored). Every check carries its message in plain words; `parse.ts`

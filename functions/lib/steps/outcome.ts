@@ -8,6 +8,7 @@ import { requestIdOf } from '../request/parse.js';
 import { causeMessage, stepOf } from '../stepErrors.js';
 import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
 import { present } from '../errors.js';
+import { measure } from '../observability.js';
 
 export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<OutcomeOutput> {
   switch (input.outcome) {
@@ -70,6 +71,7 @@ async function recordSucceeded(ctx: { requestId: string; executionArn: string },
   const { environmentId, vpcId } = claimed(rec);
   await deps.store.releaseLock(environmentId, vpcId, rec.requestId);
   const eniIds = currentEniIds(rec, await deps.store.listEnis(rec.requestId));
+  measure.provisioned(deps.now().getTime() - Date.parse(rec.attemptStartedAt), eniIds.length);
   const base = eventBase(rec);
   const recorded = (field: string) => `the record's ${field} of succeeded request ${rec.requestId}`;
   await deps.publisher.publish(
@@ -117,6 +119,7 @@ async function recordFailed(ctx: FailureContext, deps: Deps): Promise<{ error: {
               : [],
           ),
         ];
+    measure.leftovers(leftovers.length); // (a rollback that finished recorded its own in finishTeardown)
   }
   const rec = await deps.store.update(
     ctx.requestId,

@@ -50,6 +50,7 @@ import { mapLimit, withThrottleRetry } from '../concurrency.js';
 import { createdDuringAttempt, names } from '../naming.js';
 import { eventBase } from '../recordViews.js';
 import { causeMessage } from '../stepErrors.js';
+import { measure } from '../observability.js';
 
 function parseTeardownInput(input: unknown): { requestId: string; mode: TeardownMode; startedBy?: string } {
   const i = (input ?? {}) as {
@@ -484,6 +485,7 @@ export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Prom
       : leftovers.length
         ? 'TEARDOWN_FAILED'
         : 'TORN_DOWN';
+  measure.leftovers(leftovers.length);
   const updated = await deps.store.update(rec.requestId, {
     status: outcome,
     leftovers,

@@ -126,7 +126,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
 
 type Claim = { record: { rec: RequestRecord } | { alreadySucceeded: ProvisionContext }; resumed: boolean };
 
-/** Create the record, or decide what a repeat of this request id means (ARCHITECTURE section 5). */
+/** Create the record, or decide what a repeat of this request id means (docs/architecture.md section 5). */
 async function claimRecord(
   deps: Deps,
   req: CanonicalRequest,

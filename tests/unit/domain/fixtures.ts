@@ -1,4 +1,4 @@
-/** Shared inputs for the domain tests: ARCHITECTURE section 3's example request and matching facts. */
+/** Shared inputs for the domain tests: docs/architecture.md section 3's example request and matching facts. */
 import type { CanonicalRequest, SubnetFact } from '#lib/types.js';
 import type { ProvisioningRequestInput } from '#lib/request/schema.js';
 import type { LiveFacts } from '#lib/request/live.js';
@@ -8,7 +8,7 @@ export const SUBNET_B = 'subnet-0123456789abcdefb';
 export const SUBNET_C = 'subnet-0123456789abcdefc';
 export const VPC = 'vpc-0123456789abcdef0';
 
-/** The example request of ARCHITECTURE section 3. */
+/** The example request of docs/architecture.md section 3. */
 export function exampleRequest(): ProvisioningRequestInput & Record<string, unknown> {
   return {
     requestId: 'pni-payments-usw2',

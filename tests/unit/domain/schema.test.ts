@@ -25,7 +25,7 @@ const FORBIDDEN_LIST = '240.0.0.0/4, 172.17.0.0/16, 172.23.0.0/16, 10.100.0.0/16
 const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
 
 describe('parseRequest: the example request and defaults', () => {
-  it('accepts ARCHITECTURE section 3 example unchanged', () => {
+  it('accepts docs/architecture.md section 3 example unchanged', () => {
     expect(parseRequest(exampleRequest(), 'exec-1')).toEqual({
       requestId: 'pni-payments-usw2',
       environmentId: 'env-abc123',

@@ -38,7 +38,7 @@ export const EXEC_ARN_2 = 'arn:aws:states:us-west-2:111122223333:execution:pni-p
 export const TEARDOWN_ARN = 'arn:aws:states:us-west-2:111122223333:execution:pni-teardown:td-1';
 export const T0 = new Date('2026-03-01T10:00:00.000Z');
 
-/** ARCHITECTURE section 3's example request (raw input form). */
+/** docs/architecture.md section 3's example request (raw input form). */
 export function exampleRequest(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     requestId: 'pni-payments-usw2',
