@@ -18,6 +18,12 @@ export const FORBIDDEN_ROUTE_CIDRS = [
   '10.255.0.0/16',
 ] as const;
 
+/**
+ * Private IPv4 ranges (RFC 1918). A security group rule from or to anything outside them (0.0.0.0/0 included) is
+ * refused unless the request consents with `securityGroup.allowPublicCidrs: true`.
+ */
+export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
 /** AWS subnet facts: the first four addresses and the last one are reserved. */
 export const RESERVED_LEADING_ADDRESSES = 4;
 export const RESERVED_ADDRESSES_PER_SUBNET = 5;
@@ -92,6 +98,12 @@ export const DELETION_POLL_SECONDS = 15;
 export const DEFAULT_GATEWAY_DEADLINE_SECONDS = 2 * 3600;
 export const DEFAULT_ACCESS_POINT_DEADLINE_SECONDS = 6 * 3600;
 export const DEFAULT_DELETION_DEADLINE_SECONDS = 5 * 3600;
+/**
+ * For this long after we created an ENI or security group, a NotFound on its delete is not proof that it is gone
+ * (EC2 eventual consistency: AWS advises "a couple of seconds up to a few minutes"; 30 minutes is a wide margin).
+ * Measured on the clock the state machine's waits run on (CLOCK_SCALE: 1 on AWS, the profile's factor in the sandbox).
+ */
+export const DEFAULT_DELETION_GRACE_SECONDS = 30 * 60;
 export const DEFAULT_ENI_MAX_CONCURRENCY = 10;
 /** CreateNetworkInterfacePermission shares EC2's 50-token / 5-per-second mutating bucket. */
 export const PERMISSION_GRANT_CONCURRENCY = 5;

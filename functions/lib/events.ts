@@ -42,10 +42,13 @@ export interface FailedDetail extends EventBase {
 }
 export interface TeardownSucceededDetail extends EventBase {
   mode: 'teardown';
+  /** Found by our tag but not ours: reported, not deleted (issue 8). */
+  notOwned?: Leftover[];
 }
 export interface TeardownFailedDetail extends EventBase {
   mode: 'teardown';
   leftovers: Leftover[];
+  notOwned?: Leftover[];
 }
 
 // ------------------------------------------------------------------ day 2 (issue 10)

@@ -36,12 +36,18 @@ export interface RequestRecord {
   confluentAccount?: string;
   securityGroupId?: string;
   securityGroupCreatedByUs?: boolean;
+  /** When this request's CreateSecurityGroup returned (grace period for NotFound on delete). */
+  securityGroupCreatedAt?: string;
+  /** When a teardown's DeleteSecurityGroup succeeded (its deletion is then confirmed). */
+  securityGroupDeletedAt?: string;
   accessPointId?: string;
   eniCount?: number;
   warnings?: string[];
   error?: { name: string; message: string };
   failedStep?: string;
   leftovers?: Leftover[];
+  /** Found by our tag but not ours (other VPC, subnet, security group, or without our tags): reported, not deleted. */
+  notOwned?: Leftover[];
   teardownExecutionArn?: string;
   /** (day 2) The last drift check of this connection (scheduled, `pni drift` or a repair's re-check). */
   lastDriftCheck?: DriftCheckRecord;
@@ -82,6 +88,8 @@ export interface EniRecord {
   eniId?: string;
   permissionId?: string;
   status: 'CREATED' | 'PERMITTED' | 'REVOKED' | 'DELETED';
+  /** When the create call returned (a NotFound on delete within the grace period after it proves nothing). */
+  createdAt?: string;
   updatedAt: string;
 }
 
@@ -263,8 +271,9 @@ export class StateStore implements RequestStore {
   }
 
   /** Record (or refresh) one ENI slot of an attempt; a later attempt may overwrite an earlier attempt's slot. */
-  async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<void> {
-    const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, updatedAt: this.iso() };
+  async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt' | 'createdAt'>): Promise<void> {
+    const now = this.iso();
+    const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, createdAt: now, updatedAt: now };
     try {
       await this.doc.send(
         new PutCommand({

@@ -8,7 +8,13 @@ export interface EgressRule {
   ports: number[];
 }
 
-export type SecurityGroupRequest = { existingId: string } | { ingressCidrs?: string[]; egressRules: EgressRule[] };
+export type SecurityGroupRequest =
+  | { existingId: string }
+  | {
+      ingressCidrs?: string[];
+      egressRules: EgressRule[] /** consent to rules from/to public ranges */;
+      allowPublicCidrs?: true;
+    };
 
 export type GatewayRequest = { existingId: string } | { displayName?: string };
 

@@ -79,6 +79,8 @@ describe('crash after the side effect', () => {
     await ec2.send(
       new CreateNetworkInterfaceCommand({
         SubnetId: SEED.subnets[0].subnetId,
+        // Like every ENI createEni makes: in the request's security group (ownership is checked before a delete).
+        Groups: [(await h.record('pni-orphan'))?.securityGroupId],
         Description: 'orphan of a crashed createEni',
         TagSpecifications: [
           {

@@ -12,7 +12,9 @@ import {
   IN_USE_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
   NOT_YET_VISIBLE_ERROR_NAMES,
+  TIMEOUT_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
+  UNCONFIRMED_DELETION_ERROR_NAMES,
 } from '#lib/errors.js';
 import {
   ACCESS_POINT_POLL_SECONDS,
@@ -123,7 +125,8 @@ describe.each(Object.entries(allMachines))('%s.asl.json', (name, machine) => {
       ...TRANSIENT_ERROR_NAMES,
       ...NOT_YET_VISIBLE_ERROR_NAMES,
       ...IN_USE_ERROR_NAMES,
-      'States.Timeout',
+      ...UNCONFIRMED_DELETION_ERROR_NAMES,
+      ...TIMEOUT_ERROR_NAMES,
     ]);
     for (const { name: n, state } of allStates(machine).filter(({ state }) => state.Retry)) {
       const errors: string[] = state.Retry.flatMap((r: State) => r.ErrorEquals);
@@ -140,6 +143,16 @@ describe.each(Object.entries(allMachines))('%s.asl.json', (name, machine) => {
         expect(r.MaxAttempts).toBeLessThanOrEqual(10);
         expect(r.BackoffRate ?? 2).toBeGreaterThanOrEqual(1);
       }
+    }
+  });
+
+  test('every Lambda Task retries a timeout (the function timed out, or the Task did) more than once, with jitter: every step is idempotent', () => {
+    for (const { name: n, state } of allStates(machine).filter(({ state }) => lambdaKey(state))) {
+      const r = state.Retry.find((x: State) => x.ErrorEquals.includes('Sandbox.Timedout'));
+      expect({ n, errors: r?.ErrorEquals }).toEqual({ n, errors: [...TIMEOUT_ERROR_NAMES] });
+      expect(r.MaxAttempts).toBeGreaterThanOrEqual(2);
+      expect(r.JitterStrategy).toBe('FULL');
+      expect(r.BackoffRate).toBeGreaterThan(1);
     }
   });
 
@@ -193,37 +206,51 @@ describe.each(Object.entries(allMachines))('%s.asl.json', (name, machine) => {
 
 describe('provision', () => {
   const forward = [...reachable(provision, 'ProvisionResources')].filter(
-    (n) => !['Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n),
+    (n) => !['ClaimRollback', 'Rollback', 'RecordFailed', 'ProvisioningFailed'].includes(n),
   );
 
   test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
     expect(provision.StartAt).toBe('ValidateRequest');
-    expect(provision.States.ValidateRequest.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RejectRequest' },
-    ]);
+    // No ResultPath (the default, $: the error replaces the state): the input may be any JSON value (null, a list),
+    // which a ResultPath such as '$.error' could not extend. RejectRequest reads the input from the context object.
+    expect(provision.States.ValidateRequest.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RejectRequest' }]);
     expect(reachable(provision, 'RejectRequest').has('Rollback')).toBe(false);
     expect(provision.States.RejectRequest.Parameters.outcome).toBe('REJECTED');
+    expect(provision.States.RejectRequest.Parameters.context['input.$']).toBe('$$.Execution.Input');
     expect(provision.States.RequestRejected).toEqual({
       Type: 'Fail',
-      ErrorPath: '$.error.Error',
-      CausePath: '$.error.Cause',
+      ErrorPath: '$.Error',
+      CausePath: '$.Cause',
     });
   });
 
-  test('every forward Task/Parallel/Map after validation catches States.ALL into Rollback', () => {
+  test('every forward Task/Parallel/Map after validation catches States.ALL into the rollback (claim first)', () => {
     const fallible = forward.filter((n) => ['Task', 'Parallel', 'Map'].includes(provision.States[n].Type));
     expect(fallible.length).toBeGreaterThanOrEqual(6);
     for (const n of fallible) {
       const c = provision.States[n].Catch?.find((x: State) => x.ErrorEquals.includes('States.ALL'));
-      expect({ n, next: c?.Next }).toEqual({ n, next: 'Rollback' });
+      expect({ n, next: c?.Next }).toEqual({ n, next: 'ClaimRollback' });
     }
+  });
+
+  test('the rollback is claimed on the record before the nested teardown starts; a failed claim is still recorded', () => {
+    const c = provision.States.ClaimRollback;
+    expect(c.Resource).toEqual({ 'Fn::GetAtt': ['recordOutcome', 'Arn'] });
+    expect(c.Parameters.outcome).toBe('ROLLING_BACK');
+    expect(c.ResultPath).toBeNull();
+    expect(c.Next).toBe('Rollback');
+    expect(c.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RecordFailed' }]);
+    const preds = allStates(provision)
+      .filter(({ state }) => successors(state).includes('Rollback'))
+      .map(({ name }) => name);
+    expect(preds).toEqual(['ClaimRollback']);
   });
 
   test('no forward state can end the execution without passing the rollback, except success', () => {
     for (const n of forward) {
       const s = provision.States[n];
       if (s.Type === 'Fail') throw new Error(`${n} fails without rollback`);
-      expect(reachable(provision, n).has('Rollback') || s.End === true || s.Type === 'Succeed').toBe(true);
+      expect(reachable(provision, n).has('ClaimRollback') || s.End === true || s.Type === 'Succeed').toBe(true);
     }
   });
 
@@ -293,6 +320,15 @@ describe('teardown', () => {
     for (const n of ['RevokePermissions', 'DeleteEnis', 'DeleteSecurityGroup']) {
       const r = teardown.States[n].Retry.find((x: State) => x.ErrorEquals.includes('ResourceInUse'));
       expect(r.MaxAttempts).toBeGreaterThan(0);
+      expect(r.MaxAttempts).toBeLessThanOrEqual(10);
+      expect(teardown.States[n].Catch[0].ErrorEquals).toEqual(['States.ALL']);
+    }
+  });
+
+  test('an unconfirmed deletion (NotFound within the grace period) is retried with a bound, then recorded and passed on', () => {
+    for (const n of ['DeleteEnis', 'DeleteSecurityGroup']) {
+      const r = teardown.States[n].Retry.find((x: State) => x.ErrorEquals.includes('DeletionUnconfirmed'));
+      expect(r).toMatchObject({ ErrorEquals: [...UNCONFIRMED_DELETION_ERROR_NAMES], JitterStrategy: 'FULL' });
       expect(r.MaxAttempts).toBeLessThanOrEqual(10);
       expect(teardown.States[n].Catch[0].ErrorEquals).toEqual(['States.ALL']);
     }

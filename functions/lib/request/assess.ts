@@ -6,10 +6,10 @@
 import { LIVE_CONNECTION_STATUSES } from '../constants.js';
 import { ConnectionExists } from '../errors.js';
 import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
-import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
+import { isPniGateway } from '../confluent/index.js';
 import type { Deps } from '../deps.js';
 import type { CanonicalRequest, SubnetFact } from '../types.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from './live.js';
+import { checkLiveFacts, existingGatewayFact, withDefaults, type LiveFacts } from './live.js';
 import { egressWarnings } from './parse.js';
 
 export interface Assessment {
@@ -44,19 +44,7 @@ export async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayI
     .flatMap((g) =>
       g.id ? [{ id: g.id, displayName: g.spec?.display_name, phase: String(g.status?.phase ?? 'UNKNOWN') }] : [],
     );
-  let existing: LiveFacts['existingGateway'];
-  if ('existingId' in req.gateway) {
-    const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing =
-      existingGateway?.id && cfg
-        ? {
-            id: existingGateway.id,
-            region: cfg.region ?? '',
-            zones: cfg.zones ?? [],
-            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
-          }
-        : null;
-  }
+  const existing = 'existingId' in req.gateway ? existingGatewayFact(existingGateway) : undefined;
   return {
     vpc,
     subnets,

@@ -15,11 +15,27 @@ export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<Ou
   switch (input.outcome) {
     case 'SUCCEEDED':
       return recordSucceeded(input.context, deps);
+    case 'ROLLING_BACK':
+      return claimRollback(input.context, deps);
     case 'FAILED':
       return recordFailed(input.context, deps);
     case 'REJECTED':
       return recordRejected(input.context, deps);
   }
+}
+
+/**
+ * ClaimRollback: before the provisioning starts its nested teardown, it marks the record ROLLING_BACK as the
+ * execution that owns it. Teardown in rollback mode requires this claim, so a hand-started "rollback" of a running
+ * provisioning is refused. Idempotent (a retry finds the claim made); creates still in flight see the status and stop.
+ */
+async function claimRollback(ctx: { requestId: string; executionArn: string }, deps: Deps): Promise<{ claimed: true }> {
+  await deps.store.update(
+    ctx.requestId,
+    { status: 'ROLLING_BACK' },
+    { executionArn: ctx.executionArn, status: ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'] },
+  );
+  return { claimed: true };
 }
 
 /**

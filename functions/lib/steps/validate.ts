@@ -10,10 +10,11 @@ import {
   RequestInProgress,
   RequestInvalid,
   RequestLocked,
+  RequestNotAllowed,
   errorMessage,
 } from '../errors.js';
 import { events } from '../events.js';
-import { parseRequest, requestHash, requestIdOf } from '../request/parse.js';
+import { FORBIDDEN_KEYS, MAX_REQUEST_DEPTH, parseRequest, requestHash, requestIdOf } from '../request/parse.js';
 import { assessRequest, type Assessment } from '../request/assess.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
@@ -32,6 +33,24 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     if (err instanceof RequestInvalid)
       await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
     throw err;
+  }
+  // Who may ask: the stack's allowlists (deploy parameters; empty = any), checked before anything is claimed.
+  const { allowedEnvironmentIds, allowedVpcIds } = deps.config;
+  const notAllowed =
+    allowedEnvironmentIds.length && !allowedEnvironmentIds.includes(parsed.environmentId)
+      ? new RequestNotAllowed(
+          'environmentId',
+          `environment ${parsed.environmentId} is not served by this deployment (allowed: ${allowedEnvironmentIds.join(', ')})`,
+        )
+      : allowedVpcIds.length && !allowedVpcIds.includes(parsed.vpcId)
+        ? new RequestNotAllowed(
+            'vpcId',
+            `VPC ${parsed.vpcId} is not served by this deployment (allowed: ${allowedVpcIds.join(', ')})`,
+          )
+        : undefined;
+  if (notAllowed) {
+    await recordRejection(deps, knownId, norm.source, ev.execution.arn, notAllowed, norm.request);
+    throw notAllowed;
   }
   const hash = requestHash(parsed);
   const { record, resumed } = await claimRecord(deps, parsed, hash, norm.source, ev.execution.arn);
@@ -169,6 +188,8 @@ async function claimRecord(
       confluentAccount: undefined,
       securityGroupId: undefined,
       securityGroupCreatedByUs: undefined,
+      securityGroupCreatedAt: undefined,
+      securityGroupDeletedAt: undefined,
       accessPointId: undefined,
       warnings: undefined,
       teardownExecutionArn: undefined,
@@ -205,7 +226,7 @@ async function recordRejection(
   requestId: string,
   source: RequestSource,
   executionArn: string,
-  err: RequestInvalid,
+  err: RequestInvalid | RequestNotAllowed,
   raw: unknown,
 ) {
   const error = { name: err.name, message: err.message };
@@ -236,10 +257,32 @@ async function recordRejection(
   }
 }
 
-function safeRaw(raw: unknown): unknown {
+/** Longest raw request kept on a REJECTED record (as JSON text). */
+const MAX_RAW_REQUEST_CHARS = 20000;
+
+/**
+ * The raw request as the record may hold it, whatever its shape: a copy with every key and value DynamoDB accepts
+ * (forbidden keys dropped, numbers outside the safe range and non-finite ones as text, at most MAX_REQUEST_DEPTH deep),
+ * or nothing when it is too large. Never throws: a rejection is recorded even for the most hostile input.
+ */
+export function safeRaw(raw: unknown): unknown {
+  const copy = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? v : String(v);
+    if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
+    if (typeof v !== 'object' || depth >= MAX_REQUEST_DEPTH) return undefined;
+    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1) ?? null);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.includes(k) || k === '') continue;
+      const x = copy((v as Record<string, unknown>)[k], depth + 1);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
   try {
-    const s = JSON.stringify(raw);
-    return s && s.length < 20000 ? JSON.parse(s) : undefined;
+    const safe = copy(raw, 0);
+    const text = JSON.stringify(safe);
+    return text !== undefined && text.length <= MAX_RAW_REQUEST_CHARS ? safe : undefined;
   } catch {
     return undefined;
   }

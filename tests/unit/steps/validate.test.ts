@@ -268,6 +268,34 @@ describe('validateRequest: live rule failures are rejected before any change', (
     expect(h.confluent.calls).toEqual([]);
     expect((await h.store.get('bad-1'))?.rawRequest).toMatchObject({ requestId: 'bad-1' });
   });
+
+  test.each([
+    ['null', null, 'request'],
+    ['a list', [1, 2], 'request'],
+    ['huge numbers', { requestId: 'bad-2', enisPerSubnet: 1e308, x: 2 ** 60, y: [1e300] }, 'enisPerSubnet'],
+    [
+      '__proto__ and constructor keys',
+      JSON.parse('{"requestId":"bad-3","__proto__":{"a":1},"constructor":2}'),
+      '__proto__',
+    ],
+    [
+      'deep nesting',
+      { requestId: 'bad-4', tags: JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) },
+      'tags[0][0][0][0][0][0][0]',
+    ],
+  ])(
+    'hostile shape (%s): RequestInvalid naming the field, a REJECTED record the store accepts, nothing called',
+    async (_what, input, field) => {
+      stubFacts();
+      const requestId = (input as { requestId?: string } | null)?.requestId ?? exec().name;
+      await expectRejected(requestId, validateRequest({ input, execution: exec() }, h.deps), field);
+      expect(ec2CommandNames()).toEqual([]);
+      expect(h.confluent.calls).toEqual([]);
+      const raw = JSON.stringify((await h.store.get(requestId))?.rawRequest ?? null);
+      expect(raw).not.toContain('__proto__');
+      expect(raw).not.toContain('constructor');
+    },
+  );
 });
 
 describe('validateRequest: repeats of a request id', () => {
