@@ -22,9 +22,12 @@ import { ProgressDisplay } from './progress.js';
 import { causeMessage } from '#lib/public.js';
 import { EXIT, provisionCommand, statusCommand, teardownCommand } from './remote.js';
 import { readJsonFile } from './json.js';
+import { DAY2_HELP, day2Command } from './day2.js';
+import { type Flags, UsageError, parseFlags } from './flags.js';
+
+import { CatalogUsageError, catalogCommand } from './catalog.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-import { CatalogUsageError, catalogCommand } from './catalog.js';
 
 /** `catalog` arguments: the subcommand and its positionals, and the flags. */
 function catalogArgs(rest: string[]): [string[], Flags] {
@@ -38,42 +41,7 @@ function catalogArgs(rest: string[]): [string[], Flags] {
   return [positionals, flags];
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-interface Flags {
-  [k: string]: string | boolean | undefined;
-}
-
-export function parseFlags(
-  args: string[],
-  spec: Record<string, 'bool' | 'string'>,
-): { flags: Flags; positionals: string[] } {
-  const flags: Flags = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split('=', 2);
-    const kind = spec[name];
-    if (!kind) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'bool') {
-      flags[name] = true;
-      continue;
-    }
-    const value = inline ?? args[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    flags[name] = value;
-  }
-  return { flags, positionals };
-}
+export { UsageError, parseFlags } from './flags.js';
 
 function profileFlag(v: unknown): ProfileName {
   if (v === undefined) return 'fast';
@@ -132,7 +100,7 @@ const HELP = `pni — Confluent PNI provisioning on AWS, with a local sandbox
       tear a provisioned connection down (safe order), or finish a failed teardown
   pni [--stack NAME] status REQUEST_ID [--json] [--table NAME]
       the state record: status, ids, error, leftovers
-  pni catalog launch FILE.json [--name NAME] | update NAME FILE.json | terminate NAME  [--json] [--endpoint URL]
+${DAY2_HELP}  pni catalog launch FILE.json [--name NAME] | update NAME FILE.json | terminate NAME  [--json] [--endpoint URL]
       rehearse the Service Catalog product on a running sandbox: plays CloudFormation (FILE.json holds the
       parameters of servicecatalog/pni-connection.yaml) and prints the stack's outputs
   pni COMMAND --help   more about one command
@@ -188,6 +156,11 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       }
       case 'catalog': // Service Catalog rehearsal (cli/catalog.ts)
         return await catalogCommand(...catalogArgs(rest), io, { root: PROJECT_ROOT });
+      case 'drift':
+      case 'repair':
+      case 'list':
+      case 'plan':
+        return await day2Command(command, rest, io, stack);
       case undefined:
       case 'help':
       case '--help':

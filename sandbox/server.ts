@@ -8,7 +8,7 @@
  *   x-amz-target DynamoDB_20120810.*   DynamoDB (dynalite, in-process, behind this port)
  *   x-amz-target AWSEvents.*           EventBridge
  *   x-amz-target AWSStepFunctions.*    Step Functions (aws-local-stepfunctions, real handlers in-process)
- *   x-amz-target secretsmanager.*      Secrets Manager (./secretsmanager: GetSecretValue of the seeded Confluent key)
+ *   x-amz-target secretsmanager.*      Secrets Manager (./secretsmanager: Get/PutSecretValue of the seeded Confluent key)
  *   POST / Version=2010-05-15          CloudFormation Query protocol (./cloudformation.ts: DescribeStacks of our stack)
  *   POST / Action=...                  EC2 Query protocol
  *   POST /2015-03-31/functions/{name}/invocations   Lambda Invoke (every serverless.yml function, in-process)
@@ -27,7 +27,7 @@ import { ConfluentEmulator } from './confluent/index.js';
 import { StepFunctionsService } from './stepfunctions/index.js';
 import { EventBridgeService } from './eventbridge/index.js';
 import { CloudFormationService, isCloudFormationRequest } from './cloudformation.js';
-import { handleSecretsManager, SECRETS_MANAGER_TARGET_PREFIX } from './secretsmanager/index.js';
+import { SecretsManager, SECRETS_MANAGER_TARGET_PREFIX } from './secretsmanager/index.js';
 import { CONTROL_PREFIX, ControlApi, json } from './control.js';
 import { declaredEnvironment, handlerEnvironment, sandboxTableName } from './handlerEnv.js';
 import { loadServerlessConfig, type ServerlessConfig } from './serverlessConfig.js';
@@ -62,6 +62,7 @@ export class SandboxPortInUse extends Error {
 
 export class Sandbox {
   readonly faults = new FaultRegistry();
+  readonly secretsManager = new SecretsManager();
   readonly ec2: Ec2Emulator;
   readonly confluent: ConfluentEmulator;
   readonly stepFunctions: StepFunctionsService;
@@ -194,6 +195,10 @@ export class Sandbox {
       // defaults are for AWS; the sandbox's fast profile retries sooner).
       AWS_SESSION_TOKEN: '',
       CONFLUENT_MAX_RETRY_DELAY_MS: fast ? '5' : '1000',
+      // Read the secret on every use, so a PutSecretValue takes effect at once (AWS: cached 5 minutes).
+      CONFLUENT_SECRET_MAX_AGE_SECONDS: '0',
+      // The handlers' time-based rules (the deletion grace period) run on the same scaled clock as the ASL's waits.
+      CLOCK_SCALE: String(this.profileValue.timeFactor),
       EC2_THROTTLE_BASE_DELAY_MS: fast ? '1' : '250',
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       // Powertools Metrics (EMF on stdout) are silenced like the logger (PNI_METRICS=on prints them); the tracer is
@@ -275,6 +280,7 @@ export class Sandbox {
     this.eventBridge.reset();
     this.cfnResponses.reset();
     this.faults.clear();
+    this.secretsManager.reset();
     this.ec2.reset();
     this.confluent.reset();
     this.dynamo!.closeAllConnections?.();
@@ -356,7 +362,7 @@ export class Sandbox {
         return;
       } else if (target.startsWith('AWSEvents.')) out = await this.eventBridge.handle(sreq);
       else if (target.startsWith('AWSStepFunctions.')) out = await this.stepFunctions.handle(sreq);
-      else if (target.startsWith(SECRETS_MANAGER_TARGET_PREFIX)) out = handleSecretsManager(sreq, target);
+      else if (target.startsWith(SECRETS_MANAGER_TARGET_PREFIX)) out = this.secretsManager.handle(sreq, target);
       else if (isCloudFormationRequest(sreq)) out = this.cloudFormation.handle(sreq);
       else if (sreq.method === 'POST' && /(^|&)Action=/.test(body.toString('utf8'))) {
         out = await this.ec2.handle(sreq, regionFromAuthorization(req.headers.authorization) ?? SEED.region);

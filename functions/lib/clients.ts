@@ -10,8 +10,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { config, sdkMaxAttempts } from './config.js';
-import { ConfigError } from './errors.js';
-import { ConfluentClient } from './confluent/index.js';
+import { ConfluentClient, parseConfluentSecret } from './confluent/index.js';
 import { StateStore } from './state.js';
 import { EventPublisher } from './publisher.js';
 import { measure, tracer } from './observability.js';
@@ -54,7 +53,10 @@ export function eventPublisher(): EventPublisher {
 }
 
 let confluentClient: ConfluentClient | undefined;
-/** The Confluent client; its API key comes from Secrets Manager (cached 5 minutes by Powertools Parameters). */
+/**
+ * The Confluent client; its API key comes from Secrets Manager (cached CONFLUENT_SECRET_MAX_AGE_SECONDS, default 300, by
+ * Powertools Parameters) and is parsed by parseConfluentSecret only.
+ */
 export function confluent(): ConfluentClient {
   confluentClient ??= new ConfluentClient({
     baseUrl: config().confluentApiUrl,
@@ -63,16 +65,10 @@ export function confluent(): ConfluentClient {
       measure.retried();
       if (info.status === 429) measure.throttled();
     },
-    credentials: async () => {
-      const secret = await getSecret<{ key?: string; secret?: string }>(config().confluentSecretArn, {
-        transform: 'json',
-        maxAge: 300,
-      });
-      if (!secret || typeof secret.key !== 'string' || typeof secret.secret !== 'string') {
-        throw new ConfigError('the Confluent secret must be JSON {"key": "...", "secret": "..."}');
-      }
-      return { key: secret.key, secret: secret.secret };
-    },
+    credentials: async () =>
+      parseConfluentSecret(
+        await getSecret(config().confluentSecretArn, { maxAge: config().confluentSecretMaxAgeSeconds }),
+      ),
   });
   return confluentClient;
 }

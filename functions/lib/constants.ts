@@ -18,6 +18,12 @@ export const FORBIDDEN_ROUTE_CIDRS = [
   '10.255.0.0/16',
 ] as const;
 
+/**
+ * Private IPv4 ranges (RFC 1918). A security group rule from or to anything outside them (0.0.0.0/0 included) is
+ * refused unless the request consents with `securityGroup.allowPublicCidrs: true`.
+ */
+export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
 /** AWS subnet facts: the first four addresses and the last one are reserved. */
 export const RESERVED_LEADING_ADDRESSES = 4;
 export const RESERVED_ADDRESSES_PER_SUBNET = 5;
@@ -55,6 +61,13 @@ export const DETAIL_TYPES = {
   /** In-place update (statemachine/update.asl.json; Service Catalog Update today). */
   updateSucceeded: 'PNI Update Succeeded',
   updateFailed: 'PNI Update Failed',
+  // day 2 (issue 10)
+  provisioningRejected: 'PNI Provisioning Rejected',
+  requestNotFound: 'PNI Request Not Found',
+  driftDetected: 'PNI Drift Detected',
+  repairRequested: 'PNI Repair Requested',
+  repairSucceeded: 'PNI Repair Succeeded',
+  repairFailed: 'PNI Repair Failed',
 } as const;
 
 export const PHASES = ['GATEWAY_READY', 'ENIS_CREATED', 'PERMISSIONS_GRANTED', 'ACCESS_POINT_READY'] as const;
@@ -88,6 +101,12 @@ export const DELETION_POLL_SECONDS = 15;
 export const DEFAULT_GATEWAY_DEADLINE_SECONDS = 2 * 3600;
 export const DEFAULT_ACCESS_POINT_DEADLINE_SECONDS = 6 * 3600;
 export const DEFAULT_DELETION_DEADLINE_SECONDS = 5 * 3600;
+/**
+ * For this long after we created an ENI or security group, a NotFound on its delete is not proof that it is gone
+ * (EC2 eventual consistency: AWS advises "a couple of seconds up to a few minutes"; 30 minutes is a wide margin).
+ * Measured on the clock the state machine's waits run on (CLOCK_SCALE: 1 on AWS, the profile's factor in the sandbox).
+ */
+export const DEFAULT_DELETION_GRACE_SECONDS = 30 * 60;
 export const DEFAULT_ENI_MAX_CONCURRENCY = 10;
 /** CloudFormation waits at most an hour for a custom resource: answer a Create by then (Service Catalog). */
 export const DEFAULT_CATALOG_ANSWER_DEADLINE_SECONDS = 55 * 60;
@@ -125,3 +144,15 @@ export const METRIC_NAMES = {
   retries: 'Retries',
   leftovers: 'Leftovers',
 } as const;
+// ------------------------------------------------------------------ day 2 (issue 10): drift, repair, plan, list
+/** Statuses of a live connection: a new request for the same (environment, VPC) is refused (ConnectionExists). */
+export const LIVE_CONNECTION_STATUSES: readonly Status[] = ['SUCCEEDED', 'PROVISIONING'];
+/** Connections one drift run lists per page (from the byStatus index), and checks at once within a page. */
+export const DRIFT_PAGE_SIZE = 10;
+export const DRIFT_CHECK_CONCURRENCY = 2;
+/** Pause between two pages of a drift run (the drift machine's Wait uses it; a statemachine test checks it). */
+export const DRIFT_PAGE_PAUSE_SECONDS = 5;
+/** A drift run stops after this many pages (DRIFT_PAGE_SIZE x this = 10 000 connections). */
+export const DRIFT_MAX_PAGES = 1000;
+/** Lock holder of a repair: `repair:<requestId>` (the connection's own id would let its provisioning re-enter). */
+export const REPAIR_LOCK_PREFIX = 'repair:';

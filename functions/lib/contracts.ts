@@ -144,9 +144,15 @@ export interface RejectionContext {
 /** RecordOutcome: RecordSucceeded, RecordFailed (after the rollback) or RejectRequest (validation failed). */
 export type OutcomeInput =
   | { outcome: 'SUCCEEDED'; context: { requestId: string; executionArn: string } }
+  /** ClaimRollback: the provisioning marks the record ROLLING_BACK before it starts its nested teardown. */
+  | { outcome: 'ROLLING_BACK'; context: { requestId: string; executionArn: string } }
   | { outcome: 'FAILED'; context: FailureContext }
   | { outcome: 'REJECTED'; context: RejectionContext };
-export type OutcomeOutput = ProvisionResult | { error: { Error: string; Cause: string } } | { rejected: boolean };
+export type OutcomeOutput =
+  | ProvisionResult
+  | { error: { Error: string; Cause: string } }
+  | { rejected: boolean }
+  | { claimed: true };
 
 // ------------------------------------------------------------------ teardown
 
@@ -197,6 +203,8 @@ export interface FinishTeardownOutput {
   mode: TeardownMode;
   outcome: string;
   leftovers: Leftover[];
+  /** Found by our tag but not ours: reported, never deleted (absent when none). */
+  notOwned?: Leftover[];
 }
 
 // ------------------------------------------------------------------ update (statemachine/update.asl.json, issue 9)

@@ -21,7 +21,7 @@ export type ConfluentApi = Pick<
   | 'getAccessPoint'
   | 'createAccessPoint'
   | 'deleteAccessPoint'
-  // in-place update (statemachine/update.asl.json): PATCH of egress_routes
+  // in-place update (update.asl.json: egress_routes) and day-2 repair (network_interfaces, routes)
   | 'updateAccessPoint'
 >;
 

@@ -185,6 +185,16 @@ export async function describeSecurityGroup(
     : null;
 }
 
+/** The security group with its tags, or null when EC2 does not show it. */
+export async function describeSecurityGroupFull(ec2: EC2Client, groupId: string): Promise<SecurityGroup | null> {
+  try {
+    return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0] ?? null;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw mapEc2Error(err, `describing security group ${groupId}`);
+  }
+}
+
 // ---------------------------------------------------------------- security group
 
 /** Find our group by name in the VPC; a group of that name without our request tag is someone else's. */

@@ -40,6 +40,17 @@ export function sequentialAddresses(cidr: string, startOffset: number, count: nu
   return out;
 }
 
+/** The description and Name tag of slot `slot` (also what a repair gives the ENI that replaces a deleted one). */
+export function slotNames(
+  requestId: string,
+  enisPerSubnet: number,
+  slot: number,
+): { description: string; name: string } {
+  const i = Math.floor(slot / enisPerSubnet);
+  const k = slot % enisPerSubnet;
+  return { description: `Confluent PNI-sub-${i}-eni-${k + 1}`, name: `pni-${requestId}-sub-${i}-eni-${k + 1}` };
+}
+
 /** Every slot of the request, subnet by subnet (subnets given in req.subnetIds order). */
 export function planEnis(req: CanonicalRequest, subnets: SubnetFact[], attempt: number): EniSlot[] {
   if (subnets.length !== req.subnetIds.length || subnets.some((s, i) => s.subnetId !== req.subnetIds[i])) {
@@ -60,8 +71,7 @@ export function planEnis(req: CanonicalRequest, subnets: SubnetFact[], attempt: 
       zoneId: subnet.zoneId,
       ...(addresses ? { privateIp: addresses[i][k] } : {}),
       clientToken: clientToken(req.requestId, attempt, s),
-      description: `Confluent PNI-sub-${i}-eni-${k + 1}`,
-      name: `pni-${req.requestId}-sub-${i}-eni-${k + 1}`,
+      ...slotNames(req.requestId, n, s),
     });
   }
   return slots;

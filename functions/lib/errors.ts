@@ -22,6 +22,19 @@ export class RequestInvalid extends PniError {
     this.name = 'RequestInvalid';
   }
 }
+/**
+ * The request is valid but this deployment does not serve it: its Confluent environment or VPC is not on the
+ * stack's allowlist (ALLOWED_ENVIRONMENT_IDS / ALLOWED_VPC_IDS). Nothing was created.
+ */
+export class RequestNotAllowed extends PniError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'RequestNotAllowed';
+  }
+}
 /** Another execution is working on this request id. */
 export class RequestInProgress extends PniError {
   constructor(message: string) {
@@ -41,6 +54,23 @@ export class RequestLocked extends PniError {
   constructor(message: string) {
     super(message);
     this.name = 'RequestLocked';
+  }
+}
+/** (day 2) The (environment, VPC) already has a live connection (SUCCEEDED or PROVISIONING) of another request. */
+export class ConnectionExists extends PniError {
+  constructor(
+    readonly existingRequestId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConnectionExists';
+  }
+}
+/** (day 2) A repair (or drift check) names a request that is not a live connection. */
+export class ConnectionNotLive extends PniError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionNotLive';
   }
 }
 /** The record changed underneath a conditional write (optimistic concurrency). */
@@ -96,6 +126,22 @@ export class ResourceInUse extends PniError {
   }
 }
 
+/**
+ * A resource the record says we created answered NotFound to its delete, but within the grace period after its
+ * creation: that may be eventual consistency, not proof that it is gone. Teardown retries (bounded); what is still
+ * unconfirmed at the end is a leftover by id.
+ */
+export class DeletionUnconfirmed extends PniError {
+  override readonly transient = true;
+  constructor(
+    readonly ids: string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeletionUnconfirmed';
+  }
+}
+
 /** Confluent answered 429 or 5xx (after the client's own bounded retries), or the network failed. */
 export class ConfluentTransientError extends PniError {
   override readonly transient = true;
@@ -116,6 +162,17 @@ export class ConfluentRequestFailed extends PniError {
   ) {
     super(message);
     this.name = 'ConfluentRequestFailed';
+  }
+}
+
+/**
+ * Confluent answered 403: access denied, the API key lacks a role (e.g. NetworkAdmin on the environment) or was
+ * revoked. Never taken as "gone": the object may well still exist. Permanent (a retry does not grant a role).
+ */
+export class ConfluentAccessDenied extends ConfluentRequestFailed {
+  constructor(code: string | undefined, message: string) {
+    super(403, code, message);
+    this.name = 'ConfluentAccessDenied';
   }
 }
 
@@ -154,6 +211,13 @@ export class ConfigError extends PniError {
   }
 }
 
+/** The stored Confluent API key is not {"key","secret"}: a fixed message, never a part of the secret. */
+export class ConfluentSecretInvalid extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfluentSecretInvalid';
+  }
+}
 /** A state record lacks what the step needs (e.g. a step after validation meets a record validation never claimed). */
 export class RecordIncomplete extends PniError {
   constructor(message: string) {
@@ -185,6 +249,8 @@ export const TRANSIENT_ERROR_NAMES = [
 export const NOT_YET_VISIBLE_ERROR_NAMES = ['Ec2NotYetVisible'] as const;
 /** Teardown only: a delete that must wait for something else to go first (bounded retries). */
 export const IN_USE_ERROR_NAMES = ['ResourceInUse'] as const;
+/** Teardown only: a NotFound within the grace period after creation, retried until it is confirmed (bounded). */
+export const UNCONFIRMED_DELETION_ERROR_NAMES = ['DeletionUnconfirmed'] as const;
 
 /** Names raised by the Lambda service itself; always retried (AWS "Handle Lambda service exceptions"). */
 export const LAMBDA_SERVICE_ERROR_NAMES = [
@@ -195,9 +261,22 @@ export const LAMBDA_SERVICE_ERROR_NAMES = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * A task that ran out of time: `Sandbox.Timedout` is what Step Functions reports when the Lambda function itself
+ * timed out, `States.Timeout` when the Task's TimeoutSeconds passed. Every step is idempotent (ClientTokens,
+ * find-before-create, describe-before-grant), so both are retried, bounded and with jitter; a timeout after the
+ * side effect is then survived without a duplicate.
+ */
+export const TIMEOUT_ERROR_NAMES = ['Sandbox.Timedout', 'States.Timeout'] as const;
+
 export function isTransientErrorName(name: string): boolean {
   return (
-    [...TRANSIENT_ERROR_NAMES, ...NOT_YET_VISIBLE_ERROR_NAMES, ...IN_USE_ERROR_NAMES] as readonly string[]
+    [
+      ...TRANSIENT_ERROR_NAMES,
+      ...NOT_YET_VISIBLE_ERROR_NAMES,
+      ...IN_USE_ERROR_NAMES,
+      ...UNCONFIRMED_DELETION_ERROR_NAMES,
+    ] as readonly string[]
   ).includes(name);
 }
 

@@ -3,7 +3,7 @@
  * events/schemas/ describe exactly these shapes (a unit test validates every builder's output against them).
  */
 import { DETAIL_TYPES, EVENT_DETAIL_VERSION, type Phase } from './constants.js';
-import type { Leftover, RequestSource } from './types.js';
+import type { Difference, FieldError, Leftover, RequestSource } from './types.js';
 
 /** What every detail carries: who, where, which execution, and the ids known so far. */
 export interface EventBase {
@@ -42,10 +42,48 @@ export interface FailedDetail extends EventBase {
 }
 export interface TeardownSucceededDetail extends EventBase {
   mode: 'teardown';
+  /** Found by our tag but not ours: reported, not deleted (issue 8). */
+  notOwned?: Leftover[];
 }
 export interface TeardownFailedDetail extends EventBase {
   mode: 'teardown';
   leftovers: Leftover[];
+  notOwned?: Leftover[];
+}
+
+// ------------------------------------------------------------------ day 2 (issue 10)
+/** A provisioning request was refused before anything was created (the record, when it was written, says REJECTED). */
+export interface ProvisioningRejectedDetail {
+  requestId: string;
+  executionArn: string;
+  environmentId?: string;
+  vpcId?: string;
+  region?: string;
+  error: { name: string; message: string };
+  /** Every violated rule known: all schema violations, else the one live check or conflict that refused it. */
+  errors: FieldError[];
+  /** ConnectionExists: the request that holds the live connection. */
+  existingRequestId?: string;
+}
+/** A teardown or repair (or update) named a request id nobody knows: nothing was done. */
+export interface RequestNotFoundDetail {
+  requestId: string;
+  executionArn: string;
+  action: 'teardown' | 'repair' | 'update';
+  message: string;
+}
+export interface DriftDetectedDetail extends EventBase {
+  checkedAt: string;
+  differences: Difference[];
+}
+export interface RepairSucceededDetail extends EventBase {
+  repaired: string[];
+}
+export interface RepairFailedDetail extends EventBase {
+  error?: { name: string; message: string };
+  repaired: string[];
+  /** What still differs after the repair (what it could not repair). */
+  differences: Difference[];
 }
 
 /** What an in-place update changed (or was asked to change). */
@@ -94,6 +132,26 @@ export const events = {
   }),
   updateFailed: (d: UpdateFailedDetail): EmittedEvent => ({
     detailType: DETAIL_TYPES.updateFailed,
+    detail: withVersion(d),
+  }),
+  provisioningRejected: (d: ProvisioningRejectedDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.provisioningRejected,
+    detail: withVersion(d),
+  }),
+  requestNotFound: (d: RequestNotFoundDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.requestNotFound,
+    detail: withVersion(d),
+  }),
+  driftDetected: (d: DriftDetectedDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.driftDetected,
+    detail: withVersion(d),
+  }),
+  repairSucceeded: (d: RepairSucceededDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.repairSucceeded,
+    detail: withVersion(d),
+  }),
+  repairFailed: (d: RepairFailedDetail): EmittedEvent => ({
+    detailType: DETAIL_TYPES.repairFailed,
     detail: withVersion(d),
   }),
 };

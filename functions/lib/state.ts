@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { AwsServiceUnavailable, RecordConflict, RecordIncomplete, isRetryableAwsError } from './errors.js';
 import { ENI_SK_PREFIX, eniKey, lockKey, requestKey, requestPk } from './tableKeys.js';
-import type { CanonicalRequest, Leftover, Phase, RequestSource, Status } from './types.js';
+import type { CanonicalRequest, Difference, Leftover, Phase, RequestSource, Status } from './types.js';
 
 export interface RequestRecord {
   pk: string;
@@ -36,15 +36,25 @@ export interface RequestRecord {
   confluentAccount?: string;
   securityGroupId?: string;
   securityGroupCreatedByUs?: boolean;
+  /** When this request's CreateSecurityGroup returned (grace period for NotFound on delete). */
+  securityGroupCreatedAt?: string;
+  /** When a teardown's DeleteSecurityGroup succeeded (its deletion is then confirmed). */
+  securityGroupDeletedAt?: string;
   accessPointId?: string;
   eniCount?: number;
   warnings?: string[];
   error?: { name: string; message: string };
   failedStep?: string;
   leftovers?: Leftover[];
+  /** Found by our tag but not ours (other VPC, subnet, security group, or without our tags): reported, not deleted. */
+  notOwned?: Leftover[];
   teardownExecutionArn?: string;
   /** The latest in-place update (statemachine/update.asl.json): who runs it and how it ended. */
   lastUpdate?: UpdateRecord;
+  /** (day 2) The last drift check of this connection (scheduled, `pni drift` or a repair's re-check). */
+  lastDriftCheck?: DriftCheckRecord;
+  /** (day 2) The last repair of this connection. */
+  lastRepair?: RepairRecord;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -57,6 +67,23 @@ export interface UpdateRecord {
   finishedAt?: string;
   error?: { name: string; message: string };
   failedStep?: string;
+}
+/** (day 2) What a drift check found: desired state (the record) vs what exists. */
+export interface DriftCheckRecord {
+  checkedAt: string;
+  inSync: boolean;
+  differenceCount: number;
+  /** The first DRIFT_RECORDED_DIFFERENCES differences (the event carries them all). */
+  differences: Difference[];
+  executionArn: string;
+}
+export interface RepairRecord {
+  at: string;
+  outcome: 'SUCCEEDED' | 'FAILED';
+  repaired: string[];
+  unrepaired: string[];
+  error?: { name: string; message: string };
+  executionArn: string;
 }
 
 export interface EniRecord {
@@ -71,6 +98,8 @@ export interface EniRecord {
   eniId?: string;
   permissionId?: string;
   status: 'CREATED' | 'PERMITTED' | 'REVOKED' | 'DELETED';
+  /** When the create call returned (a NotFound on delete within the grace period after it proves nothing). */
+  createdAt?: string;
   updatedAt: string;
 }
 
@@ -129,6 +158,17 @@ export interface RequestStore {
   releaseLock(environmentId: string, vpcId: string, requestId: string): Promise<boolean>;
   lockHolder(environmentId: string, vpcId: string): Promise<string | undefined>;
   byStatus(status: Status, limit?: number): Promise<RequestRecord[]>;
+  // day 2 (issue 10)
+  statusPage(
+    status: Status,
+    opts?: { limit?: number; startKey?: Record<string, unknown>; environmentId?: string; vpcId?: string },
+  ): Promise<{ items: RequestRecord[]; nextKey?: Record<string, unknown> }>;
+  liveConnection(
+    environmentId: string,
+    vpcId: string,
+    exceptRequestId: string,
+    statuses: readonly Status[],
+  ): Promise<RequestRecord | undefined>;
 }
 
 function isConditionFailure(err: unknown): boolean {
@@ -241,8 +281,9 @@ export class StateStore implements RequestStore {
   }
 
   /** Record (or refresh) one ENI slot of an attempt; a later attempt may overwrite an earlier attempt's slot. */
-  async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<void> {
-    const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, updatedAt: this.iso() };
+  async putEni(eni: Omit<EniRecord, 'pk' | 'sk' | 'updatedAt' | 'createdAt'>): Promise<void> {
+    const now = this.iso();
+    const item: EniRecord = { ...eniKey(eni.requestId, eni.slot), ...eni, createdAt: now, updatedAt: now };
     try {
       await this.doc.send(
         new PutCommand({
@@ -392,6 +433,68 @@ export class StateStore implements RequestStore {
     } catch (err) {
       return mapDynamoError(err, `listing ${status} requests`);
     }
+  }
+
+  // ---------------------------------------------------------------- day 2 (issue 10): list, drift, one live connection
+
+  /**
+   * One page of the records with `status` (GSI byStatus, newest first). `startKey` continues where the previous page
+   * ended; `filter` narrows by environment / VPC (applied after `limit`, as DynamoDB does, so a page may hold fewer).
+   */
+  async statusPage(
+    status: Status,
+    opts: { limit?: number; startKey?: Record<string, unknown>; environmentId?: string; vpcId?: string } = {},
+  ): Promise<{ items: RequestRecord[]; nextKey?: Record<string, unknown> }> {
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = { ':s': status };
+    const filters: string[] = [];
+    if (opts.environmentId !== undefined) {
+      names['#env'] = 'environmentId';
+      values[':env'] = opts.environmentId;
+      filters.push('#env = :env');
+    }
+    if (opts.vpcId !== undefined) {
+      names['#vpc'] = 'vpcId';
+      values[':vpc'] = opts.vpcId;
+      filters.push('#vpc = :vpc');
+    }
+    try {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#s = :s',
+          FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: opts.limit,
+          ExclusiveStartKey: opts.startKey,
+        }),
+      );
+      return { items: (out.Items ?? []) as RequestRecord[], nextKey: out.LastEvaluatedKey };
+    } catch (err) {
+      return mapDynamoError(err, `listing ${status} requests`);
+    }
+  }
+
+  /** The live connection (SUCCEEDED or PROVISIONING) of another request on this (environment, VPC), if any. */
+  async liveConnection(
+    environmentId: string,
+    vpcId: string,
+    exceptRequestId: string,
+    statuses: readonly Status[],
+  ): Promise<RequestRecord | undefined> {
+    for (const status of statuses) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.statusPage(status, { limit: 100, startKey, environmentId, vpcId });
+        const found = page.items.find((r) => r.requestId !== exceptRequestId);
+        if (found) return found;
+        startKey = page.nextKey;
+      } while (startKey);
+    }
+    return undefined;
   }
 }
 

@@ -8,7 +8,13 @@ export interface EgressRule {
   ports: number[];
 }
 
-export type SecurityGroupRequest = { existingId: string } | { ingressCidrs?: string[]; egressRules: EgressRule[] };
+export type SecurityGroupRequest =
+  | { existingId: string }
+  | {
+      ingressCidrs?: string[];
+      egressRules: EgressRule[] /** consent to rules from/to public ranges */;
+      allowPublicCidrs?: true;
+    };
 
 export type GatewayRequest = { existingId: string } | { displayName?: string };
 
@@ -67,3 +73,25 @@ export interface Leftover extends ResourceRef {
 }
 
 export type { Phase, Status };
+
+// ------------------------------------------------------------------ day 2 (issue 10)
+/** What a drift check compares, resource by resource. */
+export type DriftResource =
+  | 'networkInterface'
+  | 'networkInterfacePermission'
+  | 'securityGroup'
+  | 'securityGroupRule'
+  | 'accessPoint'
+  | 'gateway';
+/** One difference between the record's desired state and what exists (plain words, for people and events). */
+export interface Difference {
+  resource: DriftResource;
+  id: string;
+  expected: string;
+  actual: string;
+}
+/** One violated rule of a request (field path + rule in plain words). */
+export interface FieldError {
+  field: string;
+  message: string;
+}

@@ -79,6 +79,8 @@ describe('crash after the side effect', () => {
     await ec2.send(
       new CreateNetworkInterfaceCommand({
         SubnetId: SEED.subnets[0].subnetId,
+        // Like every ENI createEni makes: in the request's security group (ownership is checked before a delete).
+        Groups: [(await h.record('pni-orphan'))?.securityGroupId],
         Description: 'orphan of a crashed createEni',
         TagSpecifications: [
           {
@@ -281,13 +283,23 @@ describe('duplicates and concurrency', () => {
     const [ra, rb] = await Promise.all([h.wait(a), h.wait(b)]);
     expect([ra.status, rb.status].sort()).toEqual(['FAILED', 'SUCCEEDED']);
     const loser = ra.status === 'FAILED' ? 'pni-lock-a' : 'pni-lock-b';
-    expect([ra, rb].find((r) => r.status === 'FAILED')!.error).toBe('RequestLocked');
-    expect(await h.record(loser)).toMatchObject({ status: 'REJECTED', error: { name: 'RequestLocked' } });
+    const winner = loser === 'pni-lock-a' ? 'pni-lock-b' : 'pni-lock-a';
+    // Refused by the lock, or (day 2) because the winner's connection is already PROVISIONING: either way named.
+    const refusal = [ra, rb].find((r) => r.status === 'FAILED')!.error;
+    expect(['RequestLocked', 'ConnectionExists']).toContain(refusal);
+    expect(await h.record(loser)).toMatchObject({ status: 'REJECTED', error: { name: refusal } });
     const s = await h.state();
     expect(s.ec2.networkInterfaces).toHaveLength(51);
     expect(s.confluent.gateways).toHaveLength(1);
     expect(await h.lockHolder(env, vpc)).toBeUndefined();
-    // And the refused one can run now that the pair is free.
+    // (day 2) While the winner's connection is live the pair stays taken (ConnectionExists naming it); once it is torn
+    // down, the refused one can run.
+    const refused = await h.run('provision', sampleRequest({ requestId: loser }));
+    expect({ error: refused.error, names: refused.cause?.includes(winner) }).toEqual({
+      error: 'ConnectionExists',
+      names: true,
+    });
+    expect((await h.run('teardown', { requestId: winner })).status).toBe('SUCCEEDED');
     const retry = await h.run(
       'provision',
       sampleRequest({ requestId: loser, subnetIds: SEED.subnets.slice(0, 3).map((x) => x.subnetId) }),
@@ -295,6 +307,37 @@ describe('duplicates and concurrency', () => {
     expect(retry.status).toBe('SUCCEEDED');
   });
 });
+
+/**
+ * (day 2) A second VPC with three subnets in usw2-az1..3: one live connection per (environment, VPC) means a request
+ * that reuses another's gateway connects another VPC.
+ */
+const VPC2 = {
+  vpcId: 'vpc-0b1b2b3b4b5b6b7b8',
+  cidr: '10.40.0.0/16',
+  subnets: [
+    { subnetId: 'subnet-01a01a01a01a01a01', cidr: '10.40.1.0/24', zoneName: 'us-west-2a' },
+    { subnetId: 'subnet-02b02b02b02b02b02', cidr: '10.40.2.0/24', zoneName: 'us-west-2b' },
+    { subnetId: 'subnet-03c03c03c03c03c03', cidr: '10.40.3.0/24', zoneName: 'us-west-2c' },
+  ],
+};
+async function seedSecondVpc(): Promise<{ vpcId: string; subnetIds: string[] }> {
+  const r = await fetch(`${h.sb.url}/_sandbox/seed`, {
+    method: 'POST',
+    body: JSON.stringify({ vpcs: [VPC2] }),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (r.status !== 200) throw new Error(`seed refused: ${await r.text()}`);
+  return { vpcId: VPC2.vpcId, subnetIds: VPC2.subnets.map((x) => x.subnetId) };
+}
+
+/** expectSandboxEmpty, with the second VPC's default security group. */
+function expectNothingLeft(state: Awaited<ReturnType<Harness['state']>>): void {
+  expectSandboxEmpty({
+    ...state,
+    ec2: { ...state.ec2, securityGroups: state.ec2.securityGroups.filter((g) => g.VpcId !== VPC2.vpcId) },
+  });
+}
 
 describe('teardown on demand', () => {
   test('PNI Teardown Requested removes everything in the safe order; TORN_DOWN; event emitted', async () => {
@@ -332,7 +375,12 @@ describe('teardown on demand', () => {
     const gatewayId = JSON.parse(a.output!).gatewayId;
     const b = await h.run(
       'provision',
-      sampleRequest({ requestId: 'pni-reuser', gateway: { existingId: gatewayId }, enisPerSubnet: 17 }),
+      sampleRequest({
+        requestId: 'pni-reuser',
+        ...(await seedSecondVpc()),
+        gateway: { existingId: gatewayId },
+        enisPerSubnet: 17,
+      }),
     );
     expect(b.status).toBe('SUCCEEDED');
     expect(JSON.parse(b.output!)).toMatchObject({ gatewayId, gatewayCreatedByUs: false });
@@ -343,15 +391,19 @@ describe('teardown on demand', () => {
     expect(s.confluent.accessPoints).toHaveLength(1);
     expect((await h.run('teardown', { requestId: 'pni-owner' })).status).toBe('SUCCEEDED');
     s = await h.state();
-    expectSandboxEmpty(s);
+    expectNothingLeft(s);
   });
 
   test('tearing down the gateway owner while another request still uses its gateway: the gateway is kept and listed; a re-run finishes', async () => {
     const a = await h.run('provision', sampleRequest({ requestId: 'pni-owner2' }));
     const gatewayId = JSON.parse(a.output!).gatewayId;
     expect(
-      (await h.run('provision', sampleRequest({ requestId: 'pni-reuser2', gateway: { existingId: gatewayId } })))
-        .status,
+      (
+        await h.run(
+          'provision',
+          sampleRequest({ requestId: 'pni-reuser2', ...(await seedSecondVpc()), gateway: { existingId: gatewayId } }),
+        )
+      ).status,
     ).toBe('SUCCEEDED');
     const first = await h.run('teardown', { requestId: 'pni-owner2' });
     expect(first.status).toBe('FAILED');
@@ -361,7 +413,7 @@ describe('teardown on demand', () => {
     expect((await h.state()).ec2.networkInterfaces).toHaveLength(51); // the reuser's
     expect((await h.run('teardown', { requestId: 'pni-reuser2' })).status).toBe('SUCCEEDED');
     expect((await h.run('teardown', { requestId: 'pni-owner2' })).status).toBe('SUCCEEDED');
-    expectSandboxEmpty(await h.state());
+    expectNothingLeft(await h.state());
   });
 
   test('teardown of an unknown or already torn-down request is a clear no-op', async () => {

@@ -13,9 +13,17 @@ import {
   IN_USE_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
   NOT_YET_VISIBLE_ERROR_NAMES,
+  TIMEOUT_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
+  UNCONFIRMED_DELETION_ERROR_NAMES,
 } from '#lib/errors.js';
-import { ACCESS_POINT_POLL_SECONDS, DELETION_POLL_SECONDS, GATEWAY_POLL_SECONDS } from '#lib/constants.js';
+import {
+  ACCESS_POINT_POLL_SECONDS,
+  DELETION_POLL_SECONDS,
+  DRIFT_CHECK_CONCURRENCY,
+  DRIFT_PAGE_PAUSE_SECONDS,
+  GATEWAY_POLL_SECONDS,
+} from '#lib/constants.js';
 
 type State = Record<string, any>;
 type Machine = { StartAt: string; States: Record<string, State>; TimeoutSeconds?: number };
@@ -24,11 +32,25 @@ const load = (name: string): Machine =>
   JSON.parse(fs.readFileSync(path.join(root, 'statemachine', `${name}.asl.json`), 'utf8'));
 const provision = load('provision');
 const teardown = load('teardown');
+// day 2 (issue 10)
+const plan = load('plan');
+const drift = load('drift');
+const repair = load('repair');
+// Service Catalog (issue 9)
 const update = load('update');
-/** Service Catalog (issue 9): the AnswerCloudFormation states, reached from the outcome states, never change it. */
+/** The AnswerCloudFormation states, reached from the outcome states, never change it. */
 const isAnswer = (s: State) => JSON.stringify(s.Resource ?? '').includes('answerCloudFormation');
 /** Entry points that no state machine invokes (CloudFormation calls serviceCatalogResource). */
 const ENTRY_POINT_FUNCTIONS = ['serviceCatalogResource'];
+/** Every definition in statemachine/ (a new machine is covered by the shared rules below without a change here). */
+const allMachines: Record<string, Machine> = Object.fromEntries(
+  fs
+    .readdirSync(path.join(root, 'statemachine'))
+    .filter((f) => f.endsWith('.asl.json'))
+    .map((f) => [f.replace(/\.asl\.json$/, ''), load(f.replace(/\.asl\.json$/, ''))]),
+);
+/** Polling loops each machine has (each needs a deadline). */
+const MIN_LOOPS: Record<string, number> = { provision: 2, teardown: 2, plan: 0, drift: 1, repair: 1, update: 1 };
 
 /** Replace CloudFormation objects the way the deploy plugin resolves them, so asl-validator can check ARNs. */
 function resolveCfn(v: unknown): unknown {
@@ -78,11 +100,7 @@ function reachable(m: Machine, from: string): Set<string> {
   return seen;
 }
 
-describe.each([
-  ['provision', provision],
-  ['teardown', teardown],
-  ['update', update],
-] as const)('%s.asl.json', (_name, machine) => {
+describe.each(Object.entries(allMachines))('%s.asl.json', (name, machine) => {
   test('is valid ASL (asl-validator, ARNs and paths checked)', () => {
     const result = aslValidator(structuredClone(resolveCfn(machine)), { checkPaths: true, checkArn: true });
     expect(result.errorsText?.('\n') ?? '').toBe('');
@@ -114,7 +132,8 @@ describe.each([
       ...TRANSIENT_ERROR_NAMES,
       ...NOT_YET_VISIBLE_ERROR_NAMES,
       ...IN_USE_ERROR_NAMES,
-      'States.Timeout',
+      ...UNCONFIRMED_DELETION_ERROR_NAMES,
+      ...TIMEOUT_ERROR_NAMES,
     ]);
     for (const { name: n, state } of allStates(machine).filter(({ state }) => state.Retry)) {
       const errors: string[] = state.Retry.flatMap((r: State) => r.ErrorEquals);
@@ -134,14 +153,23 @@ describe.each([
     }
   });
 
+  test('every Lambda Task retries a timeout (the function timed out, or the Task did) more than once, with jitter: every step is idempotent', () => {
+    for (const { name: n, state } of allStates(machine).filter(({ state }) => lambdaKey(state))) {
+      const r = state.Retry.find((x: State) => x.ErrorEquals.includes('Sandbox.Timedout'));
+      expect({ n, errors: r?.ErrorEquals }).toEqual({ n, errors: [...TIMEOUT_ERROR_NAMES] });
+      expect(r.MaxAttempts).toBeGreaterThanOrEqual(2);
+      expect(r.JitterStrategy).toBe('FULL');
+      expect(r.BackoffRate).toBeGreaterThan(1);
+    }
+  });
+
   test('every Lambda function exists in serverless.yml with a handler file, and every function is used', () => {
     const sls = parseYaml(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8')) as {
       functions: Record<string, { handler: string }>;
     };
     const used = new Set(
-      allStates(provision)
-        .concat(allStates(teardown))
-        .concat(allStates(update))
+      Object.values(allMachines)
+        .flatMap((m) => allStates(m))
         .map(({ state }) => lambdaKey(state))
         .filter(Boolean),
     );
@@ -154,7 +182,13 @@ describe.each([
   });
 
   test('every polling loop has a deadline: a Choice back to a Wait also compares a counter with a limit and exits', () => {
-    const scopes = [machine, ...allStates(machine).flatMap(({ state }) => state.Branches ?? [])] as Machine[];
+    const scopes = [
+      machine,
+      ...allStates(machine).flatMap(({ state }) => [
+        ...(state.Branches ?? []),
+        ...(state.ItemProcessor ? [state.ItemProcessor] : []),
+      ]),
+    ] as Machine[];
     let loops = 0;
     for (const m of scopes) {
       for (const [n, s] of Object.entries(m.States)) {
@@ -173,36 +207,50 @@ describe.each([
         expect(reachable(m, deadline.Next).has(n)).toBe(false);
       }
     }
-    expect(loops).toBeGreaterThanOrEqual(machine === update ? 1 : 2);
+    expect(loops).toBeGreaterThanOrEqual(MIN_LOOPS[name] ?? 1);
   });
 });
 
 describe('provision', () => {
   const forward = [...reachable(provision, 'ProvisionResources')].filter(
-    (n) => !reachable(provision, 'Rollback').has(n) && !isAnswer(provision.States[n]),
+    (n) => !reachable(provision, 'ClaimRollback').has(n) && !isAnswer(provision.States[n]),
   );
 
   test('a ValidateRequest error never reaches the rollback: the record is marked REJECTED and the execution fails with that error', () => {
     expect(provision.StartAt).toBe('ValidateRequest');
-    expect(provision.States.ValidateRequest.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RejectRequest' },
-    ]);
+    // No ResultPath (the default, $: the error replaces the state): the input may be any JSON value (null, a list),
+    // which a ResultPath such as '$.error' could not extend. RejectRequest reads the input from the context object.
+    expect(provision.States.ValidateRequest.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'RejectRequest' }]);
     expect(reachable(provision, 'RejectRequest').has('Rollback')).toBe(false);
     expect(provision.States.RejectRequest.Parameters.outcome).toBe('REJECTED');
+    expect(provision.States.RejectRequest.Parameters.context['input.$']).toBe('$$.Execution.Input');
     expect(provision.States.RequestRejected).toEqual({
       Type: 'Fail',
-      ErrorPath: '$.error.Error',
-      CausePath: '$.error.Cause',
+      ErrorPath: '$.Error',
+      CausePath: '$.Cause',
     });
   });
 
-  test('every forward Task/Parallel/Map after validation catches States.ALL into Rollback', () => {
+  test('every forward Task/Parallel/Map after validation catches States.ALL into the rollback (claim first)', () => {
     const fallible = forward.filter((n) => ['Task', 'Parallel', 'Map'].includes(provision.States[n].Type));
     expect(fallible.length).toBeGreaterThanOrEqual(6);
     for (const n of fallible) {
       const c = provision.States[n].Catch?.find((x: State) => x.ErrorEquals.includes('States.ALL'));
-      expect({ n, next: c?.Next }).toEqual({ n, next: 'Rollback' });
+      expect({ n, next: c?.Next }).toEqual({ n, next: 'ClaimRollback' });
     }
+  });
+
+  test('the rollback is claimed on the record before the nested teardown starts; a failed claim is still recorded', () => {
+    const c = provision.States.ClaimRollback;
+    expect(c.Resource).toEqual({ 'Fn::GetAtt': ['recordOutcome', 'Arn'] });
+    expect(c.Parameters.outcome).toBe('ROLLING_BACK');
+    expect(c.ResultPath).toBeNull();
+    expect(c.Next).toBe('Rollback');
+    expect(c.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RecordFailed' }]);
+    const preds = allStates(provision)
+      .filter(({ state }) => successors(state).includes('Rollback'))
+      .map(({ name }) => name);
+    expect(preds).toEqual(['ClaimRollback']);
   });
 
   test('no forward state can end the execution without passing the rollback, except success', () => {
@@ -210,7 +258,7 @@ describe('provision', () => {
       const s = provision.States[n];
       if (s.Type === 'Fail') throw new Error(`${n} fails without rollback`);
       expect(
-        reachable(provision, n).has('Rollback') ||
+        reachable(provision, n).has('ClaimRollback') ||
           s.End === true ||
           s.Type === 'Succeed' ||
           successors(s).every((x) => isAnswer(provision.States[x]) || provision.States[x].Type === 'Succeed'),
@@ -290,6 +338,15 @@ describe('teardown', () => {
     }
   });
 
+  test('an unconfirmed deletion (NotFound within the grace period) is retried with a bound, then recorded and passed on', () => {
+    for (const n of ['DeleteEnis', 'DeleteSecurityGroup']) {
+      const r = teardown.States[n].Retry.find((x: State) => x.ErrorEquals.includes('DeletionUnconfirmed'));
+      expect(r).toMatchObject({ ErrorEquals: [...UNCONFIRMED_DELETION_ERROR_NAMES], JitterStrategy: 'FULL' });
+      expect(r.MaxAttempts).toBeLessThanOrEqual(10);
+      expect(teardown.States[n].Catch[0].ErrorEquals).toEqual(['States.ALL']);
+    }
+  });
+
   test('every path ends in FinishTeardown or a no-op', () => {
     for (const n of Object.keys(teardown.States)) {
       const r = reachable(teardown, n);
@@ -308,6 +365,67 @@ describe('teardown', () => {
           r.has('NothingToTearDown'),
       ).toBe(true);
     }
+  });
+});
+
+// ------------------------------------------------------------------ day 2 (issue 10)
+describe('plan', () => {
+  test('one read-only Task (planRequest): nothing else runs, nothing is created', () => {
+    const tasks = allStates(plan).filter(({ state }) => state.Type === 'Task');
+    expect(tasks.map(({ state }) => lambdaKey(state))).toEqual(['planRequest']);
+    expect(plan.States[plan.StartAt].End).toBe(true);
+  });
+});
+
+describe('drift', () => {
+  test('pages through connections: bounded concurrency, a pause between pages, a page limit', () => {
+    const map = drift.States.CheckConnections;
+    expect(map.Type).toBe('Map');
+    expect(map.MaxConcurrency).toBe(DRIFT_CHECK_CONCURRENCY);
+    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('INLINE');
+    expect(drift.States.PauseBetweenPages.Seconds).toBe(DRIFT_PAGE_PAUSE_SECONDS);
+    expect(reachable(drift, 'PauseBetweenPages').has('ListConnections')).toBe(true);
+  });
+
+  test('one failing check does not stop the run: CheckDrift catches everything inside the Map', () => {
+    const check = drift.States.CheckConnections.ItemProcessor.States.CheckDrift;
+    expect(check.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CheckFailed' }]);
+  });
+
+  test('only read-only and record-keeping functions run (no EC2 or Confluent change)', () => {
+    const keys = allStates(drift)
+      .map(({ state }) => lambdaKey(state))
+      .filter(Boolean)
+      .sort();
+    expect(keys).toEqual(['checkDrift', 'listConnections']);
+  });
+});
+
+describe('repair', () => {
+  test('once the lock is taken, every path reaches FinishRepair (which releases it)', () => {
+    const afterLock = [...reachable(repair, 'IsNothingToRepair')].filter(
+      (n) => !['NothingToRepair', 'FinishRepair', 'IsRepaired', 'Repaired', 'RepairIncomplete'].includes(n),
+    );
+    for (const n of afterLock)
+      expect({ n, finishes: reachable(repair, n).has('FinishRepair') }).toEqual({ n, finishes: true });
+    for (const n of ['RepairConnection', 'GetAccessPointStatus'])
+      expect(repair.States[n].Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'FinishRepair' });
+  });
+
+  test('a refusal before the lock fails the execution with its own error (no lock to release)', () => {
+    expect(repair.States.BeginRepair.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RepairRefused' });
+    expect(repair.States.RepairRefused).toEqual({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
+  });
+
+  test('after a PATCH it waits for the access point like provisioning does (same interval, same deadline)', () => {
+    expect(repair.States.WaitForAccessPoint.Seconds).toBe(ACCESS_POINT_POLL_SECONDS);
+    expect(lambdaKey(repair.States.GetAccessPointStatus)).toBe('getAccessPointStatus');
+    const deadline = repair.States.IsAccessPointReady.Choices.find((c: State) => c.NumericGreaterThanEqualsPath);
+    expect(deadline.NumericGreaterThanEqualsPath).toBe('$.limits.accessPointMaxPolls');
   });
 });
 

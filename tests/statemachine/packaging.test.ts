@@ -56,7 +56,13 @@ const aslFunctions = {
     JSON.parse(readFileSync(join(root, 'statemachine/teardown.asl.json'), 'utf8')),
   ),
   UpdateStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/update.asl.json'), 'utf8'))),
+  // day 2 (issue 10)
+  PlanStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/plan.asl.json'), 'utf8'))),
+  DriftStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/drift.asl.json'), 'utf8'))),
+  RepairStateMachine: referencedFunctions(JSON.parse(readFileSync(join(root, 'statemachine/repair.asl.json'), 'utf8'))),
 };
+const MACHINES = Object.keys(aslFunctions) as (keyof typeof aslFunctions)[];
+const machineName = (id: string) => id.replace(/StateMachine$/, '').toLowerCase();
 
 // ------------------------------------------------------------------ package once
 let outDir = '';
@@ -113,10 +119,12 @@ afterAll(() => {
 
 // ------------------------------------------------------------------ helpers
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-/** The rules that start a state machine (the others alert the operator). */
+/** The rules EventBridge events start machines through (the alerts to the operator and the drift schedule are not). */
 const triggerRules = () =>
-  ofType('AWS::Events::Rule').filter(([, r]) =>
-    (r.Properties.Targets ?? []).some((t: Json) => /StateMachine$/.test(t.Arn?.Ref ?? '')),
+  ofType('AWS::Events::Rule').filter(
+    ([, r]) =>
+      r.Properties.EventPattern &&
+      (r.Properties.Targets ?? []).some((t: Json) => /StateMachine$/.test(t.Arn?.Ref ?? '')),
   );
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const getAttTarget = (v: Json): string | undefined =>
@@ -225,53 +233,45 @@ describe('osls package (offline)', () => {
     expect(Object.keys(resources).length).toBeGreaterThan(40);
   });
 
-  test.each(['ProvisionStateMachine', 'TeardownStateMachine', 'UpdateStateMachine'] as const)(
-    '%s: definition references its own Lambdas',
-    (id) => {
-      const sm = resources[id];
-      expect(sm?.Type).toBe('AWS::StepFunctions::StateMachine');
-      expect(sm.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD'); // CloudFormation's default
-      const sub = sm.Properties.DefinitionString['Fn::Sub'];
-      expect(Array.isArray(sub)).toBe(true);
-      const [text, vars] = sub as [string, Record<string, Json>];
-      JSON.parse(text.replace(/\$\{[^}]+\}/g, 'X')); // still JSON around the placeholders
-      // every placeholder has a value: no DefinitionSubstitutions-style ${Name} left for deploy time
-      const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
-      expect(placeholders).toEqual(Object.keys(vars).sort());
-      const lambdas = Object.values(vars)
-        .map(getAttTarget)
-        .filter((x): x is string => !!x && x.endsWith('LambdaFunction'))
-        .sort();
-      expect(aslFunctions[id].length).toBeGreaterThan(0);
-      expect(lambdas).toEqual(aslFunctions[id].map(logicalFn).sort());
-      for (const l of lambdas) expect(resources[l]?.Type).toBe('AWS::Lambda::Function');
-      expect(sm.Properties.StateMachineName).toBe(
-        `${SERVICE}-${STAGE}-${id.replace('StateMachine', '').toLowerCase()}`,
-      );
-    },
-  );
+  test.each(MACHINES)('%s: definition references its own Lambdas', (id) => {
+    const sm = resources[id];
+    expect(sm?.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(sm.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD'); // CloudFormation's default
+    const sub = sm.Properties.DefinitionString['Fn::Sub'];
+    expect(Array.isArray(sub)).toBe(true);
+    const [text, vars] = sub as [string, Record<string, Json>];
+    JSON.parse(text.replace(/\$\{[^}]+\}/g, 'X')); // still JSON around the placeholders
+    // every placeholder has a value: no DefinitionSubstitutions-style ${Name} left for deploy time
+    const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
+    expect(placeholders).toEqual(Object.keys(vars).sort());
+    const lambdas = Object.values(vars)
+      .map(getAttTarget)
+      .filter((x): x is string => !!x && x.endsWith('LambdaFunction'))
+      .sort();
+    expect(aslFunctions[id].length).toBeGreaterThan(0);
+    expect(lambdas).toEqual(aslFunctions[id].map(logicalFn).sort());
+    for (const l of lambdas) expect(resources[l]?.Type).toBe('AWS::Lambda::Function');
+    expect(sm.Properties.StateMachineName).toBe(`${SERVICE}-${STAGE}-${machineName(id)}`);
+  });
 
   test('provision runs the teardown machine as its rollback (startExecution.sync:2)', () => {
     const vars = resources.ProvisionStateMachine.Properties.DefinitionString['Fn::Sub'][1];
     expect(Object.values(vars)).toContainEqual({ Ref: 'TeardownStateMachine' });
   });
 
-  test.each(['ProvisionStateMachine', 'TeardownStateMachine', 'UpdateStateMachine'] as const)(
-    '%s: every transition logged (level ALL) but never execution data; X-Ray tracing on',
-    (id) => {
-      const lc = resources[id].Properties.LoggingConfiguration;
-      expect(lc).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
-      expect(resources[id].Properties.TracingConfiguration).toEqual({ Enabled: true });
-      const lg = getAttTarget(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
-      expect(resources[lg!]).toMatchObject({
-        Type: 'AWS::Logs::LogGroup',
-        Properties: { RetentionInDays: expect.any(Number) },
-      });
-    },
-  );
+  test.each(MACHINES)('%s: every transition logged (level ALL) but never execution data; X-Ray tracing on', (id) => {
+    const lc = resources[id].Properties.LoggingConfiguration;
+    expect(lc).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(resources[id].Properties.TracingConfiguration).toEqual({ Enabled: true });
+    const lg = getAttTarget(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
+    expect(resources[lg!]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: expect.any(Number) },
+    });
+  });
 
   test('state machine roles invoke exactly their own functions', () => {
-    for (const id of ['ProvisionStateMachine', 'TeardownStateMachine', 'UpdateStateMachine'] as const) {
+    for (const id of MACHINES) {
       const roleId = getAttTarget(resources[id].Properties.RoleArn)!;
       expect(invokableFunctions(roleId)).toEqual(aslFunctions[id].map(logicalFn).sort());
     }
@@ -308,9 +308,9 @@ describe('osls package (offline)', () => {
     expect(t.Properties.GlobalSecondaryIndexes.map((g: Json) => g.IndexName)).toEqual(['byStatus']);
   });
 
-  test('two EventBridge trigger rules: pattern, event-id-keeping transformer, retry policy, DLQ', () => {
+  test('three EventBridge trigger rules: pattern, event-id-keeping transformer, retry policy, DLQ', () => {
     const rules = triggerRules();
-    expect(rules).toHaveLength(2);
+    expect(rules).toHaveLength(3);
     const expected: Record<string, { detailType: string; machine: string; yamlKey: string }> = {
       [DETAIL_TYPES.provisioningRequested]: {
         detailType: DETAIL_TYPES.provisioningRequested,
@@ -321,6 +321,11 @@ describe('osls package (offline)', () => {
         detailType: DETAIL_TYPES.teardownRequested,
         machine: 'TeardownStateMachine',
         yamlKey: 'teardown',
+      },
+      [DETAIL_TYPES.repairRequested]: {
+        detailType: DETAIL_TYPES.repairRequested,
+        machine: 'RepairStateMachine',
+        yamlKey: 'repair',
       },
     };
     const seen = new Set<string>();
@@ -354,10 +359,25 @@ describe('osls package (offline)', () => {
       expect(stmts[0].Resource).toEqual({ Ref: e.machine });
       expect(ruleId).toMatch(/EventsRuleCloudWatchEvent\d+$/);
     }
-    expect(seen.size).toBe(2);
+    expect(seen.size).toBe(3);
   });
 
-  test('the dead-letter queue accepts messages from the two rules only', () => {
+  test('(day 2) the drift schedule: every SUCCEEDED connection, rate from the driftCheckRate parameter (default 1 hour)', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedules).toHaveLength(1);
+    const [, rule] = schedules[0];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(config.params.default.driftCheckRate).toBe('rate(1 hour)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    const [t] = rule.Properties.Targets;
+    expect(t.Arn).toEqual({ Ref: 'DriftStateMachine' });
+    expect(JSON.parse(t.Input)).toEqual({ scheduled: true });
+    const stmts = roleStatements(getAttTarget(t.RoleArn)!);
+    expect(stmts.flatMap(actionsOf)).toEqual(['states:StartExecution']);
+    expect(stmts[0].Resource).toEqual({ Ref: 'DriftStateMachine' });
+  });
+
+  test('the dead-letter queue accepts messages from the trigger rules only', () => {
     expect(resources.TriggerDeadLetterQueue.Type).toBe('AWS::SQS::Queue');
     const [[, policy], ...more] = ofType('AWS::SQS::QueuePolicy');
     expect(more).toHaveLength(0);
@@ -379,6 +399,8 @@ describe('osls package (offline)', () => {
   test('outputs: state machine ARNs, table name, DLQ URL', () => {
     expect(template.Outputs.ProvisionStateMachineArn.Value).toEqual({ Ref: 'ProvisionStateMachine' });
     expect(template.Outputs.TeardownStateMachineArn.Value).toEqual({ Ref: 'TeardownStateMachine' });
+    for (const id of ['PlanStateMachine', 'DriftStateMachine', 'RepairStateMachine'])
+      expect(template.Outputs[`${id}Arn`].Value).toEqual({ Ref: id });
     expect(template.Outputs.StateTableName.Value).toEqual({ Ref: 'StateTable' });
     expect(template.Outputs.TriggerDeadLetterQueueUrl.Value).toEqual({ Ref: 'TriggerDeadLetterQueue' });
     expect(template.Outputs.UpdateStateMachineArn.Value).toEqual({ Ref: 'UpdateStateMachine' });
@@ -505,6 +527,11 @@ describe('IAM least privilege', () => {
   const CREATE = ['dynamodb:PutItem'];
   const SECRET = ['secretsmanager:GetSecretValue'];
   const EMIT = ['events:PutEvents'];
+  const DRIFT_READS = [
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeNetworkInterfacePermissions',
+    'ec2:DescribeSecurityGroups',
+  ];
   const NEEDS: Record<string, string[]> = {
     validateRequest: [
       ...READ,
@@ -540,7 +567,7 @@ describe('IAM least privilege', () => {
     createAccessPoint: [...READ, ...UPDATE, ...SECRET],
     getAccessPointStatus: [...SECRET],
     recordOutcome: [...READ, ...UPDATE, ...EMIT],
-    beginTeardown: [...READ, ...UPDATE, 'states:DescribeExecution'],
+    beginTeardown: [...READ, ...UPDATE, ...EMIT, 'states:DescribeExecution'],
     deleteAccessPoint: [...READ, ...SECRET],
     getDeletionStatus: [...SECRET],
     revokePermissions: [
@@ -579,6 +606,34 @@ describe('IAM least privilege', () => {
       'ec2:DescribeNetworkInterfacePermissions',
       'ec2:DescribeSecurityGroups',
     ],
+    // day 2 (issue 10)
+    planRequest: [
+      ...READ,
+      ...SECRET,
+      'ec2:DescribeVpcs',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroups',
+    ],
+    listConnections: [...READ],
+    checkDrift: [...READ, ...UPDATE, ...SECRET, ...EMIT, ...DRIFT_READS],
+    beginRepair: [...READ, ...CREATE, ...EMIT],
+    repairConnection: [
+      ...READ,
+      ...UPDATE,
+      ...CREATE,
+      ...SECRET,
+      ...DRIFT_READS,
+      'ec2:CreateNetworkInterface',
+      'ec2:CreateTags',
+      'ec2:CreateNetworkInterfacePermission',
+      'ec2:DeleteNetworkInterfacePermission',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+    ],
+    finishRepair: [...READ, ...UPDATE, ...SECRET, ...EMIT, ...DRIFT_READS],
   };
 
   test('the table covers every function', () => {
@@ -622,6 +677,7 @@ describe('IAM least privilege', () => {
     const creates: Array<[string, string, string]> = [
       ['createSecurityGroup', 'ec2:CreateSecurityGroup', ':security-group/*'],
       ['createEni', 'ec2:CreateNetworkInterface', ':network-interface/*'],
+      ['repairConnection', 'ec2:CreateNetworkInterface', ':network-interface/*'],
     ];
     for (const [key, action, created] of creates) {
       const stmts = roleStatements(roleOfFunction(key)).filter((s) => actionsOf(s).includes(action));
@@ -651,6 +707,17 @@ describe('IAM least privilege', () => {
         ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
         ':security-group/*',
       ],
+      [
+        'repairConnection',
+        [
+          'ec2:AuthorizeSecurityGroupIngress',
+          'ec2:AuthorizeSecurityGroupEgress',
+          'ec2:RevokeSecurityGroupIngress',
+          'ec2:RevokeSecurityGroupEgress',
+        ],
+        ':security-group/*',
+      ],
+      ['repairConnection', ['ec2:CreateNetworkInterfacePermission'], ':network-interface/*'],
     ];
     for (const [key, actions, resource] of scoped) {
       for (const action of actions) {
@@ -671,6 +738,16 @@ describe('IAM least privilege', () => {
     )!;
     expect(actionsOf(revoke)).toEqual(['ec2:DeleteNetworkInterfacePermission']);
     expect(revoke.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
+    // (day 2) ... and by repairConnection, which removes permissions granted to other accounts: same scoping.
+    const holders = functionKeys.filter((key) =>
+      roleStatements(roleOfFunction(key)).some((s) => actionsOf(s).includes('ec2:DeleteNetworkInterfacePermission')),
+    );
+    expect(holders.sort()).toEqual(['repairConnection', 'revokePermissions']);
+    const repairRevoke = roleStatements(roleOfFunction('repairConnection')).find((s) =>
+      actionsOf(s).includes('ec2:DeleteNetworkInterfacePermission'),
+    )!;
+    expect(actionsOf(repairRevoke)).toEqual(['ec2:DeleteNetworkInterfacePermission']);
+    expect(repairRevoke.Condition).toEqual(revoke.Condition);
   });
 });
 

@@ -6,14 +6,15 @@
  * - GET/DELETE carry `environment` in the query; POST/PATCH carry it in `spec.environment.id`.
  * - 429 waits Retry-After (else X-RateLimit-Reset, relative seconds; else backoff); 5xx except 501 and
  *   network failures/timeouts back off exponentially with full jitter; both bounded by maxAttempts, then
- *   ConfluentTransientError. Every other non-2xx answer is a ConfluentRequestFailed, except on reads and
- *   deletes of one object, where 404 (or 403 without "invalid API key") means the object is gone.
+ *   ConfluentTransientError. 403 is a ConfluentAccessDenied on every call (the key lacks a role; the object may
+ *   still exist, so it is never taken as gone). Every other non-2xx answer is a ConfluentRequestFailed, except on
+ *   reads and deletes of one object, where 404 means the object is gone.
  * - Lists follow metadata.next until it is missing or empty.
  *
  * There is no idempotency key in the API: a POST retried after a 5xx or a network failure may create a
  * duplicate. Callers give creates unique display names and look them up after a failure.
  */
-import { ConfluentRequestFailed, ConfluentTransientError } from '../errors.js';
+import { ConfluentAccessDenied, ConfluentRequestFailed, ConfluentTransientError } from '../errors.js';
 import {
   PNI_ACCESS_POINT_KIND,
   PNI_GATEWAY_SPEC_KIND,
@@ -67,7 +68,7 @@ type Query = Array<[string, string]>;
 interface SendOptions {
   query?: Query;
   body?: unknown;
-  /** 404, or 403 without "invalid API key", resolves to `gone` instead of throwing. */
+  /** 404 resolves to `gone` instead of throwing (403 never does: access denied says nothing about existence). */
   goneOnNotFound?: boolean;
   /** Parse the 2xx body as JSON (otherwise it is read and dropped). */
   expectJson?: boolean;
@@ -81,7 +82,6 @@ const PAGE_SIZE = '100';
 /** 100 pages of 100 is far beyond the quotas; more means the server is looping. */
 const MAX_PAGES = 1000;
 const MAX_DETAIL_CHARS = 1000;
-const INVALID_API_KEY = /invalid api key/i;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -130,7 +130,7 @@ export class ConfluentClient {
     );
   }
 
-  /** The gateway, or undefined when it is gone (404, or 403 without "invalid API key"). */
+  /** The gateway, or undefined when it is gone (404). */
   async getGateway(environmentId: string, id: string): Promise<Gateway | undefined> {
     const res = await this.send('GET', `${GATEWAYS}/${encodeURIComponent(id)}`, {
       query: [['environment', environmentId]],
@@ -187,7 +187,7 @@ export class ConfluentClient {
     );
   }
 
-  /** The access point, or undefined when it is gone (404, or 403 without "invalid API key"). */
+  /** The access point, or undefined when it is gone (404). */
   async getAccessPoint(environmentId: string, id: string): Promise<AccessPoint | undefined> {
     const res = await this.send('GET', `${ACCESS_POINTS}/${encodeURIComponent(id)}`, {
       query: [['environment', environmentId]],
@@ -338,7 +338,14 @@ export class ConfluentClient {
       let text: string;
       let resHeaders: Headers;
       try {
-        const res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+        // Redirects are refused: the key must only ever go to the pinned base URL.
+        const res = await fetch(url, {
+          method,
+          headers,
+          body: payload,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
         status = res.status;
         resHeaders = res.headers;
         text = await res.text();
@@ -365,6 +372,16 @@ export class ConfluentClient {
         return { gone: false, status, body };
       }
 
+      if (status >= 300 && status < 400) {
+        throw new ConfluentRequestFailed(
+          status,
+          'redirect_refused',
+          scrub(
+            `Confluent ${method} ${path} answered ${status} (a redirect${resHeaders.get('location') ? ` to ${truncate(resHeaders.get('location') ?? '', 200)}` : ''}): refused, the API key only goes to the configured base URL`,
+          ),
+        );
+      }
+
       const retryable = status === 429 || (status >= 500 && status !== 501);
       if (retryable) {
         if (attempt >= this.maxAttempts) {
@@ -380,11 +397,17 @@ export class ConfluentClient {
         continue;
       }
 
-      if (opts.goneOnNotFound && (status === 404 || (status === 403 && !INVALID_API_KEY.test(text)))) {
-        return { gone: true, status };
-      }
+      if (opts.goneOnNotFound && status === 404) return { gone: true, status };
 
       const { code, detail } = parseErrorBody(status, text);
+      if (status === 403) {
+        throw new ConfluentAccessDenied(
+          code,
+          scrub(
+            `Confluent ${method} ${path} answered 403${code ? ` ${code}` : ''} (access denied: the API key lacks a role on this environment): ${detail}`,
+          ),
+        );
+      }
       throw new ConfluentRequestFailed(
         status,
         code,

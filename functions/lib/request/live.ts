@@ -8,6 +8,7 @@ import { MAX_PNI_GATEWAYS_PER_ENVIRONMENT, REQUIRED_SUBNETS, UNUSABLE_GATEWAY_PH
 import { RequestInvalid } from '../errors.js';
 import { PNI_GATEWAY_SPEC_KIND, PNI_GATEWAY_STATUS_KIND } from '../confluent/types.js';
 import { sequentialAddresses } from '../eniPlan.js';
+import type { Gateway } from '../confluent/index.js';
 import type { CanonicalRequest, SubnetFact } from '../types.js';
 import { egressWarnings } from './parse.js';
 
@@ -29,6 +30,24 @@ export interface LiveFacts {
   existingSecurityGroup?: { groupId: string; vpcId: string } | null;
   /** Gateways this request already created on an earlier attempt (they don't count toward the quota). */
   ownGatewayIds?: string[];
+}
+
+/**
+ * The fact about `gateway.existingId` from what Confluent answered: null when it does not exist. Any gateway that
+ * exists becomes a fact with its kind (spec or status), so a gateway of another type is refused as "not a PNI
+ * gateway" instead of being reported as missing.
+ */
+export function existingGatewayFact(gw: Gateway | undefined): LiveFacts['existingGateway'] {
+  if (!gw) return null;
+  const config = gw.spec?.config as { kind?: unknown; region?: unknown; zones?: unknown } | undefined;
+  const kind = typeof config?.kind === 'string' ? config.kind : gw.status?.cloud_gateway?.kind;
+  return {
+    id: gw.id,
+    region: typeof config?.region === 'string' ? config.region : '',
+    zones: Array.isArray(config?.zones) ? config.zones.filter((z): z is string => typeof z === 'string') : [],
+    phase: String(gw.status?.phase ?? 'UNKNOWN'),
+    ...(typeof kind === 'string' ? { kind } : {}),
+  };
 }
 
 /** Fill the defaults that need the VPC: securityGroup.ingressCidrs = [VPC CIDR] when absent. */

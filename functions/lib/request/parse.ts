@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { RequestInvalid } from '../errors.js';
 import { MAX_REQUEST_ID_LENGTH } from '../constants.js';
 import { cidrContains, isValidCidr } from '../cidr.js';
-import type { CanonicalRequest, RequestSource } from '../types.js';
+import type { CanonicalRequest, FieldError, RequestSource } from '../types.js';
 import { provisioningRequestSchema, REQUEST_ID_PATTERN } from './schema.js';
 
 type Obj = Record<string, unknown>;
@@ -49,6 +49,42 @@ function describeValue(v: unknown): string {
   return typeof v;
 }
 
+/** Keys that name JavaScript's own machinery: never a field of the request, at any depth (tags included). */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** The request is at most a few levels deep; anything deeper is refused before it is walked any further. */
+export const MAX_REQUEST_DEPTH = 8;
+
+/**
+ * Hostile shapes, refused before the schema sees them, naming the field: a forbidden key anywhere, a number that is
+ * not a safe integer-sized finite value (1e308, 2^60, Infinity), nesting deeper than MAX_REQUEST_DEPTH.
+ * Iterative, so no input can exhaust the stack.
+ */
+export function checkShape(raw: unknown): void {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: raw, path: [] }];
+  while (stack.length) {
+    const item = stack.pop();
+    if (!item) break;
+    const { value, path } = item;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER)
+        throw new RequestInvalid(formatFieldPath(path), 'is a number out of range');
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (path.length >= MAX_REQUEST_DEPTH)
+      throw new RequestInvalid(formatFieldPath(path), `is nested too deeply (at most ${MAX_REQUEST_DEPTH} levels)`);
+    const entries: [PropertyKey, unknown][] = Array.isArray(value)
+      ? value.map((v, i): [PropertyKey, unknown] => [i, v])
+      : Object.keys(value).map((k): [PropertyKey, unknown] => [k, (value as Obj)[k]]);
+    for (const [key] of entries) {
+      if (typeof key === 'string' && FORBIDDEN_KEYS.includes(key))
+        throw new RequestInvalid(formatFieldPath([...path, key]), 'is not allowed (a reserved name)');
+    }
+    // Depth first, in field order: the first offending field is the one named.
+    for (const [key, v] of entries.reverse()) stack.push({ value: v, path: [...path, key] });
+  }
+}
+
 /** Plain-words messages for the checks that do not carry their own (type errors, mostly). */
 const plainErrors: z.core.$ZodErrorMap = (iss) => {
   switch (iss.code) {
@@ -62,6 +98,7 @@ const plainErrors: z.core.$ZodErrorMap = (iss) => {
           ? `must be at least ${iss.minimum} characters`
           : `must be at least ${iss.minimum}`;
     case 'too_big':
+      if (iss.maximum === Number.MAX_SAFE_INTEGER) return 'is a number out of range';
       return iss.origin === 'array'
         ? `must have at most ${iss.maximum} items`
         : iss.origin === 'string'
@@ -111,11 +148,27 @@ export function requestIdFromHint(hint: string): string {
  */
 export function parseRequest(raw: unknown, requestIdFallback: string): CanonicalRequest {
   if (!isObj(raw)) throw new RequestInvalid('request', `must be a JSON object (got ${describeValue(raw)})`);
+  checkShape(raw);
   const input = raw.requestId === undefined ? { ...raw, requestId: requestIdFromHint(requestIdFallback) } : raw;
   const result = provisioningRequestSchema.safeParse(input, { error: plainErrors });
   if (!result.success) throw toRequestInvalid(result.error.issues[0]);
   const { requestId, ...rest } = result.data;
   return { requestId: requestId as string, ...rest };
+}
+
+/**
+ * (day 2) Every schema violation of a raw request as { field, message } (parseRequest stops at the first); empty when
+ * the request passes the schema. For the "PNI Provisioning Rejected" event.
+ */
+export function requestIssues(raw: unknown, requestIdFallback: string): FieldError[] {
+  if (!isObj(raw)) return [{ field: 'request', message: `must be a JSON object (got ${describeValue(raw)})` }];
+  const input = raw.requestId === undefined ? { ...raw, requestId: requestIdFromHint(requestIdFallback) } : raw;
+  const result = provisioningRequestSchema.safeParse(input, { error: plainErrors });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const e = toRequestInvalid(issue);
+    return { field: e.field, message: e.rule };
+  });
 }
 
 function hashHex(text: string): string {

@@ -18,6 +18,8 @@
  *   filled by `withDefaults` once the VPC is known). Each (CIDR, port) pair is one EC2 rule and
  *   EC2 allows MAX_RULES_PER_SECURITY_GROUP_DIRECTION per direction, so with the two PNI ports at
  *   most 30 ingress CIDRs fit, and the egress rules may hold at most 60 (CIDR, port) pairs in all.
+ * - `securityGroup.allowPublicCidrs`: ingress CIDRs and egress rule CIDRs must lie inside a private range
+ *   (RFC 1918) unless this is `true` (0.0.0.0/0 and every other public range need this consent).
  * - `gateway`: either `{ existingId }` (reuse) or `{ displayName? }` (create).
  * - `tags`: go on everything created, next to the provisioner's own tags (`pni:*`, `Confluent`,
  *   `Name`), which users may therefore not set.
@@ -35,6 +37,7 @@ import {
   MAX_USER_TAGS,
   MIN_TOTAL_ENIS,
   PNI_INGRESS_PORTS,
+  PRIVATE_IPV4_RANGES,
   REQUIRED_SUBNETS,
   RESERVED_LEADING_ADDRESSES,
   RESERVED_TAG_PREFIXES,
@@ -109,6 +112,12 @@ const ipAssignmentSchema = z.discriminatedUnion(
   { error: (iss) => (iss.code === 'invalid_union' ? 'must be "auto" or "sequential"' : undefined) },
 );
 
+/** Is `cidr` wholly inside a private (RFC 1918) range? */
+export function isPrivateCidr(cidr: string): boolean {
+  return PRIVATE_IPV4_RANGES.some((range) => cidrContains(range, cidr));
+}
+const PUBLIC_CONSENT = `is not inside a private range (${PRIVATE_IPV4_RANGES.join(', ')}); set securityGroup.allowPublicCidrs: true to allow a public range`;
+
 const securityGroupSchema = z
   .strictObject({
     existingId: z
@@ -123,14 +132,30 @@ const securityGroupSchema = z
       })
       .optional(),
     egressRules: z.array(egressRuleSchema).optional(),
+    allowPublicCidrs: z.boolean().optional(),
   })
   .superRefine((sg, ctx) => {
-    if (sg.existingId !== undefined && (sg.ingressCidrs !== undefined || sg.egressRules !== undefined)) {
+    if (
+      sg.existingId !== undefined &&
+      (sg.ingressCidrs !== undefined || sg.egressRules !== undefined || sg.allowPublicCidrs !== undefined)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['existingId'],
         message:
           'give either existingId (use that security group as it is) or ingressCidrs/egressRules (create one), not both',
+      });
+    }
+    // Public ranges need consent: ingress from them opens the ENIs to the internet side, egress to them lets
+    // connectors reach out of the private network.
+    if (sg.allowPublicCidrs !== true) {
+      sg.ingressCidrs?.forEach((c, j) => {
+        if (isValidCidr(c) && !isPrivateCidr(c))
+          ctx.addIssue({ code: 'custom', path: ['ingressCidrs', j], message: `${c} ${PUBLIC_CONSENT}` });
+      });
+      sg.egressRules?.forEach((rule, i) => {
+        if (isValidCidr(rule.cidr) && !isPrivateCidr(rule.cidr))
+          ctx.addIssue({ code: 'custom', path: ['egressRules', i, 'cidr'], message: `${rule.cidr} ${PUBLIC_CONSENT}` });
       });
     }
     sg.ingressCidrs?.forEach((c, j, all) => {
@@ -176,6 +201,7 @@ const securityGroupSchema = z
         : {
             ...(sg.ingressCidrs !== undefined ? { ingressCidrs: sg.ingressCidrs } : {}),
             egressRules: sg.egressRules ?? [],
+            ...(sg.allowPublicCidrs === true ? { allowPublicCidrs: true as const } : {}),
           },
   );
 

@@ -1,10 +1,11 @@
 /** RecordSucceeded / RecordFailed: the final status, the lock released, the outcome event. */
-import { events } from '../events.js';
+import { events, type ProvisioningRejectedDetail } from '../events.js';
+import { ENVIRONMENT_ID_PATTERN, REGION_PATTERN, VPC_ID_PATTERN } from '../request/schema.js';
 import type { Deps } from '../deps.js';
-import type { Leftover } from '../types.js';
+import type { FieldError, Leftover } from '../types.js';
 import type { FailureContext, OutcomeInput, OutcomeOutput, ProvisionResult, RejectionContext } from '../contracts.js';
-import { claimed } from '../state.js';
-import { requestIdOf } from '../request/parse.js';
+import { claimed, type RequestRecord } from '../state.js';
+import { requestIdOf, requestIssues } from '../request/parse.js';
 import { causeMessage, stepOf } from '../stepErrors.js';
 import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
 import { present } from '../errors.js';
@@ -14,11 +15,27 @@ export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<Ou
   switch (input.outcome) {
     case 'SUCCEEDED':
       return recordSucceeded(input.context, deps);
+    case 'ROLLING_BACK':
+      return claimRollback(input.context, deps);
     case 'FAILED':
       return recordFailed(input.context, deps);
     case 'REJECTED':
       return recordRejected(input.context, deps);
   }
+}
+
+/**
+ * ClaimRollback: before the provisioning starts its nested teardown, it marks the record ROLLING_BACK as the
+ * execution that owns it. Teardown in rollback mode requires this claim, so a hand-started "rollback" of a running
+ * provisioning is refused. Idempotent (a retry finds the claim made); creates still in flight see the status and stop.
+ */
+async function claimRollback(ctx: { requestId: string; executionArn: string }, deps: Deps): Promise<{ claimed: true }> {
+  await deps.store.update(
+    ctx.requestId,
+    { status: 'ROLLING_BACK' },
+    { executionArn: ctx.executionArn, status: ['VALIDATING', 'PROVISIONING', 'ROLLING_BACK'] },
+  );
+  return { claimed: true };
 }
 
 /**
@@ -28,11 +45,35 @@ export async function recordOutcome(input: OutcomeInput, deps: Deps): Promise<Ou
  */
 async function recordRejected(ctx: RejectionContext, deps: Deps): Promise<{ rejected: boolean }> {
   let requestId: string;
+  let norm: ReturnType<typeof requestIdOf>['norm'];
   try {
-    requestId = requestIdOf(ctx.input, ctx.executionName).requestId;
+    ({ requestId, norm } = requestIdOf(withoutCaughtError(ctx.input), ctx.executionName));
   } catch {
     return { rejected: false };
   }
+  const rejected = await markRecordRejected(ctx, deps, requestId);
+  // Refusals are announced (day 2), except a duplicate delivery of a request that is being worked on: that request
+  // goes on, and its own events tell its outcome.
+  const name = ctx.error?.Error ?? 'UnknownError';
+  if (name !== 'RequestInProgress') {
+    const rec = await deps.store.get(requestId);
+    await deps.publisher.publish(events.provisioningRejected(rejectionDetail(ctx, requestId, norm, rec)));
+  }
+  return rejected;
+}
+
+/** The execution's input as it came: RejectRequest sees it with the Catch's `error` (ResultPath $.error) added. */
+function withoutCaughtError(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const { error: _caught, ...original } = input as Record<string, unknown>;
+  return original;
+}
+
+async function markRecordRejected(
+  ctx: RejectionContext,
+  deps: Deps,
+  requestId: string,
+): Promise<{ rejected: boolean }> {
   const rec = await deps.store.get(requestId);
   if (!rec || rec.executionArn !== ctx.executionArn) return { rejected: false };
   if (rec.environmentId && rec.vpcId) await deps.store.releaseLock(rec.environmentId, rec.vpcId, requestId);
@@ -44,6 +85,48 @@ async function recordRejected(ctx: RejectionContext, deps: Deps): Promise<{ reje
     { executionArn: ctx.executionArn },
   );
   return { rejected: true };
+}
+
+/** The field each refusal is about, when it is not a RequestInvalid (which names its own). */
+const REFUSAL_FIELDS: Record<string, string> = {
+  ConnectionExists: 'vpcId',
+  RequestLocked: 'vpcId',
+  RequestConflict: 'requestId',
+};
+
+function rejectionDetail(
+  ctx: RejectionContext,
+  requestId: string,
+  norm: ReturnType<typeof requestIdOf>['norm'],
+  rec: RequestRecord | undefined,
+): ProvisioningRejectedDetail {
+  const name = ctx.error?.Error ?? 'UnknownError';
+  const message = (causeMessage(ctx.error?.Cause) || name).replace(/^\[[A-Za-z0-9]+\] /, '');
+  let errors: FieldError[] = [];
+  if (name === 'RequestInvalid') {
+    errors = requestIssues(norm.request, norm.requestIdHint);
+    if (!errors.length) {
+      const m = /^(\S+): (.*)$/s.exec(message);
+      errors = [m ? { field: m[1], message: m[2] } : { field: 'request', message }];
+    }
+  } else errors = [{ field: REFUSAL_FIELDS[name] ?? 'request', message }];
+  const raw = (typeof norm.request === 'object' && norm.request !== null ? norm.request : {}) as Record<
+    string,
+    unknown
+  >;
+  const pick = (recValue: string | undefined, rawValue: unknown, pattern: RegExp) =>
+    recValue ?? (typeof rawValue === 'string' && pattern.test(rawValue) ? rawValue : undefined);
+  const existing = name === 'ConnectionExists' ? /: request ([A-Za-z0-9_-]+) \(/.exec(message)?.[1] : undefined;
+  return {
+    requestId,
+    executionArn: ctx.executionArn,
+    environmentId: pick(rec?.environmentId, raw.environmentId, ENVIRONMENT_ID_PATTERN),
+    vpcId: pick(rec?.vpcId, raw.vpcId, VPC_ID_PATTERN),
+    region: pick(rec?.region, raw.region, REGION_PATTERN),
+    error: { name, message },
+    errors,
+    existingRequestId: existing,
+  };
 }
 
 async function recordSucceeded(ctx: { requestId: string; executionArn: string }, deps: Deps): Promise<ProvisionResult> {

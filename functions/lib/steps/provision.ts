@@ -159,7 +159,11 @@ export async function createSecurityGroup(ctx: ProvisionContext, deps: Deps): Pr
   }
   await deps.store.update(
     ctx.requestId,
-    { securityGroupId: groupId, securityGroupCreatedByUs: true },
+    {
+      securityGroupId: groupId,
+      securityGroupCreatedByUs: true,
+      securityGroupCreatedAt: rec.securityGroupCreatedAt ?? deps.now().toISOString(),
+    },
     { executionArn: ctx.executionArn },
   );
   const sg = req.securityGroup;

@@ -3,12 +3,21 @@
  * ENIs deleted -> security group deleted -> gateway deleted (only if this request created it).
  * Every step is idempotent: NotFound is done. Resources are found by the record and by tag.
  */
-import { RequestInProgress, RequestInvalid, ResourceInUse, present } from '../errors.js';
+import type { NetworkInterface } from '@aws-sdk/client-ec2';
+import {
+  DeletionUnconfirmed,
+  RequestInProgress,
+  RequestInvalid,
+  ResourceInUse,
+  errorMessage,
+  present,
+} from '../errors.js';
 import { events } from '../events.js';
 import {
   deleteNetworkInterface,
   deletePermission,
   deleteSecurityGroup as deleteEc2SecurityGroup,
+  describeSecurityGroupFull,
   existingEnis,
   findRequestEnis,
   permissionsOn,
@@ -16,9 +25,17 @@ import {
   securityGroupExists,
   tagValue,
 } from '../ec2ops.js';
-import { EC2_DELETE_CONCURRENCY, NOTHING_LEFT_STATUSES, PROVISIONING_STATUSES, TAG_REQUEST_ID } from '../constants.js';
+import {
+  EC2_DELETE_CONCURRENCY,
+  MANAGED_BY_VALUE,
+  NOTHING_LEFT_STATUSES,
+  PROVISIONING_STATUSES,
+  TAG_MANAGED_BY,
+  TAG_REQUEST_ID,
+} from '../constants.js';
+import { REQUEST_ID_PATTERN } from '../request/schema.js';
 import type { Deps } from '../deps.js';
-import { type ClaimedRecord, claimed } from '../state.js';
+import { type ClaimedRecord, type EniRecord, claimed } from '../state.js';
 import type { Leftover } from '../types.js';
 import type {
   BeginTeardownInput,
@@ -75,7 +92,15 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
     limits: deps.config.limits,
     errors: {},
   });
-  if (!rec) return noop(`no request with id ${requestId} is known: nothing to tear down`);
+  if (!rec) {
+    // Announced (day 2): whoever asked for it hears that nothing was done.
+    const message = `no request with id ${requestId} is known: nothing to tear down`;
+    if (REQUEST_ID_PATTERN.test(requestId))
+      await deps.publisher.publish(
+        events.requestNotFound({ requestId, executionArn: ev.execution.arn, action: 'teardown', message }),
+      );
+    return noop(message);
+  }
   if (mode === 'teardown') {
     if (NOTHING_LEFT_STATUSES.includes(rec.status))
       return noop(`request ${requestId} is ${rec.status}: nothing to tear down`);
@@ -102,17 +127,19 @@ export async function beginTeardown(ev: BeginTeardownInput, deps: Deps): Promise
       { version: rec.version },
     );
   } else {
-    // Rollback mode belongs to the provisioning execution that owns the record, while it provisions.
-    if (startedBy !== rec.executionArn || !PROVISIONING_STATUSES.includes(rec.status)) {
+    // Rollback mode is claimed, not asserted: the provisioning execution that owns the record marks it ROLLING_BACK
+    // (ClaimRollback) before it starts this machine. Without that claim (e.g. a hand-started "rollback" naming a
+    // running provisioning) nothing is changed.
+    if (rec.status !== 'ROLLING_BACK' || startedBy !== rec.executionArn) {
       throw new RequestInvalid(
         'mode',
-        `"rollback" is reserved for the rollback of request ${requestId} by its own provisioning execution; start a teardown instead`,
+        `"rollback" is reserved for the rollback its own provisioning execution has claimed; request ${requestId} is ${rec.status}${rec.status === 'ROLLING_BACK' ? ` (claimed by ${rec.executionArn})` : ' with no rollback claimed'}: nothing was changed. To remove the connection, start a teardown once provisioning has ended`,
       );
     }
     await deps.store.update(
       requestId,
-      { status: 'ROLLING_BACK', teardownExecutionArn: ev.execution.arn },
-      { status: [...PROVISIONING_STATUSES], executionArn: startedBy },
+      { teardownExecutionArn: ev.execution.arn },
+      { status: ['ROLLING_BACK'], executionArn: startedBy },
     );
   }
   const { environmentId, region, vpcId } = claimed(rec);
@@ -172,13 +199,68 @@ export async function getDeletionStatus(input: DeletionStatusInput, deps: Deps):
 
 const eniIdOf = (e: { NetworkInterfaceId?: string }): string => present(e.NetworkInterfaceId, 'a network interface id');
 
-/** Our ENI ids: the record's (not yet known deleted) plus everything tagged with the request id. */
-async function ourEniIds(deps: Deps, rec: ClaimedRecord): Promise<string[]> {
+/**
+ * Ownership before every delete: an ENI is ours only when it carries our tags (request id and managed-by) and sits in
+ * the request's VPC, in one of its subnets, in its security group. Anything else found by our tag is reported
+ * (`notOwned`), never deleted. Undefined = ours.
+ */
+export function eniNotOursBecause(e: NetworkInterface, rec: ClaimedRecord): string | undefined {
+  if (tagValue(e.TagSet, TAG_REQUEST_ID) !== rec.requestId) return `its ${TAG_REQUEST_ID} tag is not ${rec.requestId}`;
+  if (tagValue(e.TagSet, TAG_MANAGED_BY) !== MANAGED_BY_VALUE)
+    return `it has no ${TAG_MANAGED_BY}=${MANAGED_BY_VALUE} tag`;
+  if (e.VpcId !== rec.vpcId) return `it is in ${e.VpcId}, not in the request's VPC ${rec.vpcId}`;
+  if (!rec.request.subnetIds.includes(e.SubnetId ?? ''))
+    return `it is in subnet ${e.SubnetId}, not in the request's subnets`;
+  if (rec.securityGroupId && !(e.Groups ?? []).some((g) => g.GroupId === rec.securityGroupId))
+    return `it is not in the request's security group ${rec.securityGroupId}`;
+  return undefined;
+}
+const isOurs = (rec: ClaimedRecord) => (e: NetworkInterface) => eniNotOursBecause(e, rec) === undefined;
+
+/**
+ * Our ENI ids: the record's (our own creates, not yet known deleted) plus those found by our tag that pass the
+ * ownership check; the others found by tag come back as `notOwned`.
+ */
+async function ourEnis(deps: Deps, rec: ClaimedRecord): Promise<{ ids: string[]; notOwned: Leftover[] }> {
   const recorded = (await deps.store.listEnis(rec.requestId)).flatMap((e) =>
     e.eniId && e.status !== 'DELETED' ? [e.eniId] : [],
   );
-  const tagged = (await findRequestEnis(deps.ec2(rec.region), rec.requestId)).map(eniIdOf);
-  return [...new Set([...recorded, ...tagged])];
+  const tagged: string[] = [];
+  const notOwned: Leftover[] = [];
+  for (const e of await findRequestEnis(deps.ec2(rec.region), rec.requestId)) {
+    const why = eniNotOursBecause(e, rec);
+    if (why === undefined) tagged.push(eniIdOf(e));
+    else notOwned.push({ type: 'networkInterface', id: eniIdOf(e), reason: `not deleted: carries our tag but ${why}` });
+  }
+  const foreign = new Set(notOwned.map((n) => n.id));
+  return { ids: [...new Set([...recorded.filter((id) => !foreign.has(id)), ...tagged])], notOwned };
+}
+async function ourEniIds(deps: Deps, rec: ClaimedRecord): Promise<string[]> {
+  return (await ourEnis(deps, rec)).ids;
+}
+
+/**
+ * Deletion is confirmed, not assumed. A resource we created that EC2 does not show (NotFound) counts as gone only when
+ * that answer is stable: EC2 showed it to us after its creation (an ENI we granted a permission on), or the grace
+ * period since its creation has passed. Until then it may simply not be visible yet (eventual consistency).
+ */
+function withinGrace(createdAt: string | undefined, deps: Deps): boolean {
+  if (!createdAt) return false;
+  return deps.now().getTime() - Date.parse(createdAt) < deps.config.deletionGraceMs;
+}
+function eniNotFoundIsUnconfirmed(e: EniRecord, deps: Deps): boolean {
+  return e.status !== 'PERMITTED' && e.status !== 'REVOKED' && withinGrace(e.createdAt ?? e.updatedAt, deps);
+}
+const unconfirmedReason = (deps: Deps) =>
+  `may still exist: EC2 answers NotFound, but it was created less than the deletion grace period (${Math.round(
+    deps.config.deletionGraceMs / 1000,
+  )} s on this clock) ago, when a NotFound is no proof (eventual consistency); run the teardown again later`;
+
+/** Recorded ENIs (not DELETED) that EC2 does not show but that may still exist. */
+async function unconfirmedEnis(deps: Deps, rec: ClaimedRecord, visible: Set<string>): Promise<EniRecord[]> {
+  return (await deps.store.listEnis(rec.requestId)).filter(
+    (e) => e.eniId && e.status !== 'DELETED' && !visible.has(e.eniId) && eniNotFoundIsUnconfirmed(e, deps),
+  );
 }
 
 function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): void {
@@ -195,7 +277,7 @@ function throwIfInUse(results: PromiseSettledResult<unknown>[], what: string): v
 export async function revokePermissions(ctx: TeardownContext, deps: Deps): Promise<{ revoked: number }> {
   const rec = await record(deps, ctx.requestId);
   const ec2 = deps.ec2(rec.region);
-  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).map(eniIdOf);
+  const eniIds = (await existingEnis(ec2, await ourEniIds(deps, rec))).filter(isOurs(rec)).map(eniIdOf);
   const perms = await permissionsOn(ec2, eniIds);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
   const results = await mapLimit(perms, EC2_DELETE_CONCURRENCY, (p) =>
@@ -209,34 +291,85 @@ export async function deleteEnis(ctx: TeardownContext, deps: Deps): Promise<{ de
   const rec = await record(deps, ctx.requestId);
   const ec2 = deps.ec2(rec.region);
   const ids = await ourEniIds(deps, rec);
+  // What EC2 shows now: a NotFound on deleting one of these is a real "gone" (we just saw it). Never what is not ours.
+  const shown = await existingEnis(ec2, ids);
+  const visible = new Set(shown.map(eniIdOf));
+  const toDelete = shown.filter(isOurs(rec)).map(eniIdOf);
   const backoff = { baseDelayMs: deps.config.throttleBaseDelayMs, sleep: deps.sleep };
-  const results = await mapLimit(ids, EC2_DELETE_CONCURRENCY, (id) =>
+  const results = await mapLimit(toDelete, EC2_DELETE_CONCURRENCY, (id) =>
     withThrottleRetry(() => deleteNetworkInterface(ec2, id), backoff),
   );
-  const enis = await deps.store.listEnis(rec.requestId);
+  const deletedIds = new Set(toDelete.filter((_, i) => results[i]?.status === 'fulfilled'));
+  const enis = (await deps.store.listEnis(rec.requestId)).filter((e) => e.eniId && e.status !== 'DELETED');
+  const unconfirmed = enis.filter((e) => e.eniId && !visible.has(e.eniId) && eniNotFoundIsUnconfirmed(e, deps));
+  const unconfirmedIds = new Set(unconfirmed.flatMap((e) => (e.eniId ? [e.eniId] : [])));
   await Promise.all(
     enis
-      .filter((e) => e.eniId && results[ids.indexOf(e.eniId)]?.status === 'fulfilled')
+      .filter((e) => e.eniId && (deletedIds.has(e.eniId) || (!visible.has(e.eniId) && !unconfirmedIds.has(e.eniId))))
       .map((e) => deps.store.updateEni(rec.requestId, e.slot, { status: 'DELETED' })),
   );
   throwIfInUse(results, 'ENIs are');
+  if (unconfirmedIds.size) {
+    const list = [...unconfirmedIds];
+    throw new DeletionUnconfirmed(
+      list,
+      `${list.length} ENI(s) not confirmed deleted (NotFound within the grace period after creation): ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''}`,
+    );
+  }
   return { deleted: results.filter((r) => r.status === 'fulfilled' && r.value === 'deleted').length };
 }
 
 // ------------------------------------------------------------------ security group
 
-async function ourSecurityGroupId(deps: Deps, rec: ClaimedRecord): Promise<string | undefined> {
-  if (rec.securityGroupId) return rec.securityGroupCreatedByUs ? rec.securityGroupId : undefined;
-  if ('existingId' in rec.request.securityGroup) return undefined;
-  const g = await findSecurityGroupByName(deps.ec2(rec.region), rec.vpcId, names.securityGroup(rec.requestId));
-  return g && tagValue(g.Tags, TAG_REQUEST_ID) === rec.requestId ? g.GroupId : undefined;
+/**
+ * Our security group: the recorded one we created, else one of our deterministic name in the request's VPC. Deleted
+ * only when it carries our tags and sits in the request's VPC; otherwise it is reported (`notOwned`), not deleted.
+ */
+async function ourSecurityGroup(deps: Deps, rec: ClaimedRecord): Promise<{ id?: string; notOwned?: Leftover }> {
+  const ec2 = deps.ec2(rec.region);
+  let id: string | undefined;
+  if (rec.securityGroupId) {
+    if (!rec.securityGroupCreatedByUs) return {};
+    id = rec.securityGroupId;
+  } else {
+    if ('existingId' in rec.request.securityGroup) return {};
+    id = (await findSecurityGroupByName(ec2, rec.vpcId, names.securityGroup(rec.requestId)))?.GroupId;
+    if (!id) return {};
+  }
+  const g = await describeSecurityGroupFull(ec2, id);
+  if (!g) return { id }; // not shown: the NotFound rules decide
+  const why =
+    tagValue(g.Tags, TAG_REQUEST_ID) !== rec.requestId
+      ? `its ${TAG_REQUEST_ID} tag is not ${rec.requestId}`
+      : tagValue(g.Tags, TAG_MANAGED_BY) !== MANAGED_BY_VALUE
+        ? `it has no ${TAG_MANAGED_BY}=${MANAGED_BY_VALUE} tag`
+        : g.VpcId !== rec.vpcId
+          ? `it is in ${g.VpcId}, not in the request's VPC ${rec.vpcId}`
+          : undefined;
+  return why ? { notOwned: { type: 'securityGroup', id, reason: `not deleted: ${why}` } } : { id };
+}
+
+function sgNotFoundIsUnconfirmed(rec: ClaimedRecord, id: string, deps: Deps): boolean {
+  return (
+    !rec.securityGroupDeletedAt &&
+    rec.securityGroupId === id &&
+    rec.securityGroupCreatedByUs === true &&
+    withinGrace(rec.securityGroupCreatedAt, deps)
+  );
 }
 
 export async function deleteSecurityGroup(ctx: TeardownContext, deps: Deps): Promise<{ deleted: boolean }> {
   const rec = await record(deps, ctx.requestId);
-  const id = await ourSecurityGroupId(deps, rec);
+  const { id } = await ourSecurityGroup(deps, rec);
   if (!id) return { deleted: false };
-  return { deleted: (await deleteEc2SecurityGroup(deps.ec2(rec.region), id)) === 'deleted' };
+  const r = await deleteEc2SecurityGroup(deps.ec2(rec.region), id);
+  if (r === 'deleted') await deps.store.update(rec.requestId, { securityGroupDeletedAt: deps.now().toISOString() });
+  if (r === 'gone' && sgNotFoundIsUnconfirmed(rec, id, deps))
+    throw new DeletionUnconfirmed(
+      [id],
+      `security group ${id} not confirmed deleted (NotFound within the grace period after creation)`,
+    );
+  return { deleted: r === 'deleted' };
 }
 
 // ------------------------------------------------------------------ gateway
@@ -281,17 +414,36 @@ export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Prom
   };
   const leftovers: Leftover[] = [];
 
+  // A Confluent answer that is neither the object nor 404 (403 access denied, an outage) proves nothing: the object
+  // may still exist, so it is a leftover, with the reason. With nothing recorded, a failed list throws: the
+  // inventory cannot be complete, so it does not pretend.
+  const unchecked = (err: unknown) =>
+    `may still exist: it could not be checked (${err instanceof Error ? err.name : 'Error'}: ${errorMessage(err)})`;
   const apId = await findAccessPointId(deps, rec);
   if (apId) {
-    const ap = await deps.confluent.getAccessPoint(rec.environmentId, apId);
-    if (ap)
+    try {
+      const ap = await deps.confluent.getAccessPoint(rec.environmentId, apId);
+      if (ap)
+        leftovers.push({
+          type: 'accessPoint',
+          id: apId,
+          reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`),
+        });
+    } catch (err) {
       leftovers.push({
         type: 'accessPoint',
         id: apId,
-        reason: why('accessPoint', `still exists (phase ${ap.status?.phase ?? 'unknown'})`),
+        reason: `${why('accessPoint', 'not deleted')}; ${unchecked(err)}`,
       });
+    }
   }
-  const enis = await existingEnis(ec2, await ourEniIds(deps, rec));
+  const { ids, notOwned } = await ourEnis(deps, rec);
+  const enis = (await existingEnis(ec2, ids)).filter(isOurs(rec));
+  const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
+  // ENIs EC2 does not show but whose NotFound is not yet proof: leftovers by id, never silently gone.
+  for (const e of await unconfirmedEnis(deps, rec, new Set(enis.map(eniIdOf)))) {
+    leftovers.push({ type: 'networkInterface', id: e.eniId ?? '', reason: `${unconfirmedReason(deps)}${stepError}` });
+  }
   if (enis.length) {
     const perms = await permissionsOn(ec2, enis.map(eniIdOf));
     const permError = ctx.errors?.permissions
@@ -303,7 +455,6 @@ export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Prom
         id: p.permissionId,
         reason: `still granted on ${p.eniId} to ${p.account}${permError}`,
       });
-    const stepError = ctx.errors?.enis ? ` (deleteEnis ended with ${ctx.errors.enis.Error ?? 'an error'})` : '';
     for (const e of enis) {
       const state = e.Attachment?.InstanceOwnerId
         ? `attached by account ${e.Attachment.InstanceOwnerId}`
@@ -311,20 +462,28 @@ export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Prom
       leftovers.push({ type: 'networkInterface', id: eniIdOf(e), reason: `${state}${stepError}` });
     }
   }
-  const sgId = await ourSecurityGroupId(deps, rec);
-  if (sgId && (await securityGroupExists(ec2, sgId)))
-    leftovers.push({ type: 'securityGroup', id: sgId, reason: why('securityGroup', 'still exists') });
+  const sg = await ourSecurityGroup(deps, rec);
+  if (sg.notOwned) notOwned.push(sg.notOwned);
+  if (sg.id && (await securityGroupExists(ec2, sg.id)))
+    leftovers.push({ type: 'securityGroup', id: sg.id, reason: why('securityGroup', 'still exists') });
+  else if (sg.id && sgNotFoundIsUnconfirmed(rec, sg.id, deps))
+    leftovers.push({ type: 'securityGroup', id: sg.id, reason: unconfirmedReason(deps) });
   const gwId = await ourGatewayId(deps, rec);
   if (gwId) {
     // A gateway we created but another request's access point still uses is left, and said so: run this
     // teardown again once that request is torn down, and the gateway goes too.
-    const gw = await deps.confluent.getGateway(rec.environmentId, gwId);
-    if (gw)
-      leftovers.push({
-        type: 'gateway',
-        id: gwId,
-        reason: ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`),
-      });
+    try {
+      const gw = await deps.confluent.getGateway(rec.environmentId, gwId);
+      if (gw)
+        leftovers.push({
+          type: 'gateway',
+          id: gwId,
+          reason:
+            ctx.gatewayDeletion?.skipped ?? why('gateway', `still exists (phase ${gw.status?.phase ?? 'unknown'})`),
+        });
+    } catch (err) {
+      leftovers.push({ type: 'gateway', id: gwId, reason: `${why('gateway', 'not deleted')}; ${unchecked(err)}` });
+    }
   }
 
   const outcome =
@@ -339,14 +498,19 @@ export async function finishTeardown(ctx: FinishTeardownInput, deps: Deps): Prom
   const updated = await deps.store.update(rec.requestId, {
     status: outcome,
     leftovers,
+    notOwned: notOwned.length ? notOwned : undefined,
     ...(outcome === 'TORN_DOWN' ? { phase: undefined } : {}),
   });
   if (ctx.mode === 'teardown') {
     await deps.store.releaseLock(rec.environmentId, rec.vpcId, updated.requestId);
-    const base = { ...eventBase(updated, ctx.executionArn), mode: 'teardown' as const };
+    const base = {
+      ...eventBase(updated, ctx.executionArn),
+      mode: 'teardown' as const,
+      ...(notOwned.length ? { notOwned } : {}),
+    };
     await deps.publisher.publish(
       leftovers.length ? events.teardownFailed({ ...base, leftovers }) : events.teardownSucceeded(base),
     );
   }
-  return { requestId: rec.requestId, mode: ctx.mode, outcome, leftovers };
+  return { requestId: rec.requestId, mode: ctx.mode, outcome, leftovers, ...(notOwned.length ? { notOwned } : {}) };
 }

@@ -4,12 +4,18 @@
  * emit "PNI Provisioning Started". Nothing is created in the customer's account or in Confluent here.
  */
 import { ACTIVE_STATUSES, NOTHING_LEFT_STATUSES } from '../constants.js';
-import { RequestConflict, RequestInProgress, RequestInvalid, RequestLocked, errorMessage, present } from '../errors.js';
+import {
+  ConnectionExists,
+  RequestConflict,
+  RequestInProgress,
+  RequestInvalid,
+  RequestLocked,
+  RequestNotAllowed,
+  errorMessage,
+} from '../errors.js';
 import { events } from '../events.js';
-import { describeSecurityGroup, describeSubnets, describeVpc, usedIps } from '../ec2ops.js';
-import { isPniGateway, pniGatewayConfig } from '../confluent/index.js';
-import { parseRequest, requestHash, egressWarnings, requestIdOf } from '../request/parse.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from '../request/live.js';
+import { FORBIDDEN_KEYS, MAX_REQUEST_DEPTH, parseRequest, requestHash, requestIdOf } from '../request/parse.js';
+import { assessRequest, type Assessment } from '../request/assess.js';
 import { planEnis } from '../eniPlan.js';
 import type { Deps } from '../deps.js';
 import { type RequestRecord, claimed } from '../state.js';
@@ -28,21 +34,38 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
       await recordRejection(deps, knownId, norm.source, ev.execution.arn, err, norm.request);
     throw err;
   }
+  // Who may ask: the stack's allowlists (deploy parameters; empty = any), checked before anything is claimed.
+  const { allowedEnvironmentIds, allowedVpcIds } = deps.config;
+  const notAllowed =
+    allowedEnvironmentIds.length && !allowedEnvironmentIds.includes(parsed.environmentId)
+      ? new RequestNotAllowed(
+          'environmentId',
+          `environment ${parsed.environmentId} is not served by this deployment (allowed: ${allowedEnvironmentIds.join(', ')})`,
+        )
+      : allowedVpcIds.length && !allowedVpcIds.includes(parsed.vpcId)
+        ? new RequestNotAllowed(
+            'vpcId',
+            `VPC ${parsed.vpcId} is not served by this deployment (allowed: ${allowedVpcIds.join(', ')})`,
+          )
+        : undefined;
+  if (notAllowed) {
+    await recordRejection(deps, knownId, norm.source, ev.execution.arn, notAllowed, norm.request);
+    throw notAllowed;
+  }
   const hash = requestHash(parsed);
   const { record, resumed } = await claimRecord(deps, parsed, hash, norm.source, ev.execution.arn);
   if ('alreadySucceeded' in record) return record.alreadySucceeded;
 
-  // Live facts (read-only).
-  const facts = await gatherFacts(deps, parsed, resumed ? record.rec.gatewayId : undefined);
-  let checked: ReturnType<typeof checkLiveFacts>;
+  // Live facts and rules (read-only): the one implementation `pni plan` runs too.
+  let assessed: Assessment;
   try {
-    checked = checkLiveFacts(parsed, facts);
+    assessed = await assessRequest(deps, parsed, { ownGatewayId: resumed ? record.rec.gatewayId : undefined });
   } catch (err) {
-    if (err instanceof RequestInvalid) await markRejected(deps, record.rec, ev.execution.arn, err);
+    if (err instanceof RequestInvalid || err instanceof ConnectionExists)
+      await markRejected(deps, record.rec, ev.execution.arn, err);
     throw err;
   }
-  const { vpc } = checked;
-  const request = withDefaults(parsed, vpc.cidr);
+  const { request, customerAccount, vpcCidr, subnets, warnings } = assessed;
 
   const lock = await deps.store.acquireLock(request.environmentId, request.vpcId, request.requestId);
   if (!lock.acquired) {
@@ -54,8 +77,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
   }
 
   const attempt = record.rec.attempt;
-  const warnings = [...new Set([...egressWarnings(request), ...checked.warnings])];
-  const slots = planEnis(request, checked.subnets, attempt);
+  const slots = planEnis(request, subnets, attempt);
   const rec = await deps.store.update(
     request.requestId,
     {
@@ -65,7 +87,7 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
       environmentId: request.environmentId,
       vpcId: request.vpcId,
       region: request.region,
-      customerAccount: vpc.ownerId,
+      customerAccount,
       warnings,
       eniCount: slots.length,
     },
@@ -80,10 +102,10 @@ export async function validateRequest(ev: ValidateInput, deps: Deps): Promise<Pr
     executionArn: ev.execution.arn,
     source: norm.source,
     request,
-    customerAccount: vpc.ownerId,
-    vpcCidr: vpc.cidr,
-    subnets: checked.subnets,
-    zones: checked.subnets.map((s) => s.zoneId),
+    customerAccount,
+    vpcCidr,
+    subnets,
+    zones: subnets.map((s) => s.zoneId),
     plan: { slots },
     limits: deps.config.limits,
     warnings,
@@ -166,6 +188,8 @@ async function claimRecord(
       confluentAccount: undefined,
       securityGroupId: undefined,
       securityGroupCreatedByUs: undefined,
+      securityGroupCreatedAt: undefined,
+      securityGroupDeletedAt: undefined,
       accessPointId: undefined,
       warnings: undefined,
       teardownExecutionArn: undefined,
@@ -196,59 +220,13 @@ async function storedResult(deps: Deps, rec: RequestRecord, executionArn: string
   };
 }
 
-async function gatherFacts(deps: Deps, req: CanonicalRequest, ownGatewayId?: string): Promise<LiveFacts> {
-  const ec2 = deps.ec2(req.region);
-  const [vpc, subnets, used, existingSecurityGroup, gateways, existingGateway] = await Promise.all([
-    describeVpc(ec2, req.vpcId),
-    describeSubnets(ec2, req.subnetIds),
-    req.ipAssignment.mode === 'sequential' ? usedIps(ec2, req.subnetIds) : Promise.resolve({}),
-    'existingId' in req.securityGroup
-      ? describeSecurityGroup(ec2, req.securityGroup.existingId)
-      : Promise.resolve(undefined),
-    deps.confluent.listGateways(req.environmentId),
-    'existingId' in req.gateway
-      ? deps.confluent.getGateway(req.environmentId, req.gateway.existingId)
-      : Promise.resolve(undefined),
-  ]);
-  const pniGateways = gateways
-    .filter(isPniGateway)
-    .filter((g) => g.status?.phase !== 'DEPROVISIONING')
-    .map((g) => ({
-      id: present(g.id, 'a gateway id'),
-      displayName: g.spec?.display_name,
-      phase: String(g.status?.phase ?? 'UNKNOWN'),
-    }));
-  let existing: LiveFacts['existingGateway'];
-  if ('existingId' in req.gateway) {
-    const cfg = existingGateway ? pniGatewayConfig(existingGateway) : undefined;
-    existing =
-      existingGateway && cfg
-        ? {
-            id: present(existingGateway.id, 'the gateway id'),
-            region: cfg.region ?? '',
-            zones: cfg.zones ?? [],
-            phase: String(existingGateway.status?.phase ?? 'UNKNOWN'),
-          }
-        : null;
-  }
-  return {
-    vpc,
-    subnets,
-    usedIps: used,
-    pniGateways,
-    existingGateway: existing,
-    existingSecurityGroup,
-    ownGatewayIds: ownGatewayId ? [ownGatewayId] : [],
-  };
-}
-
 /** A schema-invalid request is recorded as REJECTED unless that would overwrite a live record. */
 async function recordRejection(
   deps: Deps,
   requestId: string,
   source: RequestSource,
   executionArn: string,
-  err: RequestInvalid,
+  err: RequestInvalid | RequestNotAllowed,
   raw: unknown,
 ) {
   const error = { name: err.name, message: err.message };
@@ -279,10 +257,32 @@ async function recordRejection(
   }
 }
 
-function safeRaw(raw: unknown): unknown {
+/** Longest raw request kept on a REJECTED record (as JSON text). */
+const MAX_RAW_REQUEST_CHARS = 20000;
+
+/**
+ * The raw request as the record may hold it, whatever its shape: a copy with every key and value DynamoDB accepts
+ * (forbidden keys dropped, numbers outside the safe range and non-finite ones as text, at most MAX_REQUEST_DEPTH deep),
+ * or nothing when it is too large. Never throws: a rejection is recorded even for the most hostile input.
+ */
+export function safeRaw(raw: unknown): unknown {
+  const copy = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? v : String(v);
+    if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
+    if (typeof v !== 'object' || depth >= MAX_REQUEST_DEPTH) return undefined;
+    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1) ?? null);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.includes(k) || k === '') continue;
+      const x = copy((v as Record<string, unknown>)[k], depth + 1);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
   try {
-    const s = JSON.stringify(raw);
-    return s && s.length < 20000 ? JSON.parse(s) : undefined;
+    const safe = copy(raw, 0);
+    const text = JSON.stringify(safe);
+    return text !== undefined && text.length <= MAX_RAW_REQUEST_CHARS ? safe : undefined;
   } catch {
     return undefined;
   }

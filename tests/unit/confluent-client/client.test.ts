@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { ConfluentRequestFailed, ConfluentTransientError } from '#lib/errors.js';
+import { ConfluentAccessDenied, ConfluentRequestFailed, ConfluentTransientError } from '#lib/errors.js';
 import {
   ConfluentClient,
   gatewayAccount,
@@ -247,33 +247,37 @@ describe('gone', () => {
     expect(delays).toEqual([]);
   });
 
-  it('403 without "invalid API key" counts as gone', async () => {
+  it('403 is ConfluentAccessDenied on reads, deletes and lists, never gone (issue 8)', async () => {
     const forbidden = {
       status: 403,
       body: { errors: [{ status: '403', code: 'user_unauthorized', detail: 'Forbidden Access' }] },
     };
-    server.script(forbidden, forbidden);
+    server.script(forbidden, forbidden, forbidden, forbidden, forbidden);
     const c = client();
-    await expect(c.getAccessPoint(ENV, 'ap-1')).resolves.toBeUndefined();
-    await expect(c.deleteGateway(ENV, 'gw-1')).resolves.toBe('gone');
+    const err = await caught(c.getAccessPoint(ENV, 'ap-1'));
+    expect(err).toBeInstanceOf(ConfluentAccessDenied);
+    expect(err).toBeInstanceOf(ConfluentRequestFailed);
+    expect(err.name).toBe('ConfluentAccessDenied');
+    expect((err as ConfluentRequestFailed).status).toBe(403);
+    expect(err.message).toBe(
+      'Confluent GET /networking/v1/access-points/ap-1 answered 403 user_unauthorized (access denied: the API key lacks a role on this environment): Forbidden Access',
+    );
+    await expect(c.deleteGateway(ENV, 'gw-1')).rejects.toMatchObject({ name: 'ConfluentAccessDenied' });
+    await expect(c.getGateway(ENV, 'gw-1')).rejects.toMatchObject({ name: 'ConfluentAccessDenied' });
+    await expect(c.deleteAccessPoint(ENV, 'ap-1')).rejects.toMatchObject({ name: 'ConfluentAccessDenied' });
+    await expect(c.listGateways(ENV)).rejects.toMatchObject({ name: 'ConfluentAccessDenied' });
+    expect(delays).toEqual([]);
   });
 
-  it('403 with "invalid API key" is a ConfluentRequestFailed', async () => {
+  it('403 with "invalid API key" is access denied too', async () => {
     const bad = {
       status: 403,
       body: { errors: [{ status: '403', code: 'user_unauthorized', detail: 'Invalid API Key provided' }] },
     };
-    server.script(bad, bad);
-    const c = client();
-    const err = await caught(c.getGateway(ENV, 'gw-1'));
-    expect(err).toBeInstanceOf(ConfluentRequestFailed);
-    expect(err.name).toBe('ConfluentRequestFailed');
-    expect((err as ConfluentRequestFailed).status).toBe(403);
+    server.script(bad);
+    const err = await caught(client().getGateway(ENV, 'gw-1'));
+    expect(err.name).toBe('ConfluentAccessDenied');
     expect((err as ConfluentRequestFailed).code).toBe('user_unauthorized');
-    expect(err.message).toBe(
-      'Confluent GET /networking/v1/gateways/gw-1 answered 403 user_unauthorized: Invalid API Key provided',
-    );
-    await expect(c.deleteAccessPoint(ENV, 'ap-1')).rejects.toBeInstanceOf(ConfluentRequestFailed);
   });
 
   it('404 on PATCH is a ConfluentRequestFailed (only reads and deletes map to gone)', async () => {

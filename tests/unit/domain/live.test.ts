@@ -1,5 +1,5 @@
 import { RequestInvalid } from '#lib/errors.js';
-import { checkLiveFacts, withDefaults, type LiveFacts } from '#lib/request/live.js';
+import { checkLiveFacts, existingGatewayFact, withDefaults, type LiveFacts } from '#lib/request/live.js';
 import { parseRequest } from '#lib/request/parse.js';
 import type { CanonicalRequest } from '#lib/types.js';
 import { canonical, exampleRequest, liveFacts, subnetFacts, SUBNET_A, SUBNET_B, SUBNET_C, VPC } from './fixtures.js';
@@ -277,5 +277,40 @@ describe('withDefaults', () => {
     expect(withDefaults(given, '10.0.0.0/16')).toEqual(given);
     const existing = canonical({ securityGroup: { existingId: 'sg-0123456789abcdef0' } });
     expect(withDefaults(existing, '10.0.0.0/16')).toEqual(existing);
+  });
+});
+
+describe('existingGatewayFact (issue 8: the kind reaches the rule)', () => {
+  const gateway = (config: Record<string, unknown>, cloudKind?: string) =>
+    ({
+      id: 'gw-abc123',
+      spec: { display_name: 'x', config },
+      status: { phase: 'READY', ...(cloudKind ? { cloud_gateway: { kind: cloudKind } } : {}) },
+    }) as never;
+
+  it('a missing gateway is null ("not found")', () => {
+    expect(existingGatewayFact(undefined)).toBeNull();
+  });
+
+  it('a PNI gateway keeps region, zones, phase and kind', () => {
+    expect(
+      existingGatewayFact(
+        gateway({ kind: 'AwsPrivateNetworkInterfaceGatewaySpec', region: 'us-west-2', zones: ['usw2-az1'] }),
+      ),
+    ).toEqual({
+      id: 'gw-abc123',
+      region: 'us-west-2',
+      zones: ['usw2-az1'],
+      phase: 'READY',
+      kind: 'AwsPrivateNetworkInterfaceGatewaySpec',
+    });
+  });
+
+  it('a non-PNI gateway is refused as "not a PNI gateway", not as "not found"', () => {
+    const fact = existingGatewayFact(gateway({ kind: 'AwsPrivateLinkGatewaySpec', region: 'us-west-2' }));
+    const req = canonical({ gateway: { existingId: 'gw-abc123' } });
+    expect(failure(req, liveFacts({ existingGateway: fact })).message).toBe(
+      'gateway.existingId: gateway gw-abc123 is not a PNI gateway (its kind is AwsPrivateLinkGatewaySpec)',
+    );
   });
 });

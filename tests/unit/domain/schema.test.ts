@@ -684,6 +684,39 @@ describe('parseRequest: every schema rule fails with field + rule', () => {
       'tags.cost',
       'must be a string (got the number 12)',
     ],
+    [
+      'ingress from 0.0.0.0/0 without consent',
+      withChange((r) => {
+        r.securityGroup = { ingressCidrs: ['10.0.0.0/16', '0.0.0.0/0'] };
+      }),
+      'securityGroup.ingressCidrs[1]',
+      '0.0.0.0/0 is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); set securityGroup.allowPublicCidrs: true to allow a public range',
+    ],
+    [
+      'ingress from a range that only partly overlaps a private one',
+      withChange((r) => {
+        r.securityGroup = { ingressCidrs: ['10.0.0.0/7'] };
+      }),
+      'securityGroup.ingressCidrs[0]',
+      '10.0.0.0/7 is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); set securityGroup.allowPublicCidrs: true to allow a public range',
+    ],
+    [
+      'egress to a public range without consent',
+      withChange((r) => {
+        r.egressRoutes = ['52.0.0.0/16'];
+        r.securityGroup = { egressRules: [{ cidr: '52.0.1.0/24', ports: [443] }] };
+      }),
+      'securityGroup.egressRules[0].cidr',
+      '52.0.1.0/24 is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); set securityGroup.allowPublicCidrs: true to allow a public range',
+    ],
+    [
+      'allowPublicCidrs with an existing security group',
+      withChange((r) => {
+        r.securityGroup = { existingId: 'sg-0123456789abcdef0', allowPublicCidrs: true };
+      }),
+      'securityGroup.existingId',
+      'give either existingId (use that security group as it is) or ingressCidrs/egressRules (create one), not both',
+    ],
   ];
 
   it.each(cases)('%s', (_name, raw, field, rule) => {
@@ -749,5 +782,32 @@ describe('request ids from hints', () => {
     expect(formatFieldPath([])).toBe('request');
     expect(formatFieldPath(['securityGroup', 'egressRules', 0, 'cidr'])).toBe('securityGroup.egressRules[0].cidr');
     expect(formatFieldPath(['tags', 'cost center'])).toBe('tags["cost center"]');
+  });
+});
+
+describe('public CIDRs with consent (issue 8)', () => {
+  it('securityGroup.allowPublicCidrs: true lets public ingress and egress through, and is kept in the canonical request', () => {
+    const req = parseRequest(
+      {
+        ...exampleRequest(),
+        egressRoutes: ['52.0.0.0/16'],
+        securityGroup: {
+          ingressCidrs: ['0.0.0.0/0'],
+          egressRules: [{ cidr: '52.0.1.0/24', ports: [443] }],
+          allowPublicCidrs: true,
+        },
+      },
+      'x',
+    );
+    expect(req.securityGroup).toEqual({
+      ingressCidrs: ['0.0.0.0/0'],
+      egressRules: [{ cidr: '52.0.1.0/24', ports: [443] }],
+      allowPublicCidrs: true,
+    });
+  });
+
+  it('allowPublicCidrs: false (or absent) leaves the canonical request as before', () => {
+    const req = parseRequest({ ...exampleRequest(), securityGroup: { egressRules: [], allowPublicCidrs: false } }, 'x');
+    expect(req.securityGroup).toEqual({ egressRules: [] });
   });
 });

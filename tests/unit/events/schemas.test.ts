@@ -297,7 +297,7 @@ describe('events/ samples', () => {
     expectValid(schema, ev.detail);
     // the rule in serverless.yml matches it (source + detail-type)
     const rules = Object.values<any>(serverless.stepFunctions.stateMachines)
-      .flatMap((m) => (m.events ?? []).map((e: any) => e.eventBridge.event))
+      .flatMap((m) => (m.events ?? []).filter((e: any) => e.eventBridge).map((e: any) => e.eventBridge.event))
       .filter((p) => p['detail-type'].includes(detailType));
     expect(rules).toHaveLength(1);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not a template literal
@@ -352,6 +352,10 @@ const agreeing: Array<[string, unknown]> = [
   ['the minimal request', minimal],
   ['existing security group', { ...minimal, securityGroup: { existingId: 'sg-0123456789abcdef0' } }],
   ['empty security group (defaults)', { ...minimal, securityGroup: {} }],
+  [
+    'public ingress CIDR with consent',
+    { ...minimal, securityGroup: { ingressCidrs: ['0.0.0.0/0'], allowPublicCidrs: true } },
+  ],
   ['existing gateway', { ...minimal, gateway: { existingId: 'gw-abc123' } }],
   ['sequential IPs', { ...minimal, ipAssignment: { mode: 'sequential', startOffset: 4 } }],
   [
@@ -455,6 +459,15 @@ const agreeing: Array<[string, unknown]> = [
 
 /** Rules only zod (the workflow) enforces: the JSON Schema accepts these, zod must reject them. */
 const zodOnly: Array<[string, unknown]> = [
+  ['public ingress CIDR without consent', { ...minimal, securityGroup: { ingressCidrs: ['0.0.0.0/0'] } }],
+  [
+    'public egress rule without consent',
+    {
+      ...minimal,
+      egressRoutes: ['52.0.0.0/16'],
+      securityGroup: { egressRules: [{ cidr: '52.0.1.0/24', ports: [443] }] },
+    },
+  ],
   ['CIDR with host bits', { ...minimal, securityGroup: { ingressCidrs: ['10.0.0.1/16'] } }],
   [
     'egress rule outside every route',

@@ -383,6 +383,14 @@ export class FakeConfluent implements ConfluentApi {
     this.accessPoints.set(id, ap);
     return this.strip(ap);
   }
+  async deleteAccessPoint(environmentId: string, id: string): Promise<'deleting' | 'gone'> {
+    this.rec('deleteAccessPoint', [environmentId, id]);
+    const ap = this.accessPoints.get(id);
+    if (!ap || ap.env !== environmentId) return 'gone';
+    ap.status = { ...ap.status, phase: 'DEPROVISIONING' };
+    return 'deleting';
+  }
+  /** (day 2) PATCH: lists replace the current ones; new ENIs send it back to PROVISIONING, as Confluent does. */
   async updateAccessPoint(
     environmentId: string,
     id: string,
@@ -390,17 +398,20 @@ export class FakeConfluent implements ConfluentApi {
   ): Promise<AccessPoint> {
     this.rec('updateAccessPoint', [environmentId, id, patch]);
     const ap = this.accessPoints.get(id);
-    if (!ap || ap.env !== environmentId) throw new Error(`access point ${id} not found`);
-    const config = ap.spec?.config as { egress_routes?: string[] } | undefined;
-    if (patch.egressRoutes && config) config.egress_routes = [...patch.egressRoutes];
+    if (!ap || ap.env !== environmentId) throw new Error(`no access point ${id}`);
+    const config = { ...(ap.spec?.config as Record<string, unknown>) };
+    if (patch.egressRoutes) config.egress_routes = [...patch.egressRoutes];
+    if (patch.networkInterfaces) {
+      const before = new Set((config.network_interfaces as string[] | undefined) ?? []);
+      config.network_interfaces = [...patch.networkInterfaces];
+      if (patch.networkInterfaces.some((e) => !before.has(e))) ap.status = { ...ap.status, phase: 'PROVISIONING' };
+    }
+    ap.spec = {
+      ...ap.spec,
+      ...(patch.displayName ? { display_name: patch.displayName } : {}),
+      config: config as never,
+    };
     return this.strip(ap);
-  }
-  async deleteAccessPoint(environmentId: string, id: string): Promise<'deleting' | 'gone'> {
-    this.rec('deleteAccessPoint', [environmentId, id]);
-    const ap = this.accessPoints.get(id);
-    if (!ap || ap.env !== environmentId) return 'gone';
-    ap.status = { ...ap.status, phase: 'DEPROVISIONING' };
-    return 'deleting';
   }
 }
 

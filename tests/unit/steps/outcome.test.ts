@@ -142,6 +142,30 @@ describe('recordOutcome SUCCEEDED', () => {
   });
 });
 
+describe('recordOutcome ROLLING_BACK (the claim before the nested rollback)', () => {
+  test('marks the record ROLLING_BACK for the owning execution; a retry is harmless; nothing published', async () => {
+    await provisioned({ status: 'PROVISIONING' });
+    const claim = { outcome: 'ROLLING_BACK' as const, context: { requestId: RID, executionArn: EXEC_ARN } };
+    await expect(recordOutcome(claim, h.deps)).resolves.toEqual({ claimed: true });
+    await expect(recordOutcome(claim, h.deps)).resolves.toEqual({ claimed: true });
+    expect(await h.store.get(RID)).toMatchObject({ status: 'ROLLING_BACK', executionArn: EXEC_ARN });
+    expect(ebMock).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+
+  test('another execution cannot claim it, nor can anyone claim a finished request', async () => {
+    await provisioned({ status: 'PROVISIONING' });
+    const other = 'arn:aws:states:us-west-2:111122223333:execution:pni-provision:someone-else';
+    await expect(
+      recordOutcome({ outcome: 'ROLLING_BACK', context: { requestId: RID, executionArn: other } }, h.deps),
+    ).rejects.toMatchObject({ name: 'RecordConflict' });
+    await h.store.update(RID, { status: 'SUCCEEDED' });
+    await expect(
+      recordOutcome({ outcome: 'ROLLING_BACK', context: { requestId: RID, executionArn: EXEC_ARN } }, h.deps),
+    ).rejects.toMatchObject({ name: 'RecordConflict' });
+    expect((await h.store.get(RID))?.status).toBe('SUCCEEDED');
+  });
+});
+
 describe('recordOutcome FAILED', () => {
   const plainCause =
     '[createEni] Ec2RequestFailed: InsufficientFreeAddressesInSubnet: creating ENI in subnet-0123456789abcdefa: no free addresses';
@@ -315,6 +339,8 @@ describe('recordOutcome REJECTED', () => {
     );
     expect(err).toMatchObject({ name: 'AwsServiceUnavailable' });
     expect(await h.store.lockHolder(ENV, VPC)).toBeDefined();
+    // EventBridge is back by the time RejectRequest runs (it announces the refusal: day 2).
+    ebMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
     const out = await recordOutcome(
       {
         outcome: 'REJECTED',

@@ -72,7 +72,21 @@ class World {
   deleteErrors = new Map<string, Error>();
 
   addEni(id: string, opts: { tagged?: boolean; over?: Partial<NetworkInterface> } = {}) {
-    this.enis.set(id, eni(id, { TagSet: opts.tagged === false ? [] : [{ Key: TAG, Value: RID }], ...opts.over }));
+    this.enis.set(
+      id,
+      eni(id, {
+        TagSet:
+          opts.tagged === false
+            ? []
+            : [
+                { Key: TAG, Value: RID },
+                { Key: 'pni:managed-by', Value: 'pni-provisioner' },
+              ],
+        VpcId: VPC,
+        Groups: [{ GroupId: SG_ID }],
+        ...opts.over,
+      }),
+    );
   }
   addPerm(eniId: string) {
     const id = `eni-perm-${eniId.slice(4)}`;
@@ -169,7 +183,15 @@ async function provisionedWorld(over: Partial<RequestRecord> = {}) {
     w.addEni(eniIdOf(slot));
     w.addPerm(eniIdOf(slot));
   }
-  w.groups.set(SG_ID, { GroupId: SG_ID, GroupName: `pni-${RID}`, VpcId: VPC, Tags: [{ Key: TAG, Value: RID }] });
+  w.groups.set(SG_ID, {
+    GroupId: SG_ID,
+    GroupName: `pni-${RID}`,
+    VpcId: VPC,
+    Tags: [
+      { Key: TAG, Value: RID },
+      { Key: 'pni:managed-by', Value: 'pni-provisioner' },
+    ],
+  });
   h.confluent.addGateway({ id: GW, displayName: 'payments-usw2' });
   h.confluent.addAccessPoint({ id: AP, gatewayId: GW, displayName: 'payments-usw2' });
   return { rec, w: w.install() };
@@ -252,13 +274,23 @@ describe('beginTeardown', () => {
     await expect(begin({ requestId: RID })).rejects.toMatchObject({ name: 'RequestInProgress' });
   });
 
-  test('rollback mode (from the provisioning execution) -> ROLLING_BACK', async () => {
-    await seedRecord(h, { status: 'PROVISIONING' });
+  test('rollback mode after the provisioning execution claimed the rollback -> runs, ROLLING_BACK', async () => {
+    await seedRecord(h, { status: 'ROLLING_BACK' });
     h.executions.set(EXEC_ARN, 'RUNNING');
-    // The provision ASL's Rollback state passes exactly this input.
+    // The provision ASL's Rollback state passes exactly this input, after ClaimRollback.
     const ctx = await begin({ requestId: RID, mode: 'rollback', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXEC_ARN });
     expect(ctx).toMatchObject({ mode: 'rollback', noop: false });
     expect(await h.store.get(RID)).toMatchObject({ status: 'ROLLING_BACK', teardownExecutionArn: TEARDOWN_ARN });
+  });
+
+  test('rollback mode naming the running provisioning without its claim is refused and changes nothing (issue 8)', async () => {
+    await seedRecord(h, { status: 'PROVISIONING' });
+    h.executions.set(EXEC_ARN, 'RUNNING');
+    const before = await h.store.get(RID);
+    await expect(
+      begin({ requestId: RID, mode: 'rollback', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: EXEC_ARN }),
+    ).rejects.toMatchObject({ name: 'RequestInvalid', message: expect.stringMatching(/no rollback claimed/) });
+    expect(await h.store.get(RID)).toEqual(before);
   });
 
   test('mode "rollback" from anyone but the provisioning execution must not take over a SUCCEEDED request', async () => {
@@ -366,7 +398,8 @@ describe('deleteEnis', () => {
       .commandCalls(DeleteNetworkInterfaceCommand)
       .map((c) => c.args[0].input.NetworkInterfaceId)
       .sort();
-    expect(deleted).toEqual([eniIdOf(0), eniIdOf(1), eniIdOf(2), eniIdOf(9)]);
+    // eniIdOf(1) is not shown by EC2 and was permitted (EC2 showed it to us after its creation): confirmed gone, no call.
+    expect(deleted).toEqual([eniIdOf(0), eniIdOf(2), eniIdOf(9)]);
     expect([...w.enis.keys()]).toEqual([eniIdOf(2)]);
     const recs = await h.store.listEnis(RID);
     expect(recs.map((r) => [r.slot, r.status])).toEqual([
@@ -374,6 +407,69 @@ describe('deleteEnis', () => {
       [1, 'DELETED'],
       [2, 'PERMITTED'],
     ]);
+  });
+
+  test('deletion is confirmed, not assumed: NotFound within the grace period after creation -> DeletionUnconfirmed, the record keeps the ENI (issue 8)', async () => {
+    const { w } = await provisionedWorld({ status: 'ROLLING_BACK' });
+    await h.store.updateEni(RID, 1, { status: 'CREATED', permissionId: undefined });
+    w.enis.delete(eniIdOf(1)); // not visible (yet): never permitted, created just now
+    const err = await deleteEnis(ctxOf('rollback'), h.deps).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'DeletionUnconfirmed', ids: [eniIdOf(1)] });
+    expect((await h.store.listEnis(RID)).map((r) => [r.slot, r.status])).toEqual([
+      [0, 'DELETED'],
+      [1, 'CREATED'],
+      [2, 'DELETED'],
+    ]);
+    // FinishTeardown names it, by id.
+    const out = await finishTeardown(ctxOf('rollback', { enis: { Error: 'DeletionUnconfirmed', Cause: 'x' } }), h.deps);
+    expect(out.leftovers.filter((l) => l.type === 'networkInterface')).toEqual([
+      {
+        type: 'networkInterface',
+        id: eniIdOf(1),
+        reason: expect.stringMatching(/may still exist: EC2 answers NotFound/),
+      },
+    ]);
+    // Once the grace period has passed, the same NotFound counts as gone.
+    h.clock.advance(h.deps.config.deletionGraceMs);
+    await expect(deleteEnis(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: 0 });
+    expect((await h.store.listEnis(RID)).map((r) => r.status)).toEqual(['DELETED', 'DELETED', 'DELETED']);
+  });
+
+  test('the security group: NotFound within the grace period after our create -> DeletionUnconfirmed, then a leftover', async () => {
+    const { w } = await provisionedWorld({
+      status: 'ROLLING_BACK',
+      securityGroupCreatedAt: new Date(h.clock.t).toISOString(),
+    });
+    w.groups.clear();
+    await expect(deleteSecurityGroup(ctxOf('rollback'), h.deps)).rejects.toMatchObject({
+      name: 'DeletionUnconfirmed',
+      ids: [SG_ID],
+    });
+    const out = await finishTeardown(ctxOf('rollback'), h.deps);
+    expect(out.leftovers.find((l) => l.type === 'securityGroup')).toMatchObject({
+      id: SG_ID,
+      reason: /may still exist/,
+    });
+    h.clock.advance(h.deps.config.deletionGraceMs);
+    await expect(deleteSecurityGroup(ctxOf('rollback'), h.deps)).resolves.toEqual({ deleted: false });
+  });
+
+  test('ownership before every delete: an ENI carrying our tag in another VPC, subnet or security group, or without our managed-by tag, is reported, not deleted (issue 8)', async () => {
+    const { w } = await provisionedWorld({ status: 'TEARING_DOWN' });
+    const foreign = {
+      'eni-0000000000000000a': { VpcId: 'vpc-0f9e8d7c6b5a49382' },
+      'eni-0000000000000000b': { SubnetId: 'subnet-0f6f6f6f6f6f6f6f6' },
+      'eni-0000000000000000c': { Groups: [{ GroupId: 'sg-0fffffffffffffff0' }] },
+      'eni-0000000000000000d': { TagSet: [{ Key: TAG, Value: RID }] },
+    };
+    for (const [id, over] of Object.entries(foreign)) w.addEni(id, { over });
+    await deleteEnis(ctxOf(), h.deps);
+    expect([...w.enis.keys()].sort()).toEqual(Object.keys(foreign).sort());
+    const out = await finishTeardown(ctxOf(), h.deps);
+    expect(out.leftovers.filter((l) => l.type === 'networkInterface')).toEqual([]);
+    expect(out.notOwned?.map((n) => n.id).sort()).toEqual(Object.keys(foreign).sort());
+    expect(out.notOwned?.find((n) => n.id === 'eni-0000000000000000a')?.reason).toMatch(/not in the request's VPC/);
+    expect((await h.store.get(RID))?.notOwned).toEqual(out.notOwned);
   });
 
   test('all gone -> deleted count, no error', async () => {
@@ -495,14 +591,7 @@ describe('finishTeardown', () => {
     w.perms.clear();
     w.enis.delete(eniIdOf(0));
     w.enis.delete(eniIdOf(1));
-    w.enis.set(
-      eniIdOf(2),
-      eni(eniIdOf(2), {
-        Status: 'in-use',
-        Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT },
-        TagSet: [{ Key: TAG, Value: RID }],
-      }),
-    );
+    w.addEni(eniIdOf(2), { over: { Status: 'in-use', Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT } } });
     const errors = {
       enis: {
         Error: 'ResourceInUse',
@@ -548,14 +637,7 @@ describe('finishTeardown', () => {
     w.enis.delete(eniIdOf(2));
     w.perms.delete(`eni-perm-${eniIdOf(1).slice(4)}`);
     w.perms.delete(`eni-perm-${eniIdOf(2).slice(4)}`);
-    w.enis.set(
-      eniIdOf(0),
-      eni(eniIdOf(0), {
-        Status: 'in-use',
-        Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT },
-        TagSet: [{ Key: TAG, Value: RID }],
-      }),
-    );
+    w.addEni(eniIdOf(0), { over: { Status: 'in-use', Attachment: { InstanceOwnerId: CONFLUENT_ACCOUNT } } });
     const out = await finishTeardown(ctxOf(), h.deps);
     expect(out.leftovers).toEqual([
       { type: 'accessPoint', id: AP, reason: 'still exists (phase READY)' },

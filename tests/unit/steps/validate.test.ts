@@ -268,6 +268,34 @@ describe('validateRequest: live rule failures are rejected before any change', (
     expect(h.confluent.calls).toEqual([]);
     expect((await h.store.get('bad-1'))?.rawRequest).toMatchObject({ requestId: 'bad-1' });
   });
+
+  test.each([
+    ['null', null, 'request'],
+    ['a list', [1, 2], 'request'],
+    ['huge numbers', { requestId: 'bad-2', enisPerSubnet: 1e308, x: 2 ** 60, y: [1e300] }, 'enisPerSubnet'],
+    [
+      '__proto__ and constructor keys',
+      JSON.parse('{"requestId":"bad-3","__proto__":{"a":1},"constructor":2}'),
+      '__proto__',
+    ],
+    [
+      'deep nesting',
+      { requestId: 'bad-4', tags: JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) },
+      'tags[0][0][0][0][0][0][0]',
+    ],
+  ])(
+    'hostile shape (%s): RequestInvalid naming the field, a REJECTED record the store accepts, nothing called',
+    async (_what, input, field) => {
+      stubFacts();
+      const requestId = (input as { requestId?: string } | null)?.requestId ?? exec().name;
+      await expectRejected(requestId, validateRequest({ input, execution: exec() }, h.deps), field);
+      expect(ec2CommandNames()).toEqual([]);
+      expect(h.confluent.calls).toEqual([]);
+      const raw = JSON.stringify((await h.store.get(requestId))?.rawRequest ?? null);
+      expect(raw).not.toContain('__proto__');
+      expect(raw).not.toContain('constructor');
+    },
+  );
 });
 
 describe('validateRequest: repeats of a request id', () => {
@@ -375,18 +403,32 @@ describe('validateRequest: repeats of a request id', () => {
     expect(await h.store.lockHolder(ENV, VPC)).toBe(RID);
   });
 
-  test('a second request id for the same (environment, VPC) while the lock is held -> RequestLocked', async () => {
+  test('a second request id for the same (environment, VPC) while the first provisions -> ConnectionExists naming it (day 2)', async () => {
     await provisionedOnce();
     ec2Mock.resetHistory();
     const err = await validateRequest(
       { input: exampleRequest({ requestId: 'pni-other' }), execution: exec(EXEC_ARN_2) },
       h.deps,
     ).catch((e: Error) => e);
-    expect(err).toMatchObject({ name: 'RequestLocked' });
-    expect((err as Error).message).toContain(RID);
+    expect(err).toMatchObject({ name: 'ConnectionExists', existingRequestId: RID });
+    expect((err as Error).message).toContain(`request ${RID} (PROVISIONING)`);
     expect(await h.store.lockHolder(ENV, VPC)).toBe(RID);
     expect((await h.store.get('pni-other'))?.status).toBe('REJECTED');
     expect(mutatingEc2Calls()).toEqual([]);
     expect(h.confluent.callsOf('createGateway')).toHaveLength(0);
+  });
+
+  test('a second request id for the same (environment, VPC) while the lock is held (no live connection yet) -> RequestLocked', async () => {
+    stubFacts();
+    await h.store.acquireLock(ENV, VPC, 'pni-holder');
+    const err = await validateRequest(
+      { input: exampleRequest({ requestId: 'pni-other' }), execution: exec(EXEC_ARN_2) },
+      h.deps,
+    ).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'RequestLocked' });
+    expect((err as Error).message).toContain('pni-holder');
+    expect(await h.store.lockHolder(ENV, VPC)).toBe('pni-holder');
+    expect((await h.store.get('pni-other'))?.status).toBe('REJECTED');
+    expect(mutatingEc2Calls()).toEqual([]);
   });
 });
