@@ -17,6 +17,11 @@ export function stepOf(message: string): string | undefined {
   return /^\[([A-Za-z0-9]+)\]/.exec(message)?.[1];
 }
 
+/** "[createEni] InsufficientFreeAddressesInSubnet: ..." -> "InsufficientFreeAddressesInSubnet: ...". */
+export function withoutStepPrefix(message: string): string {
+  return message.replace(STEP_PREFIX, '');
+}
+
 /** The message of a Step Functions error Cause: either plain text (local) or Lambda's JSON {errorType, errorMessage}. */
 export function causeMessage(cause: unknown): string {
   if (typeof cause !== 'string') return cause === undefined ? '' : JSON.stringify(cause);

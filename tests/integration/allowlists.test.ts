@@ -36,7 +36,7 @@ test.each([
     } as Record<string, unknown>,
     'vpcId',
   ],
-])('%s: RequestNotAllowed, REJECTED, nothing created, no event', async (_what, over, field) => {
+])('%s: RequestNotAllowed, REJECTED, nothing created, the refusal announced', async (_what, over, field) => {
   const done = await h.run('provision', sampleRequest(over));
   expect({ status: done.status, error: done.error }).toEqual({ status: 'FAILED', error: 'RequestNotAllowed' });
   expect(causeMessage(done.cause)).toMatch(
@@ -44,7 +44,10 @@ test.each([
   );
   const state = await h.state();
   expectSandboxEmpty(state);
-  expect(eventsFor(state, String(over.requestId))).toEqual([]);
+  // Only the refusal is announced (PNI Provisioning Rejected), naming the field.
+  const events = eventsFor(state, String(over.requestId));
+  expect(events.map((e) => e.type)).toEqual(['PNI Provisioning Rejected']);
+  expect(events[0].detail).toMatchObject({ error: { name: 'RequestNotAllowed' }, errors: [{ field }] });
   expect(await h.record(String(over.requestId))).toMatchObject({
     status: 'REJECTED',
     error: { name: 'RequestNotAllowed' },

@@ -338,7 +338,9 @@ test.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
       new RegExp(`^${row.expect.field.replace(/[[\].$]/g, '\\$&')}: `),
     );
     expect(await h.lockHolder(SEED.confluent.environments[0], SEED.vpc.vpcId)).toBeUndefined();
-    expect(events).toEqual([]);
+    // Nothing started: the only event is the announced refusal, with the error's name.
+    expect(events.map((e) => e.type)).toEqual(['PNI Provisioning Rejected']);
+    expect(events[0].detail).toMatchObject({ error: { name: row.expect.rejected } });
     return;
   }
 

@@ -80,6 +80,12 @@ function allStates(
   return out;
 }
 const lambdaKey = (s: State): string | undefined => s.Resource?.['Fn::GetAtt']?.[0];
+/**
+ * Steps that are not retried blindly after a timeout: repairConnection replaces a deleted ENI with a fresh ClientToken
+ * per invocation, so a retry after a timeout could create a second ENI; its Catch records the failure (FinishRepair)
+ * and the next repair re-observes what exists.
+ */
+const NOT_RETRIED_ON_TIMEOUT = ['repairConnection'];
 function successors(s: State): string[] {
   return [
     s.Next,
@@ -154,7 +160,9 @@ describe.each(Object.entries(allMachines))('%s.asl.json', (name, machine) => {
   });
 
   test('every Lambda Task retries a timeout (the function timed out, or the Task did) more than once, with jitter: every step is idempotent', () => {
-    for (const { name: n, state } of allStates(machine).filter(({ state }) => lambdaKey(state))) {
+    for (const { name: n, state } of allStates(machine).filter(
+      ({ state }) => lambdaKey(state) && !NOT_RETRIED_ON_TIMEOUT.includes(lambdaKey(state) ?? ''),
+    )) {
       const r = state.Retry.find((x: State) => x.ErrorEquals.includes('Sandbox.Timedout'));
       expect({ n, errors: r?.ErrorEquals }).toEqual({ n, errors: [...TIMEOUT_ERROR_NAMES] });
       expect(r.MaxAttempts).toBeGreaterThanOrEqual(2);

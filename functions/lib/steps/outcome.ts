@@ -6,7 +6,7 @@ import type { FieldError, Leftover } from '../types.js';
 import type { FailureContext, OutcomeInput, OutcomeOutput, ProvisionResult, RejectionContext } from '../contracts.js';
 import { claimed, type RequestRecord } from '../state.js';
 import { requestIdOf, requestIssues } from '../request/parse.js';
-import { causeMessage, stepOf } from '../stepErrors.js';
+import { causeMessage, stepOf, withoutStepPrefix } from '../stepErrors.js';
 import { currentEniIds, eventBase, resultOf } from '../recordViews.js';
 import { present } from '../errors.js';
 import { measure } from '../observability.js';
@@ -101,10 +101,11 @@ function rejectionDetail(
   rec: RequestRecord | undefined,
 ): ProvisioningRejectedDetail {
   const name = ctx.error?.Error ?? 'UnknownError';
-  const message = (causeMessage(ctx.error?.Cause) || name).replace(/^\[[A-Za-z0-9]+\] /, '');
+  const message = withoutStepPrefix(causeMessage(ctx.error?.Cause) || name);
   let errors: FieldError[] = [];
-  if (name === 'RequestInvalid') {
-    errors = requestIssues(norm.request, norm.requestIdHint);
+  if (name === 'RequestInvalid' || name === 'RequestNotAllowed') {
+    // Schema issues name every field; a refusal of a valid request names its field in the message (`field: ...`).
+    errors = name === 'RequestInvalid' ? requestIssues(norm.request, norm.requestIdHint) : [];
     if (!errors.length) {
       const m = /^(\S+): (.*)$/s.exec(message);
       errors = [m ? { field: m[1], message: m[2] } : { field: 'request', message }];
