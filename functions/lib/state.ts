@@ -181,11 +181,19 @@ function mapDynamoError(err: unknown, what: string): never {
   throw err;
 }
 
-/** Build `SET a = :a, b = :b` and `REMOVE c` from a partial object (undefined = remove). */
-function updateParts(fields: Record<string, unknown>, now: string) {
-  const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#version': 'version' };
-  const values: Record<string, unknown> = { ':updatedAt': now, ':one': 1 };
-  const sets = ['#updatedAt = :updatedAt', '#version = #version + :one'];
+/**
+ * Build `SET a = :a, b = :b` and `REMOVE c` from a partial object (undefined = remove), always stamping updatedAt;
+ * `versioned` items (the request record) also bump their optimistic-concurrency version.
+ */
+function updateParts(fields: Record<string, unknown>, now: string, { versioned = true } = {}) {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':updatedAt': now };
+  const sets = ['#updatedAt = :updatedAt'];
+  if (versioned) {
+    names['#version'] = 'version';
+    values[':one'] = 1;
+    sets.push('#version = #version + :one');
+  }
   const removes: string[] = [];
   for (const [k, v] of Object.entries(fields)) {
     names[`#${k}`] = k;
@@ -196,6 +204,31 @@ function updateParts(fields: Record<string, unknown>, now: string) {
     }
   }
   return { expr: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`, names, values };
+}
+
+/** Every item of a request whose sort key starts with `skPrefix` (ENI rows, answer items): consistent, all pages. */
+export async function queryRequestItems<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  requestId: string,
+  skPrefix: string,
+): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': requestPk(requestId), ':prefix': skPrefix },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((out.Items ?? []) as T[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 export class StateStore implements RequestStore {
@@ -303,24 +336,13 @@ export class StateStore implements RequestStore {
     slot: number,
     fields: Partial<Pick<EniRecord, 'permissionId' | 'status' | 'eniId'>>,
   ): Promise<void> {
-    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':updatedAt': this.iso() };
-    const sets = ['#updatedAt = :updatedAt'];
-    const removes: string[] = [];
-    for (const [k, v] of Object.entries(fields)) {
-      names[`#${k}`] = k;
-      if (v === undefined) removes.push(`#${k}`);
-      else {
-        values[`:${k}`] = v;
-        sets.push(`#${k} = :${k}`);
-      }
-    }
+    const { expr, names, values } = updateParts(fields, this.iso(), { versioned: false });
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: eniKey(requestId, slot),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: expr,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -332,22 +354,9 @@ export class StateStore implements RequestStore {
   }
 
   async listEnis(requestId: string): Promise<EniRecord[]> {
-    const items: EniRecord[] = [];
-    let start: Record<string, unknown> | undefined;
+    let items: EniRecord[] = [];
     try {
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eni)',
-            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':eni': ENI_SK_PREFIX },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        items.push(...((out.Items ?? []) as EniRecord[]));
-        start = out.LastEvaluatedKey;
-      } while (start);
+      items = await queryRequestItems<EniRecord>(this.doc, this.table, requestId, ENI_SK_PREFIX);
     } catch (err) {
       mapDynamoError(err, `listing ENIs of ${requestId}`);
     }

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { AwsServiceUnavailable, RecordConflict, isRetryableAwsError } from '../errors.js';
 import { requestPk } from '../tableKeys.js';
+import { queryRequestItems } from '../state.js';
 import type { CfnRequestType } from '../contracts.js';
 import type { CfnStatus } from './response.js';
 
@@ -101,22 +102,9 @@ export class CatalogAnswerStore {
 
   /** Every CloudFormation request registered for a connection, oldest first. */
   async list(requestId: string): Promise<CatalogAnswer[]> {
-    const items: CatalogAnswer[] = [];
-    let start: Record<string, unknown> | undefined;
+    let items: CatalogAnswer[];
     try {
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cfn)',
-            ExpressionAttributeValues: { ':pk': requestPk(requestId), ':cfn': CFN_SK_PREFIX },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        items.push(...((out.Items ?? []) as CatalogAnswer[]));
-        start = out.LastEvaluatedKey;
-      } while (start);
+      items = await queryRequestItems<CatalogAnswer>(this.doc, this.table, requestId, CFN_SK_PREFIX);
     } catch (err) {
       return fail(err, `listing CloudFormation answers of ${requestId}`);
     }
