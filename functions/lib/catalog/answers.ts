@@ -6,12 +6,7 @@
  * answerer ever sends) -> ANSWERED (or back to PENDING when the PUT failed, to be retried).
  */
 import { createHash } from 'node:crypto';
-import {
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AwsServiceUnavailable, RecordConflict, isRetryableAwsError } from '../errors.js';
 import { requestPk } from '../tableKeys.js';
 import { queryRequestItems } from '../state.js';
