@@ -424,24 +424,9 @@ export class StateStore implements RequestStore {
     return (out.Item as LockRecord | undefined)?.holder;
   }
 
-  /** Requests by status, newest first (GSI byStatus). */
+  /** Requests by status, newest first (GSI byStatus): the first page of statusPage. */
   async byStatus(status: Status, limit = 50): Promise<RequestRecord[]> {
-    try {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byStatus',
-          KeyConditionExpression: '#s = :s',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': status },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (out.Items ?? []) as RequestRecord[];
-    } catch (err) {
-      return mapDynamoError(err, `listing ${status} requests`);
-    }
+    return (await this.statusPage(status, { limit })).items;
   }
 
   // ---------------------------------------------------------------- day 2 (issue 10): list, drift, one live connection
