@@ -412,12 +412,33 @@ describe('drift', () => {
 describe('repair', () => {
   test('once the lock is taken, every path reaches FinishRepair (which releases it)', () => {
     const afterLock = [...reachable(repair, 'IsNothingToRepair')].filter(
-      (n) => !['NothingToRepair', 'FinishRepair', 'IsRepaired', 'Repaired', 'RepairIncomplete'].includes(n),
+      (n) =>
+        ![
+          'NothingToRepair',
+          'FinishRepair',
+          'ReleaseRepairLock',
+          'IsRepaired',
+          'Repaired',
+          'RepairIncomplete',
+        ].includes(n),
     );
     for (const n of afterLock)
       expect({ n, finishes: reachable(repair, n).has('FinishRepair') }).toEqual({ n, finishes: true });
     for (const n of ['RepairConnection', 'GetAccessPointStatus'])
       expect(repair.States[n].Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'FinishRepair' });
+  });
+
+  test('a FinishRepair that fails for good still releases the lock (ReleaseRepairLock, same function, no re-check)', () => {
+    expect(repair.States.FinishRepair.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.finishError', Next: 'ReleaseRepairLock' },
+    ]);
+    const release = repair.States.ReleaseRepairLock;
+    expect(release).toMatchObject({
+      Type: 'Task',
+      Resource: repair.States.FinishRepair.Resource,
+      Next: 'RepairIncomplete',
+    });
+    expect(release.Retry).toEqual(repair.States.FinishRepair.Retry);
   });
 
   test('a refusal before the lock fails the execution with its own error (no lock to release)', () => {

@@ -33,6 +33,7 @@ import { mapLimit, withThrottleRetry } from '../concurrency.js';
 import { resourceTags } from '../naming.js';
 import { eventBase } from '../recordViews.js';
 import { causeMessage } from '../stepErrors.js';
+import { logger } from '../observability.js';
 
 export interface RepairContext {
   requestId: string;
@@ -253,6 +254,8 @@ export async function repairConnection(ctx: RepairContext, deps: Deps): Promise<
 export interface FinishRepairInput extends RepairContext {
   repair?: RepairOutcome;
   error?: { Error?: string; Cause?: string };
+  /** Set by the ReleaseRepairLock state: FinishRepair itself failed for good (its Catch). */
+  finishError?: { Error?: string; Cause?: string };
 }
 export interface RepairSummary {
   requestId: string;
@@ -263,20 +266,28 @@ export interface RepairSummary {
   error?: { name: string; message: string };
 }
 
-/** Re-check, record the check and the repair, release the lock, announce the outcome. */
+function namedError(e: { Error?: string; Cause?: string } | undefined): { name: string; message: string } | undefined {
+  return e ? { name: e.Error ?? 'UnknownError', message: causeMessage(e.Cause) || (e.Error ?? '') } : undefined;
+}
+
+/**
+ * Re-check, record the check and the repair, release the lock, announce the outcome. With `finishError` (the
+ * ReleaseRepairLock state, after FinishRepair failed for good) nothing is re-checked: the failure is recorded if the
+ * record can be written, and the lock is released whatever happens to that write, so a failed repair never leaves the
+ * (environment, VPC) pair locked.
+ */
 export async function finishRepair(ctx: FinishRepairInput, deps: Deps): Promise<RepairSummary> {
-  const error = ctx.error
-    ? { name: ctx.error.Error ?? 'UnknownError', message: causeMessage(ctx.error.Cause) || (ctx.error.Error ?? '') }
-    : undefined;
+  const abandoned = namedError(ctx.finishError);
+  const error = abandoned ?? namedError(ctx.error);
   const repaired = ctx.repair?.repaired ?? [];
   const unrepaired = ctx.repair?.unrepaired ?? [];
   const rec = await deps.store.get(ctx.requestId);
   if (!rec) throw new ConnectionNotLive(`request ${ctx.requestId} has no record`);
   let differences: Difference[] = [];
-  if (rec.status === 'SUCCEEDED') differences = (await checkConnection(deps, rec)).differences;
+  if (rec.status === 'SUCCEEDED' && !abandoned) differences = (await checkConnection(deps, rec)).differences;
   const outcome = !error && differences.length === 0 ? 'SUCCEEDED' : 'FAILED';
   const now = deps.now().toISOString();
-  const updated =
+  const record = async () =>
     rec.status === 'SUCCEEDED'
       ? await deps.store.update(
           ctx.requestId,
@@ -289,17 +300,31 @@ export async function finishRepair(ctx: FinishRepairInput, deps: Deps): Promise<
               ...(error ? { error } : {}),
               executionArn: ctx.executionArn,
             },
-            lastDriftCheck: {
-              checkedAt: now,
-              inSync: differences.length === 0,
-              differenceCount: differences.length,
-              differences: differences.slice(0, 100),
-              executionArn: ctx.executionArn,
-            },
+            ...(abandoned
+              ? {}
+              : {
+                  lastDriftCheck: {
+                    checkedAt: now,
+                    inSync: differences.length === 0,
+                    differenceCount: differences.length,
+                    differences: differences.slice(0, 100),
+                    executionArn: ctx.executionArn,
+                  },
+                }),
           },
           { status: ['SUCCEEDED'] },
         )
       : rec;
+  let updated = rec;
+  try {
+    updated = await record();
+  } catch (err) {
+    if (!abandoned) throw err;
+    logger.error('repair: the failure could not be recorded; releasing the lock anyway', {
+      requestId: ctx.requestId,
+      error: errorMessage(err),
+    });
+  }
   if (updated.environmentId && updated.vpcId)
     await deps.store.releaseLock(updated.environmentId, updated.vpcId, ctx.lockHolder);
   const base = eventBase(updated, ctx.executionArn);
